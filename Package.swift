@@ -1,0 +1,70 @@
+// swift-tools-version: 6.1
+import Foundation
+import PackageDescription
+
+/// SIMD code generation for the engine's kernels. Swift only emits inline
+/// `vfmadd` for `SIMD8<Float>.addingProduct` when the target features are
+/// enabled; without them every lane becomes a call to `fmaf`. The features
+/// are taken from the build machine (like `-march=native`), so the package
+/// still builds, on a slower path, where AVX2 is not available.
+let hostCPUFlags: Set<Substring> = {
+  guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+    let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+  else { return [] }
+  return Set(line.split(separator: " "))
+}()
+
+let kernelFlags: [SwiftSetting] = {
+  #if arch(x86_64)
+    var flags: [String] = []
+    if hostCPUFlags.contains("avx2") && hostCPUFlags.contains("fma") {
+      flags += ["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c", "-Xcc", "-mbmi2"]
+    }
+    return flags.isEmpty ? [] : [.unsafeFlags(flags)]
+  #else
+    return []
+  #endif
+}()
+
+let package = Package(
+  name: "nntop",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "nntop", targets: ["nntop"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+  ],
+  targets: [
+    .target(name: "NeuralNet", swiftSettings: kernelFlags),
+    .target(
+      name: "Datasets",
+      dependencies: ["NeuralNet"],
+      exclude: ["Digits/digits.csv.gz", "Digits/PROVENANCE.md", "Digits/embed-digits.py"]
+    ),
+    .target(name: "Training", dependencies: ["NeuralNet", "Datasets"], swiftSettings: kernelFlags),
+    .target(
+      name: "Dashboard",
+      dependencies: ["Training", .product(name: "TOMLKit", package: "TOMLKit")]
+    ),
+    .systemLibrary(name: "CNcurses"),
+    .target(name: "CTerminalGuard", linkerSettings: [.linkedLibrary("ncursesw")]),
+    .target(name: "Terminal", dependencies: ["Dashboard", "CNcurses", "CTerminalGuard"]),
+    .executableTarget(
+      name: "nntop",
+      dependencies: [
+        "NeuralNet", "Datasets", "Training", "Dashboard", "Terminal",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: kernelFlags
+    ),
+    .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Tests/TestSupport"),
+    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "TestSupport"]),
+    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Training", "TestSupport"]),
+    .testTarget(name: "nntopTests", dependencies: ["nntop", "TestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,73 @@
+/// One fully connected layer, A = σ(W·A⁽ˡ⁻¹⁾ + b), with its forward and
+/// backward passes side by side. Matrices hold one column per example.
+public struct DenseLayer: Sendable, Equatable {
+  public var weights: Matrix  // (out, in)
+  public var bias: [Float]  // (out)
+  public var activation: Activation
+
+  public init(weights: Matrix, bias: [Float], activation: Activation) {
+    precondition(bias.count == weights.rows, "bias has \(bias.count) values for \(weights.rows) units")
+    self.weights = weights
+    self.bias = bias
+    self.activation = activation
+  }
+
+  public var inputs: Int { weights.cols }
+  public var outputs: Int { weights.rows }
+  public var parameterCount: Int { weights.count + bias.count }
+
+  /// Forward: `a = σ(W·x + b)`.
+  /// - Parameters:
+  ///   - x: the input, `(in, batch)`.
+  ///   - a: the output, `(out, batch)`.
+  ///   - z: where to keep the logits `W·x + b`, `(out, batch)` (the output layer's loss needs them); nil to skip.
+  func forward(
+    _ x: UnsafePointer<Float>, batch: Int, into a: UnsafeMutablePointer<Float>,
+    logits z: UnsafeMutablePointer<Float>?, context: GEMMContext
+  ) {
+    weights.storage.withUnsafeBufferPointer { w in
+      gemm(
+        .none, .none, m: outputs, n: batch, k: inputs, alpha: 1, a: w.baseAddress!, lda: inputs,
+        b: x, ldb: batch, beta: 0, c: z ?? a, ldc: batch, context: context)
+    }
+    bias.withUnsafeBufferPointer { b in
+      if let z {
+        Activation.linear.forward(z, bias: b.baseAddress!, units: outputs, batch: batch)
+        a.update(from: z, count: outputs * batch)
+        activation.forward(a, bias: nil, units: outputs, batch: batch)
+      } else {
+        activation.forward(a, bias: b.baseAddress!, units: outputs, batch: batch)
+      }
+    }
+  }
+
+  /// Backward, from `dZ = ∂J/∂Z` of this layer:
+  /// `dW = dZ·xᵀ + λW` (out, in), `db = dZ·1` (out), and, when `dX` is given,
+  /// `dX = Wᵀ·dZ` (in, batch) — ∂J/∂A of the layer below, before its σ'.
+  func backward(
+    dZ: UnsafePointer<Float>, input x: UnsafePointer<Float>, batch: Int,
+    dW: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>, dX: UnsafeMutablePointer<Float>?,
+    l2: Float, context: GEMMContext
+  ) {
+    weights.storage.withUnsafeBufferPointer { wb in
+      let w = wb.baseAddress!
+      gemm(
+        .none, .transposed, m: outputs, n: inputs, k: batch, alpha: 1, a: dZ, lda: batch,
+        b: x, ldb: batch, beta: 0, c: dW, ldc: inputs, context: context)
+      if l2 != 0 {
+        for i in 0..<weights.count { dW[i] += l2 * w[i] }
+      }
+      if let dX {
+        gemm(
+          .transposed, .none, m: inputs, n: batch, k: outputs, alpha: 1, a: w, lda: inputs,
+          b: dZ, ldb: batch, beta: 0, c: dX, ldc: batch, context: context)
+      }
+    }
+    for r in 0..<outputs {
+      let row = dZ + r * batch
+      var sum: Float = 0
+      for j in 0..<batch { sum += row[j] }
+      db[r] = sum
+    }
+  }
+}
