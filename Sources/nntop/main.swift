@@ -1,1 +1,1 @@
-print("nntop")
+NNTop.runAndExit()

@@ -1,0 +1,232 @@
+import Foundation
+
+/// Splits CSV text into records as people really write it: a header row,
+/// quoted fields with `""` escapes and embedded newlines, CRLF or LF line
+/// ends, a UTF-8 byte-order mark, blank lines, spaces around fields. The
+/// delimiter (comma, semicolon or tab) is taken from the header line.
+///
+/// It streams: `nextRecord` reuses one array of field locations, and values
+/// are read from the bytes only when asked, so a large file is never held as
+/// millions of strings.
+struct CSVTokenizer {
+  /// Where one field is in the text.
+  struct Field {
+    var start: Int  // first byte of the value (after an opening quote)
+    var end: Int  // one past the last byte of the value
+    var quoted: Bool
+    var hasEscapedQuotes: Bool
+    var line: Int  // line the field starts on (1-based)
+    var lineStart: Int  // byte offset of that line
+  }
+
+  let bytes: UnsafeBufferPointer<UInt8>
+  let file: String
+  private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+  private var pos = 0
+  private var line = 1
+  private var lineStart = 0
+  /// The line the last record returned started on.
+  private(set) var recordLine = 0
+
+  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
+    self.bytes = bytes
+    self.file = file
+    if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { pos = 3 }
+    lineStart = pos
+    delimiter = detectDelimiter()
+  }
+
+  /// The delimiter that splits the first line into the most fields outside quotes.
+  private func detectDelimiter() -> UInt8 {
+    var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
+    var inQuotes = false
+    var i = pos
+    while i < bytes.count {
+      let b = bytes[i]
+      if b == UInt8(ascii: "\"") { inQuotes.toggle() }
+      if !inQuotes && (b == 0x0A || b == 0x0D) { break }
+      if !inQuotes, counts[b] != nil { counts[b]! += 1 }
+      i += 1
+    }
+    let best = counts.max { a, b in a.value < b.value || (a.value == b.value && a.key != UInt8(ascii: ",")) }!
+    return best.value > 0 ? best.key : UInt8(ascii: ",")
+  }
+
+  /// Reads the next non-blank record into `fields`; false at the end of the text.
+  mutating func nextRecord(into fields: inout [Field]) throws(DataError) -> Bool {
+    while pos < bytes.count {
+      fields.removeAll(keepingCapacity: true)
+      recordLine = line
+      try readRecord(into: &fields)
+      let blank = fields.count == 1 && !fields[0].quoted && fields[0].start == fields[0].end
+      if !blank { return true }
+    }
+    return false
+  }
+
+  private mutating func readRecord(into fields: inout [Field]) throws(DataError) {
+    while true {
+      // Skip leading spaces and tabs (unless tab is the delimiter).
+      while pos < bytes.count && isPadding(bytes[pos]) { pos += 1 }
+      var field = Field(start: pos, end: pos, quoted: false, hasEscapedQuotes: false, line: line, lineStart: lineStart)
+      if pos < bytes.count && bytes[pos] == UInt8(ascii: "\"") {
+        let openLine = line, openColumn = column(of: pos, lineStart: lineStart)
+        field.quoted = true
+        pos += 1
+        field.start = pos
+        while true {
+          guard pos < bytes.count else {
+            throw DataError(.malformed, file: file, line: openLine, column: openColumn, "quoted field is never closed")
+          }
+          let b = bytes[pos]
+          if b == UInt8(ascii: "\"") {
+            if pos + 1 < bytes.count && bytes[pos + 1] == UInt8(ascii: "\"") {
+              field.hasEscapedQuotes = true
+              pos += 2
+              continue
+            }
+            field.end = pos
+            pos += 1
+            break
+          }
+          if b == 0x0A || (b == 0x0D && !(pos + 1 < bytes.count && bytes[pos + 1] == 0x0A)) {
+            line += 1
+            lineStart = pos + 1
+          }
+          pos += 1
+        }
+        while pos < bytes.count && isPadding(bytes[pos]) { pos += 1 }
+        if pos < bytes.count && bytes[pos] != delimiter && bytes[pos] != 0x0A && bytes[pos] != 0x0D {
+          throw DataError(.malformed, file: file, line: line, column: column(of: pos, lineStart: lineStart), "unexpected text after a closing quote")
+        }
+      } else {
+        while pos < bytes.count && bytes[pos] != delimiter && bytes[pos] != 0x0A && bytes[pos] != 0x0D { pos += 1 }
+        var end = pos
+        while end > field.start && isPadding(bytes[end - 1]) { end -= 1 }
+        field.end = end
+      }
+      fields.append(field)
+      if pos < bytes.count && bytes[pos] == delimiter {
+        pos += 1
+        continue
+      }
+      // End of record: consume LF, CRLF or CR.
+      if pos < bytes.count && bytes[pos] == 0x0D { pos += 1 }
+      if pos < bytes.count && bytes[pos] == 0x0A { pos += 1 }
+      line += 1
+      lineStart = pos
+      return
+    }
+  }
+
+  @inline(__always)
+  private func isPadding(_ b: UInt8) -> Bool {
+    b == UInt8(ascii: " ") || (b == UInt8(ascii: "\t") && delimiter != UInt8(ascii: "\t"))
+  }
+
+  /// The 1-based character column of byte `offset` on a line starting at `lineStart`.
+  func column(of offset: Int, lineStart: Int) -> Int {
+    var n = 1
+    var i = lineStart
+    while i < offset {
+      if bytes[i] & 0xC0 != 0x80 { n += 1 }
+      i += 1
+    }
+    return n
+  }
+
+  func column(of field: Field) -> Int {
+    column(of: field.quoted ? field.start - 1 : field.start, lineStart: field.lineStart)
+  }
+
+  /// The field's text, with `""` unescaped.
+  func string(_ field: Field) -> String {
+    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[field.start..<field.end]), as: UTF8.self)
+    return field.hasEscapedQuotes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
+  }
+
+  /// The field as a finite number, or an error naming the cell.
+  func number(_ field: Field, columnName: String) throws(DataError) -> Double {
+    let slice = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
+    if let v = NumberParser.parse(slice), v.isFinite { return v }
+    let text = string(field).trimmingCharacters(in: .whitespaces)
+    let problem: String
+    if text.isEmpty {
+      problem = "empty cell in column \"\(columnName)\""
+    } else if let v = Double(text) {
+      problem = v.isNaN ? "NaN in column \"\(columnName)\"" : "infinite value \"\(text)\" in column \"\(columnName)\""
+    } else {
+      problem = "\"\(text)\" in column \"\(columnName)\" is not a number"
+    }
+    throw DataError(.malformed, file: file, line: field.line, column: column(of: field), problem)
+  }
+}
+
+/// Fast decimal parsing straight from bytes: exact (Clinger's fast path)
+/// when the digits fit in 2⁵³ and the power of ten is small, otherwise
+/// handed to the standard library. Returns nil for anything not a plain
+/// finite decimal number.
+enum NumberParser {
+  static let powersOfTen: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { acc, _ in acc * 10 } }
+
+  static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+    var i = 0
+    let n = s.count
+    guard n > 0 else { return nil }
+    var negative = false
+    if s[0] == UInt8(ascii: "-") || s[0] == UInt8(ascii: "+") {
+      negative = s[0] == UInt8(ascii: "-")
+      i = 1
+    }
+    var mantissa: UInt64 = 0
+    var digits = 0, fractionDigits = 0, significant = 0
+    var sawDot = false
+    while i < n {
+      let b = s[i]
+      if b >= 0x30 && b <= 0x39 {
+        digits += 1
+        if mantissa > 0 || b != 0x30 { significant += 1 }
+        if significant <= 19 {
+          mantissa = mantissa &* 10 &+ UInt64(b - 0x30)
+          if sawDot { fractionDigits += 1 }
+        } else if !sawDot {
+          return slowPath(s)
+        }
+      } else if b == UInt8(ascii: ".") && !sawDot {
+        sawDot = true
+      } else {
+        break
+      }
+      i += 1
+    }
+    guard digits > 0 else { return nil }
+    var exponent = 0
+    if i < n && (s[i] == UInt8(ascii: "e") || s[i] == UInt8(ascii: "E")) {
+      i += 1
+      var expNegative = false
+      if i < n && (s[i] == UInt8(ascii: "-") || s[i] == UInt8(ascii: "+")) {
+        expNegative = s[i] == UInt8(ascii: "-")
+        i += 1
+      }
+      var expDigits = 0
+      while i < n, s[i] >= 0x30 && s[i] <= 0x39 {
+        if exponent < 10_000 { exponent = exponent * 10 + Int(s[i] - 0x30) }
+        expDigits += 1
+        i += 1
+      }
+      guard expDigits > 0 else { return nil }
+      if expNegative { exponent = -exponent }
+    }
+    guard i == n else { return nil }
+    let power = exponent - fractionDigits
+    guard significant <= 19, mantissa < (1 << 53), abs(power) <= 22 else { return slowPath(s) }
+    var value = Double(mantissa)
+    value = power >= 0 ? value * powersOfTen[power] : value / powersOfTen[-power]
+    return negative ? -value : value
+  }
+
+  private static func slowPath(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+    guard let v = Double(String(decoding: s, as: UTF8.self)), v.isFinite else { return nil }
+    return v
+  }
+}

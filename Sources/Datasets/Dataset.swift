@@ -1,0 +1,127 @@
+import NeuralNet
+
+/// A table of examples: features and what to predict from them.
+///
+/// Features are stored one row per example, as files hold them; the trainer
+/// gathers mini-batches into the engine's one-column-per-example layout.
+public struct Dataset: Sendable {
+  public var name: String
+  public var featureNames: [String]
+  public var features: Matrix  // (examples, features)
+  public var targets: Targets
+  /// `(rows, cols)` when the features are the pixels of an image, row-major.
+  public var imageShape: ImageShape?
+  /// Settings this data set is meant to be trained with, where it has any.
+  public var suggestions = Suggestions()
+
+  public init(name: String, featureNames: [String], features: Matrix, targets: Targets, imageShape: ImageShape? = nil) {
+    precondition(featureNames.count == features.cols, "\(featureNames.count) names for \(features.cols) features")
+    precondition(targets.count == features.rows, "\(targets.count) targets for \(features.rows) examples")
+    self.name = name
+    self.featureNames = featureNames
+    self.features = features
+    self.targets = targets
+    self.imageShape = imageShape
+  }
+
+  public var count: Int { features.rows }
+  public var featureCount: Int { features.cols }
+
+  /// The examples at `indices`, in that order.
+  public func subset(_ indices: [Int]) -> Dataset {
+    let width = featureCount
+    var storage = [Float]()
+    storage.reserveCapacity(indices.count * width)
+    for i in indices { storage.append(contentsOf: features.row(i)) }
+    var copy = self
+    copy.features = Matrix(rows: indices.count, cols: width, storage: storage)
+    copy.targets = targets.subset(indices)
+    return copy
+  }
+
+  /// A one-line description: `digits: 1,797 examples × 64 features, 10 classes`.
+  public var summary: String {
+    "\(name): \(count.grouped) examples × \(featureCount) features, \(targets.summary)"
+  }
+}
+
+/// What the network predicts.
+public enum Targets: Sendable, Equatable {
+  /// A class index per example into `names` (classification).
+  case classes(labels: [Int], names: [String])
+  /// Real values per example, `(examples, outputs)` (regression).
+  case values(Matrix, names: [String])
+  /// No targets (data to predict on).
+  case unlabeled(count: Int)
+
+  public var count: Int {
+    switch self {
+    case .classes(let labels, _): labels.count
+    case .values(let m, _): m.rows
+    case .unlabeled(let count): count
+    }
+  }
+
+  public var isClassification: Bool {
+    if case .classes = self { return true }
+    return false
+  }
+
+  public var classNames: [String] {
+    if case .classes(_, let names) = self { return names }
+    return []
+  }
+
+  public func subset(_ indices: [Int]) -> Targets {
+    switch self {
+    case .classes(let labels, let names): return .classes(labels: indices.map { labels[$0] }, names: names)
+    case .values(let m, let names):
+      return .values(Matrix(rows: indices.count, cols: m.cols, storage: indices.flatMap { m.row($0) }), names: names)
+    case .unlabeled: return .unlabeled(count: indices.count)
+    }
+  }
+
+  public var summary: String {
+    switch self {
+    case .classes(_, let names): "\(names.count) classes"
+    case .values(let m, _): m.cols == 1 ? "regression" : "regression, \(m.cols) outputs"
+    case .unlabeled: "no targets"
+    }
+  }
+}
+
+/// The shape of image-like inputs (digits 8×8, MNIST 28×28).
+public struct ImageShape: Sendable, Equatable, Codable {
+  public var rows: Int
+  public var cols: Int
+  public init(rows: Int, cols: Int) {
+    self.rows = rows
+    self.cols = cols
+  }
+}
+
+/// Settings a built-in data set is meant to be trained with (the worked
+/// example's weights, say). Flags given on the command line win.
+public struct Suggestions: Sendable {
+  public var network: Network?
+  public var normalize: Bool?
+  public var validationSplit: Double?
+  public var batch: Int?
+  public var learningRate: Float?
+  public var hiddenLayers: [Int]?
+  public var activation: Activation?
+  public init() {}
+}
+
+extension Int {
+  /// `1797` → `1,797`.
+  public var grouped: String {
+    let digits = String(abs(self))
+    var out = ""
+    for (i, c) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+      out.append(c)
+    }
+    return self < 0 ? "-" + out : out
+  }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import NeuralNet
+
+/// Reads the IDX format of MNIST: an images file (`…-images-idx3-ubyte`,
+/// `(n, rows, cols)` or `(n, features)`) and its labels file found beside it
+/// (`…-labels-idx1-ubyte`).
+public enum IDXLoader {
+  /// Whether the file starts like an IDX file (two zero bytes, a known type, 1–4 dimensions).
+  public static func looksLikeIDX(_ path: String) -> Bool {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? handle.close() }
+    guard let head = try? handle.read(upToCount: 4), head.count == 4 else { return false }
+    let bytes = [UInt8](head)
+    return bytes[0] == 0 && bytes[1] == 0 && IDXArray.elementSize(bytes[2]) != nil && (1...4).contains(bytes[3])
+  }
+
+  /// The labels file that goes with an images file, by the MNIST naming.
+  public static func labelsPath(for imagesPath: String) -> String {
+    let url = URL(fileURLWithPath: imagesPath)
+    let name = url.lastPathComponent
+      .replacingOccurrences(of: "images", with: "labels")
+      .replacingOccurrences(of: "idx3", with: "idx1")
+      .replacingOccurrences(of: "idx2", with: "idx1")
+    return url.deletingLastPathComponent().appendingPathComponent(name).path
+  }
+
+  public static func load(imagesPath: String) throws(DataError) -> Dataset {
+    let images = try IDXArray(path: imagesPath)
+    guard images.dimensions.count == 3 || images.dimensions.count == 2 else {
+      throw DataError(.malformed, file: imagesPath, "an IDX images file has 2 or 3 dimensions, this one has \(images.dimensions.count)")
+    }
+    let labelsPath = labelsPath(for: imagesPath)
+    guard labelsPath != imagesPath, FileManager.default.fileExists(atPath: labelsPath) else {
+      throw DataError(.unreadable, file: imagesPath, "no labels file beside it (looked for \(labelsPath))")
+    }
+    let labels = try IDXArray(path: labelsPath)
+    guard labels.dimensions.count == 1 else {
+      throw DataError(.malformed, file: labelsPath, "a labels file has 1 dimension, this one has \(labels.dimensions.count)")
+    }
+    let n = images.dimensions[0]
+    guard labels.dimensions[0] == n else {
+      throw DataError(.malformed, file: labelsPath, "\(labels.dimensions[0]) labels for \(n) images in \(imagesPath)")
+    }
+    guard n > 0 else { throw DataError(.malformed, file: imagesPath, "holds no images") }
+    let width = images.dimensions.dropFirst().reduce(1, *)
+    let values = labels.values.map { Int($0) }
+    let classes = Set(values).sorted()
+    guard classes.count >= 2 else {
+      throw DataError(.malformed, file: labelsPath, "only one class (\(classes.first ?? 0)): nothing to learn")
+    }
+    let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+    let shape = images.dimensions.count == 3 ? ImageShape(rows: images.dimensions[1], cols: images.dimensions[2]) : nil
+    let names = shape.map { s in (0..<width).map { "r\($0 / s.cols)c\($0 % s.cols)" } } ?? (0..<width).map { "x\($0 + 1)" }
+    return Dataset(
+      name: URL(fileURLWithPath: imagesPath).lastPathComponent, featureNames: names,
+      features: Matrix(rows: n, cols: width, storage: images.values),
+      targets: .classes(labels: values.map { index[$0]! }, names: classes.map(String.init)), imageShape: shape)
+  }
+}
+
+/// One IDX array: big-endian dimensions, then the elements.
+struct IDXArray {
+  var dimensions: [Int]
+  var values: [Float]
+
+  static func elementSize(_ type: UInt8) -> Int? {
+    switch type {
+    case 0x08, 0x09: 1
+    case 0x0B: 2
+    case 0x0C, 0x0D: 4
+    case 0x0E: 8
+    default: nil
+    }
+  }
+
+  init(path: String) throws(DataError) {
+    let bytes = try TextFile.readBytes(path)
+    guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0, let size = Self.elementSize(bytes[2]), (1...4).contains(bytes[3]) else {
+      throw DataError(.malformed, file: path, "not an IDX file (bad magic number)")
+    }
+    let rank = Int(bytes[3])
+    guard bytes.count >= 4 + 4 * rank else { throw DataError(.malformed, file: path, "IDX header is cut short") }
+    func u32(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
+    dimensions = (0..<rank).map { u32(4 + 4 * $0) }
+    let count = dimensions.reduce(1, *)
+    let start = 4 + 4 * rank
+    guard bytes.count == start + count * size else {
+      throw DataError(.malformed, file: path, "IDX header promises \(count) elements (\(start + count * size) bytes) but the file has \(bytes.count) bytes")
+    }
+    let type = bytes[2]
+    values = (0..<count).map { i in
+      let at = start + i * size
+      switch type {
+      case 0x08: return Float(bytes[at])
+      case 0x09: return Float(Int8(bitPattern: bytes[at]))
+      case 0x0B: return Float(Int16(bitPattern: UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1])))
+      case 0x0C: return Float(Int32(bitPattern: UInt32(u32(at))))
+      case 0x0D: return Float(bitPattern: UInt32(u32(at)))
+      default:
+        var bits: UInt64 = 0
+        for k in 0..<8 { bits = bits << 8 | UInt64(bytes[at + k]) }
+        return Float(Double(bitPattern: bits))
+      }
+    }
+    if let bad = values.firstIndex(where: { !$0.isFinite }) {
+      throw DataError(.malformed, file: path, "element \(bad) is not a finite number")
+    }
+  }
+}

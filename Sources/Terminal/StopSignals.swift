@@ -1,0 +1,30 @@
+import Foundation
+import Synchronization
+
+/// SIGINT and SIGTERM become a flag the loops poll, so every way out of a
+/// run goes through the same clean shutdown (log summary, checkpoint,
+/// terminal restored). The handler only stores into an atomic, which is
+/// async-signal-safe.
+public enum StopSignals {
+  private static let received = Atomic<Int32>(0)
+
+  /// Installs the handlers (idempotent).
+  public static func install() {
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
+      var action = sigaction()
+      action.__sigaction_handler.sa_handler = { signal in StopSignals.received.store(signal, ordering: .relaxed) }
+      sigemptyset(&action.sa_mask)
+      action.sa_flags = 0
+      sigaction(sig, &action, nil)
+    }
+  }
+
+  /// The signal that asked to stop, or nil.
+  public static var pending: Int32? {
+    let s = received.load(ordering: .relaxed)
+    return s == 0 ? nil : s
+  }
+
+  /// Forgets a received signal (tests).
+  public static func reset() { received.store(0, ordering: .relaxed) }
+}

@@ -1,0 +1,71 @@
+import Datasets
+import NeuralNet
+
+/// Runs a network over many examples in chunks: evaluation and prediction.
+public struct Evaluator {
+  public let network: Network
+  public let encoding: TargetEncoding
+  /// Examples per forward pass.
+  public var chunk = 512
+
+  public init(network: Network, encoding: TargetEncoding) {
+    self.network = network
+    self.encoding = encoding
+  }
+
+  /// Calls `body` with each chunk's outputs `(out, b)` (row stride b), the
+  /// chunk's size b and the index of its first example.
+  public func forEachChunk(
+    of inputs: Matrix, targets: Matrix? = nil, _ body: (_ outputs: UnsafePointer<Float>, _ b: Int, _ first: Int, _ loss: Double?) -> Void
+  ) {
+    let n = inputs.rows, width = inputs.cols, outputs = network.outputWidth
+    guard n > 0 else { return }
+    let capacity = min(chunk, n)
+    let ws = Workspace(network: network, capacity: capacity)
+    var x = [Float](repeating: 0, count: width * capacity)
+    var y = [Float](repeating: 0, count: outputs * capacity)
+    var first = 0
+    inputs.storage.withUnsafeBufferPointer { src in
+      while first < n {
+        let b = min(capacity, n - first)
+        for j in 0..<b {
+          for f in 0..<width { x[f * b + j] = src[(first + j) * width + f] }
+        }
+        var loss: Double?
+        x.withUnsafeBufferPointer { network.forward($0.baseAddress!, batch: b, workspace: ws) }
+        if let targets {
+          for j in 0..<b {
+            for k in 0..<outputs { y[k * b + j] = targets.storage[(first + j) * outputs + k] }
+          }
+          loss = y.withUnsafeBufferPointer { network.lossValue(targets: $0.baseAddress!, batch: b, workspace: ws) }
+        }
+        body(ws.activation(layer: network.layers.count - 1, batch: b).baseAddress!, b, first, loss)
+        first += b
+      }
+    }
+  }
+
+  /// Mean loss, and accuracy or RMSE (in the target's units), on `examples`.
+  public func evaluate(_ examples: EncodedExamples) -> Evaluation {
+    var lossSum = 0.0, correct = 0, squaredError = 0.0
+    forEachChunk(of: examples.inputs, targets: examples.targets) { out, b, first, loss in
+      lossSum += (loss ?? 0) * Double(b)
+      if let labels = examples.labels {
+        for j in 0..<b where encoding.predictedClass(out + j, stride: b) == labels[first + j] { correct += 1 }
+      } else if let values = examples.values {
+        for k in 0..<network.outputWidth {
+          for j in 0..<b {
+            let d = Double(encoding.decodedValue(out[k * b + j], index: k)) - Double(values[first + j, k])
+            squaredError += d * d
+          }
+        }
+      }
+    }
+    let n = Double(max(examples.count, 1))
+    return Evaluation(
+      loss: lossSum / n,
+      accuracy: examples.labels == nil ? nil : Double(correct) / n,
+      rmse: examples.values == nil ? nil : (squaredError / (n * Double(network.outputWidth))).squareRoot(),
+      count: examples.count)
+  }
+}

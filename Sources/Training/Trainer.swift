@@ -1,0 +1,206 @@
+import NeuralNet
+import Datasets
+
+/// The training loop: mini-batch SGD (or momentum, Adam) over shuffled
+/// epochs, evaluation on the validation split after each epoch, per-layer
+/// statistics on the steps asked for. Owned by one thread; nothing in it is
+/// shared.
+public final class Trainer {
+  public private(set) var network: Network
+  public private(set) var optimizer: Optimizer
+  public let data: PreparedData
+  public let spec: NetworkSpec
+  public private(set) var config: TrainingConfig
+  /// Mini-batch steps completed.
+  public private(set) var step = 0
+  /// Epochs completed.
+  public private(set) var epoch = 0
+  /// Seconds spent in training steps.
+  public private(set) var trainingTime = 0.0
+  /// The statistics of the last instrumented step.
+  public private(set) var latestStatistics: [LayerStatistics] = []
+
+  private var rng: SeededGenerator
+  private var order: [Int]
+  private var cursor = 0
+  private let workspace: Workspace
+  private let batchInputs: UnsafeMutablePointer<Float>  // (features, batch)
+  private let batchTargets: UnsafeMutablePointer<Float>  // (outputs, batch)
+  private var batchIndices: [Int]
+  private var updateNorms: [Double]
+  private var statistics: LayerStatisticsCollector
+  // The current epoch so far.
+  private var epochLoss = 0.0
+  private var epochCorrect = 0
+  private var epochSquaredError = 0.0
+  private var epochSeen = 0
+  private var epochTime = 0.0
+  private var epochSamples: [[LayerStatistics]] = []
+
+  public init(network: Network, spec: NetworkSpec, data: PreparedData, config: TrainingConfig) {
+    precondition(network.inputWidth == data.train.inputs.cols && network.outputWidth == data.encoding.outputWidth, "network does not fit the data")
+    precondition(config.batchSize > 0)
+    self.network = network
+    self.spec = spec
+    self.data = data
+    self.config = config
+    optimizer = Optimizer(kind: config.optimizer, learningRate: config.learningRate)
+    optimizer.momentum = config.momentum
+    rng = SeededGenerator(seed: config.seed ^ 0x7EA1_0000)
+    order = Array(0..<data.train.count)
+    let capacity = min(config.batchSize, data.train.count)
+    workspace = Workspace(network: network, capacity: capacity)
+    batchInputs = .allocate(capacity: network.inputWidth * capacity)
+    batchTargets = .allocate(capacity: network.outputWidth * capacity)
+    batchIndices = Array(repeating: 0, count: capacity)
+    updateNorms = Array(repeating: 0, count: network.layers.count)
+    statistics = LayerStatisticsCollector(network: network)
+    rng.shuffle(&order)
+  }
+
+  deinit {
+    batchInputs.deallocate()
+    batchTargets.deallocate()
+  }
+
+  public var learningRate: Float {
+    get { optimizer.learningRate }
+    set { optimizer.learningRate = newValue }
+  }
+
+  /// Steps in one epoch (the last batch may be short).
+  public var stepsPerEpoch: Int { (data.train.count + workspace.capacity - 1) / workspace.capacity }
+
+  /// Where the current epoch is, from 0 to 1.
+  public var epochProgress: Double { Double(cursor) / Double(max(data.train.count, 1)) }
+
+  /// One mini-batch: forward, loss, backward, update. With `instrument`,
+  /// per-layer statistics are taken (into `latestStatistics`). Returns the
+  /// batch loss, and the epoch's record when this step ended an epoch.
+  @discardableResult
+  public func trainStep(instrument: Bool = false) -> (loss: Double, epoch: EpochRecord?) {
+    let started = ContinuousClock.now
+    let b = min(workspace.capacity, data.train.count - cursor)
+    for j in 0..<b { batchIndices[j] = order[cursor + j] }
+    gather(batch: b)
+    network.forward(batchInputs, batch: b, workspace: workspace)
+    let loss = network.lossValue(targets: batchTargets, batch: b, workspace: workspace)
+    accumulateMetrics(batch: b, loss: loss)
+    network.backward(input: batchInputs, targets: batchTargets, batch: b, l2: config.l2, workspace: workspace)
+    let instrumentThis = instrument || cursor + b >= data.train.count
+    if instrumentThis { statistics.beforeUpdate(network: network, workspace: workspace, batch: b) }
+    if instrumentThis {
+      updateNorms.withUnsafeMutableBufferPointer { optimizer.step(&network, gradients: workspace, updateNorms: $0) }
+      latestStatistics = statistics.afterUpdate(network: network, updateNorms: updateNorms)
+      epochSamples.append(latestStatistics)
+    } else {
+      optimizer.step(&network, gradients: workspace)
+    }
+    step += 1
+    cursor += b
+    let elapsed = (ContinuousClock.now - started).seconds
+    trainingTime += elapsed
+    epochTime += elapsed
+    if cursor >= data.train.count { return (loss, finishEpoch()) }
+    return (loss, nil)
+  }
+
+  /// Runs the rest of the current epoch and returns its record.
+  @discardableResult
+  public func trainEpoch() -> EpochRecord {
+    while true {
+      if let record = trainStep().epoch { return record }
+    }
+  }
+
+  /// Loss and accuracy (or RMSE) of the current network on `examples`.
+  public func evaluate(_ examples: EncodedExamples) -> Evaluation {
+    Evaluator(network: network, encoding: data.encoding).evaluate(examples)
+  }
+
+  /// Fresh weights (and optimiser state) drawn from the run's generator.
+  public func reinitialize() {
+    network = (try? spec.make(using: &rng)) ?? network
+    optimizer.reset()
+    statistics = LayerStatisticsCollector(network: network)
+  }
+
+  /// Replaces the network and optimiser (a loaded checkpoint) and the counters.
+  public func restore(network: Network, optimizer: Optimizer, step: Int, epoch: Int) {
+    precondition(workspace.fits(network), "restored network has another shape")
+    self.network = network
+    self.optimizer = optimizer
+    self.step = step
+    self.epoch = epoch
+  }
+
+  // MARK: - Internals
+
+  /// Copies the examples of `batchIndices` into the column-per-example batch buffers.
+  private func gather(batch b: Int) {
+    let width = network.inputWidth, outputs = network.outputWidth
+    data.train.inputs.storage.withUnsafeBufferPointer { x in
+      for j in 0..<b {
+        let row = x.baseAddress! + batchIndices[j] * width
+        for f in 0..<width { batchInputs[f * b + j] = row[f] }
+      }
+    }
+    data.train.targets.storage.withUnsafeBufferPointer { y in
+      for j in 0..<b {
+        let row = y.baseAddress! + batchIndices[j] * outputs
+        for k in 0..<outputs { batchTargets[k * b + j] = row[k] }
+      }
+    }
+  }
+
+  private func accumulateMetrics(batch b: Int, loss: Double) {
+    epochLoss += loss * Double(b)
+    epochSeen += b
+    let output = workspace.activation(layer: network.layers.count - 1, batch: b).baseAddress!
+    if let labels = data.train.labels {
+      for j in 0..<b where data.encoding.predictedClass(output + j, stride: b) == labels[batchIndices[j]] {
+        epochCorrect += 1
+      }
+    } else if let values = data.train.values {
+      for k in 0..<network.outputWidth {
+        for j in 0..<b {
+          let d = Double(data.encoding.decodedValue(output[k * b + j], index: k)) - Double(values[batchIndices[j], k])
+          epochSquaredError += d * d
+        }
+      }
+    }
+  }
+
+  private func finishEpoch() -> EpochRecord {
+    epoch += 1
+    cursor = 0
+    rng.shuffle(&order)
+    let validation = data.validation.map(evaluate)
+    let layers = (0..<network.layers.count).compactMap { l in LayerStatistics.mean(epochSamples.map { $0[l] }) }
+    let seen = Double(max(epochSeen, 1))
+    let record = EpochRecord(
+      epoch: epoch, step: step, time: trainingTime, learningRate: optimizer.learningRate,
+      loss: epochLoss / seen, validationLoss: validation?.loss,
+      accuracy: data.train.labels == nil ? nil : Double(epochCorrect) / seen,
+      validationAccuracy: validation?.accuracy,
+      rmse: data.train.values == nil ? nil : (epochSquaredError / (seen * Double(network.outputWidth))).squareRoot(),
+      validationRMSE: validation?.rmse,
+      samplesPerSecond: epochTime > 0 ? seen / epochTime : 0,
+      layers: layers, health: LayerHealth.judge(layers, thresholds: config.thresholds))
+    epochLoss = 0
+    epochCorrect = 0
+    epochSquaredError = 0
+    epochSeen = 0
+    epochTime = 0
+    epochSamples.removeAll(keepingCapacity: true)
+    return record
+  }
+}
+
+extension Duration {
+  /// The duration in seconds.
+  public var seconds: Double {
+    let (s, attoseconds) = components
+    return Double(s) + Double(attoseconds) * 1e-18
+  }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import NeuralNet
+import Training
+
+/// `nntop predict`: one prediction per row of a data file, with a saved model.
+struct Predict: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Predict with a saved model: one line per row; with a target column, the accuracy (or RMSE) on stderr.")
+
+  @Option(help: ArgumentHelp("The model (from --save or the dashboard's s).", valueName: "file.safetensors"))
+  var load: String
+
+  @Option(help: "The data: a .csv file, an IDX file or a built-in data set.")
+  var data: String
+
+  @Option(help: "CSV: the target column, to score the predictions (default: a column beyond the model's features, if any).")
+  var target: String?
+
+  @Option(help: ArgumentHelp("CSV: columns to leave out, comma-separated.", valueName: "col,..."))
+  var drop: String?
+
+  func run() throws {
+    let model = try Checkpoint.read(from: load)
+    let width = model.network.inputWidth
+    let source = try DataSource(spec: data)
+    let drops = (drop ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    var dataset: Dataset
+    if case .csv(let path) = source, target == nil {
+      // Features only, unless there is one column more than the model takes: then the last is the target.
+      let columns = try CSVLoader.header(path: path).count - drops.count
+      dataset = try CSVLoader.load(path: path, columns: ColumnSelection(drop: drops, hasTarget: columns == width + 1))
+    } else {
+      dataset = try source.load(seed: model.seed, columns: ColumnSelection(target: target, drop: drops))
+    }
+    guard dataset.featureCount == width else {
+      throw DataError(
+        .malformed, file: data,
+        "has \(dataset.featureCount) feature column\(dataset.featureCount == 1 ? "" : "s") but \(load) was trained on \(width) (\(model.featureNames.prefix(6).joined(separator: ", "))\(width > 6 ? ", …" : ""))")
+    }
+    let examples = try EncodedExamples(dataset, standardizer: model.standardizer, encoding: model.encoding)
+    let evaluator = Evaluator(network: model.network, encoding: model.encoding)
+    var out = ""
+    evaluator.forEachChunk(of: examples.inputs) { output, b, _, _ in
+      for j in 0..<b {
+        if model.encoding.isClassification {
+          out += model.encoding.classNames[model.encoding.predictedClass(output + j, stride: b)]
+        } else {
+          out += (0..<model.network.outputWidth).map { k in
+            String(format: "%.6g", Double(model.encoding.decodedValue(output[k * b + j], index: k)))
+          }.joined(separator: ",")
+        }
+        out += "\n"
+      }
+      FileHandle.standardOutput.write(Data(out.utf8))
+      out = ""
+    }
+    if examples.labels != nil || examples.values != nil {
+      let result = evaluator.evaluate(examples)
+      let score: String
+      if let accuracy = result.accuracy {
+        let correct = Int((accuracy * Double(result.count)).rounded())
+        score = String(format: "accuracy %.2f%% (%d/%d)", 100 * accuracy, correct, result.count)
+      } else {
+        score = String(format: "rmse %.6g (%d rows)", result.rmse ?? .nan, result.count)
+      }
+      FileHandle.standardError.write(Data((score + "\n").utf8))
+    }
+  }
+}

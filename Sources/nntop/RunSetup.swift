@@ -1,0 +1,143 @@
+import Datasets
+import Foundation
+import NeuralNet
+import Training
+
+/// Everything a training run needs, resolved from the flags: the data,
+/// prepared; the network; the hyperparameters. A flag given wins over the
+/// data set's suggestion, which wins over nntop's defaults.
+struct RunSetup {
+  var source: DataSource
+  var dataset: Dataset
+  var prepared: PreparedData
+  var spec: NetworkSpec
+  var network: Network
+  var config: TrainingConfig
+  /// The checkpoint `--load` read, if any.
+  var checkpoint: Checkpoint?
+
+  static let defaultHiddenLayers = [64, 32]
+
+  init(_ o: TrainOptions, headless: Bool) throws {
+    source = try DataSource(spec: o.data)
+    dataset = try source.load(seed: o.seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns))
+    let suggested = dataset.suggestions
+    var config = TrainingConfig()
+    config.seed = o.seed
+    config.optimizer = o.optimizer ?? .sgd
+    config.learningRate = o.lr ?? suggested.learningRate ?? Self.defaultLearningRate(config.optimizer)
+    config.momentum = o.momentum ?? 0.9
+    config.batchSize = o.batch ?? suggested.batch ?? 32
+    config.epochs = o.epochs ?? (headless ? 20 : nil)
+    config.l2 = o.l2 ?? 0
+    let normalize = !o.noNormalize && (suggested.normalize ?? true)
+    let validationSplit = o.valSplit ?? suggested.validationSplit ?? 0.2
+
+    if let path = o.load {
+      let saved = try Checkpoint.read(from: path)
+      guard saved.network.inputWidth == dataset.featureCount else {
+        throw DataError(
+          .malformed, file: o.data,
+          "has \(dataset.featureCount) feature\(dataset.featureCount == 1 ? "" : "s") but \(path) was trained on \(saved.network.inputWidth)")
+      }
+      let changesArchitecture = try o.layers != nil || o.activation != nil || o.outputActivation() != nil || o.lossChoice() != nil
+      if changesArchitecture {
+        throw RunFailure(message: "--layers, --activation, --output and --loss cannot change a --load'ed model's architecture", code: 64)
+      }
+      checkpoint = saved
+      network = saved.network
+      spec = NetworkSpec(of: saved.network)
+      prepared = try PreparedData(
+        dataset, validationSplit: validationSplit, standardizer: saved.standardizer, encoding: saved.encoding, seed: o.seed)
+      if o.lr == nil { config.learningRate = saved.optimizer.learningRate }
+      if o.optimizer == nil { config.optimizer = saved.optimizer.kind }
+      if o.batch == nil { config.batchSize = saved.batchSize }
+      self.config = config
+      return
+    }
+
+    checkpoint = nil
+    let (output, loss) = try Self.outputAndLoss(for: dataset.targets, output: o.outputActivation(), loss: o.lossChoice())
+    prepared = try PreparedData(dataset, validationSplit: validationSplit, normalize: normalize, output: output, seed: o.seed)
+    let hidden = try o.hiddenLayers() ?? suggested.hiddenLayers ?? Self.defaultHiddenLayers
+    spec = NetworkSpec(
+      sizes: [dataset.featureCount] + hidden + [prepared.encoding.outputWidth],
+      hidden: try o.hiddenActivation() ?? suggested.activation ?? .relu, output: output, loss: loss,
+      initializer: o.initializer ?? .auto, gain: o.initGain ?? 1)
+    let explicitArchitecture = o.layers != nil || o.activation != nil || o.initializer != nil || o.initGain != nil
+    if let given = suggested.network, !explicitArchitecture, given.outputWidth == spec.sizes.last {
+      network = given
+      spec = NetworkSpec(of: given)
+    } else {
+      var rng = SeededGenerator(seed: o.seed)
+      network = try spec.make(using: &rng)
+    }
+    self.config = config
+  }
+
+  static func defaultLearningRate(_ kind: OptimizerKind) -> Float {
+    switch kind {
+    case .sgd: 0.1
+    case .momentum: 0.01
+    case .adam: 0.001
+    }
+  }
+
+  /// The output activation and loss: the ones asked for, completed to a
+  /// matching pair (sigmoid+BCE for two classes, softmax+cross-entropy for
+  /// more, linear+MSE for regression).
+  static func outputAndLoss(for targets: Targets, output: Activation?, loss: Loss?) throws -> (Activation, Loss) {
+    let natural: (Activation, Loss) =
+      switch targets {
+      case .classes(_, let names): names.count == 2 ? (.sigmoid, .bce) : (.softmax, .crossEntropy)
+      default: (.linear, .mse)
+      }
+    let chosenOutput: Activation
+    switch (output, loss) {
+    case (let o?, _): chosenOutput = o
+    case (nil, .bce?): chosenOutput = .sigmoid
+    case (nil, .crossEntropy?): chosenOutput = .softmax
+    case (nil, .mse?): chosenOutput = targets.isClassification ? natural.0 : .linear
+    case (nil, nil): chosenOutput = natural.0
+    }
+    let chosenLoss: Loss
+    if let loss {
+      chosenLoss = loss
+    } else {
+      switch chosenOutput {
+      case .sigmoid: chosenLoss = .bce
+      case .softmax: chosenLoss = .crossEntropy
+      default: chosenLoss = .mse
+      }
+    }
+    guard chosenLoss.isCompatible(with: chosenOutput) else {
+      throw ArchitectureError("--loss \(chosenLoss.rawValue) needs probabilities: use --output sigmoid or softmax, not \(chosenOutput.rawValue)")
+    }
+    return (chosenOutput, chosenLoss)
+  }
+
+  /// `digits: 1,797 examples × 64 features, 10 classes → 1,438 train / 359 validation`.
+  var dataSummary: String {
+    let validation = prepared.validation?.count ?? 0
+    return "\(dataset.summary) → \(prepared.train.count.grouped) train / \(validation.grouped) validation"
+  }
+
+  /// `network 64-64-32-10 (relu → softmax, cross-entropy; 6,570 parameters) · sgd η=0.1 · batch 32 · seed 1`.
+  var networkSummary: String {
+    let hidden = network.layers.count > 1 ? "\(network.layers[0].activation.rawValue) → " : ""
+    let optimizer = "\(config.optimizer.rawValue) η=\(formatRate(config.learningRate))"
+    return "network \(network.shapeDescription) (\(hidden)\(network.outputActivation.rawValue), \(network.loss.rawValue); "
+      + "\(network.parameterCount.grouped) parameters) · \(optimizer) · batch \(config.batchSize) · seed \(config.seed)"
+  }
+}
+
+/// η printed compactly: 0.1, 0.001, 3.2e-05.
+func formatRate(_ v: Float) -> String {
+  let d = Double(v)
+  if d >= 1e-3 && d < 1e4 {
+    var s = String(format: "%.4g", d)
+    if s.contains("e") { s = String(d) }
+    return s
+  }
+  return String(format: "%.2g", d)
+}

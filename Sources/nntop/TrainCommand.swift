@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import Terminal
+import Training
+
+/// `nntop train`: the default command.
+struct Train: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train a network: the live dashboard on a terminal, one line per epoch otherwise.")
+
+  @OptionGroup var options: TrainOptions
+
+  mutating func run() throws {
+    let headless = options.headless || isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0
+    let setup = try RunSetup(options, headless: headless)
+    let log = try options.log.map { path throws(RunLogError) in try RunLog(path: path) }
+    StopSignals.install()
+    var runner = HeadlessRunner(setup: setup, log: log, savePath: options.save)
+    try runner.run()
+  }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import ArgumentParser
+import Datasets
+import NeuralNet
+import Training
+
+/// The `train` flags. Optional ones left out take the preset's value, then
+/// the data set's suggestion, then nntop's default (see `RunSetup`).
+struct TrainOptions: ParsableArguments {
+  @Option(help: "A built-in data set (\(DataSource.builtinNames.joined(separator: ", "))), a .csv file or an IDX file.")
+  var data: String = "digits"
+
+  @Option(help: "CSV: the column to predict (default: the last column).")
+  var target: String?
+
+  @Option(help: ArgumentHelp("CSV: columns to leave out, comma-separated.", valueName: "col,..."))
+  var drop: String?
+
+  @Option(help: ArgumentHelp("Hidden layer widths, comma-separated; \"none\" for no hidden layer. (default: 64,32)", valueName: "w,..."))
+  var layers: String?
+
+  @Option(help: "Hidden activation: sigmoid, tanh, relu, leaky-relu, linear. (default: relu)")
+  var activation: String?
+
+  @Option(help: "Output activation: auto, linear, sigmoid, softmax.")
+  var output: String = "auto"
+
+  @Option(help: "Loss: auto, mse, bce, cross-entropy.")
+  var loss: String = "auto"
+
+  @Option(name: .customLong("init"), help: "Weight initialisation: auto, xavier, he, uniform, normal.")
+  var initializer: Initializer?
+
+  @Option(name: .customLong("init-gain"), help: "Multiply every initial weight by this. (default: 1)")
+  var initGain: Float?
+
+  @Option(help: "Optimiser: sgd, momentum, adam. (default: sgd)")
+  var optimizer: OptimizerKind?
+
+  @Option(help: "Learning rate η. (default: 0.1 for sgd, 0.01 for momentum, 0.001 for adam)")
+  var lr: Float?
+
+  @Option(help: "Momentum μ for --optimizer momentum. (default: 0.9)")
+  var momentum: Float?
+
+  @Option(help: "Mini-batch size. (default: 32)")
+  var batch: Int?
+
+  @Option(help: "Epochs to train. (default: 20 headless, until you quit in the dashboard)")
+  var epochs: Int?
+
+  @Option(name: .customLong("val-split"), help: "Fraction held out for validation, in 0..<1. (default: 0.2)")
+  var valSplit: Double?
+
+  @Option(help: "L2 weight decay λ: J += λ/2·Σ‖W‖². (default: 0)")
+  var l2: Float?
+
+  @Option(help: "Seed for weights, shuffling and generated data.")
+  var seed: UInt64 = 1
+
+  @Flag(name: .customLong("no-normalize"), help: "Do not standardise features.")
+  var noNormalize = false
+
+  @Flag(help: "No dashboard: one line per epoch on stdout (also when stdout is not a terminal).")
+  var headless = false
+
+  @Option(help: ArgumentHelp("Write the run log (JSON Lines) here.", valueName: "file.jsonl"))
+  var log: String?
+
+  @Option(help: ArgumentHelp("Save the model here when training ends.", valueName: "file.safetensors"))
+  var save: String?
+
+  @Option(help: ArgumentHelp("Start from a saved model.", valueName: "file.safetensors"))
+  var load: String?
+
+  mutating func validate() throws {
+    if let lr, !(lr.isFinite && lr > 0) { throw ValidationError("--lr must be a positive number (η > 0), got \(lr)") }
+    if let momentum, !(momentum.isFinite && momentum >= 0 && momentum < 1) {
+      throw ValidationError("--momentum must be in 0..<1, got \(momentum)")
+    }
+    if let batch, batch <= 0 { throw ValidationError("--batch must be at least 1, got \(batch)") }
+    if let epochs, epochs <= 0 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+    if let valSplit, !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in 0..<1, got \(valSplit)") }
+    if let l2, !(l2.isFinite && l2 >= 0) { throw ValidationError("--l2 must be a number ≥ 0, got \(l2)") }
+    if let initGain, !(initGain.isFinite && initGain > 0) { throw ValidationError("--init-gain must be a positive number, got \(initGain)") }
+    _ = try hiddenActivation()
+    _ = try hiddenLayers()
+    _ = try outputActivation()
+    _ = try lossChoice()
+  }
+
+  /// `--layers` as widths; nil when not given.
+  func hiddenLayers() throws -> [Int]? {
+    guard let layers else { return nil }
+    let text = layers.trimmingCharacters(in: .whitespaces)
+    if text.isEmpty || text == "none" { return [] }
+    return try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
+      let p = part.trimmingCharacters(in: .whitespaces)
+      guard let width = Int(p) else { throw ValidationError("--layers \(layers): \"\(p)\" is not a layer width") }
+      guard width > 0 else { throw ValidationError("--layers \(layers): a layer of width \(width) has no units") }
+      guard width <= 65_536 else { throw ValidationError("--layers \(layers): width \(width) is too large (at most 65536)") }
+      return width
+    }
+  }
+
+  /// `--activation`, nil when not given.
+  func hiddenActivation() throws -> Activation? {
+    guard let activation else { return nil }
+    if activation == "softmax" { throw ValidationError("--activation softmax is an output activation; use --output softmax") }
+    guard let a = Activation(rawValue: activation), Activation.hiddenChoices.contains(a) else {
+      throw ValidationError("--activation must be sigmoid, tanh, relu, leaky-relu or linear, got \"\(activation)\"")
+    }
+    return a
+  }
+
+  /// `--output`, nil for auto.
+  func outputActivation() throws -> Activation? {
+    if output == "auto" { return nil }
+    guard let a = Activation(rawValue: output), Activation.outputChoices.contains(a) else {
+      throw ValidationError("--output must be auto, linear, sigmoid or softmax, got \"\(output)\"")
+    }
+    return a
+  }
+
+  /// `--loss`, nil for auto.
+  func lossChoice() throws -> Loss? {
+    if loss == "auto" { return nil }
+    guard let l = Loss(rawValue: loss) else { throw ValidationError("--loss must be auto, mse, bce or cross-entropy, got \"\(loss)\"") }
+    return l
+  }
+
+  var dropColumns: [String] {
+    (drop ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  }
+}

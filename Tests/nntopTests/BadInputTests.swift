@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every kind of bad input: one line on stderr naming the problem, an exit
+/// code from 1 to 127, nothing on stdout, never a trap or a backtrace.
+@Suite(.serialized)
+struct BadInputTests {
+  struct Case: Sendable, CustomTestStringConvertible {
+    let name: String
+    let arguments: [String]
+    /// File to create first (name, contents).
+    var file: (String, [UInt8])? = nil
+    let message: String
+    var testDescription: String { name }
+  }
+
+  static func text(_ s: String) -> [UInt8] { Array(s.utf8) }
+
+  static let cases: [Case] = [
+    Case(name: "missing file", arguments: ["--data", "nope.csv"], message: "nope.csv: no such file"),
+    Case(name: "empty file", arguments: ["--data", "empty.csv"], file: ("empty.csv", []), message: "empty.csv: the file is empty"),
+    Case(name: "binary file", arguments: ["--data", "blob.csv"], file: ("blob.csv", [0x7F, 0x45, 0x4C, 0x46, 0, 1, 2]), message: "blob.csv: binary data"),
+    Case(name: "header only", arguments: ["--data", "h.csv"], file: ("h.csv", text("a,b,y\n")), message: "h.csv:1: a header but no data rows"),
+    Case(name: "ragged row", arguments: ["--data", "r.csv"], file: ("r.csv", text("a,b,y\n1,2,0\n1,2\n")), message: "r.csv:3: row has 2 fields"),
+    Case(name: "non-numeric cell", arguments: ["--data", "n.csv"], file: ("n.csv", text("a,b,y\n1,two,0\n")), message: "n.csv:2:3: \"two\" in column \"b\" is not a number"),
+    Case(name: "empty cell", arguments: ["--data", "e.csv"], file: ("e.csv", text("a,b,y\n1,,0\n")), message: "e.csv:2:3: empty cell"),
+    Case(name: "NaN cell", arguments: ["--data", "nan.csv"], file: ("nan.csv", text("a,b,y\n1,2,0\nNaN,2,1\n")), message: "nan.csv:3:1: NaN in column \"a\""),
+    Case(name: "infinite cell", arguments: ["--data", "inf.csv"], file: ("inf.csv", text("a,b,y\n1,Infinity,0\n")), message: "inf.csv:2:3: infinite value"),
+    Case(name: "unknown target", arguments: ["--data", "t.csv", "--target", "price"], file: ("t.csv", text("a,b,y\n1,2,0\n3,4,1\n")), message: "no column \"price\" for --target; the columns are a, b, y"),
+    Case(name: "single class", arguments: ["--data", "s.csv"], file: ("s.csv", text("a,y\n1,x\n2,x\n")), message: "has only one class"),
+    Case(name: "zero learning rate", arguments: ["--lr", "0"], message: "--lr must be a positive number"),
+    Case(name: "negative learning rate", arguments: ["--lr=-0.5"], message: "--lr must be a positive number"),
+    Case(name: "NaN learning rate", arguments: ["--lr", "nan"], message: "--lr must be a positive number"),
+    Case(name: "zero-width layer", arguments: ["--layers", "64,0,32"], message: "a layer of width 0 has no units"),
+    Case(name: "batch 0", arguments: ["--batch", "0"], message: "--batch must be at least 1"),
+    Case(name: "val-split 1", arguments: ["--val-split", "1"], message: "--val-split must be in 0..<1"),
+    Case(name: "val-split 1.5", arguments: ["--val-split", "1.5"], message: "--val-split must be in 0..<1"),
+    Case(name: "negative val-split", arguments: ["--val-split=-0.2"], message: "--val-split must be in 0..<1"),
+    Case(name: "unknown flag", arguments: ["--learning-rate", "0.1"], message: "Unknown option '--learning-rate'"),
+    Case(name: "bad activation", arguments: ["--activation", "swish"], message: "--activation must be sigmoid, tanh, relu, leaky-relu or linear"),
+    Case(name: "loss without probabilities", arguments: ["--output", "linear", "--loss", "bce"], message: "bce needs probabilities"),
+    Case(name: "missing checkpoint", arguments: ["predict", "--load", "none.safetensors", "--data", "digits"], message: "none.safetensors: no such file"),
+    Case(name: "not a checkpoint", arguments: ["predict", "--load", "x.safetensors", "--data", "digits"], file: ("x.safetensors", text("hello")), message: "x.safetensors: not a safetensors file"),
+  ]
+
+  @Test(arguments: BadInputTests.cases)
+  func badInputGivesOneClearLine(_ c: Case) throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    if let (name, bytes) = c.file { dir.write(name, bytes: bytes) }
+    let args = c.arguments.first == "predict" ? c.arguments : ["--headless"] + c.arguments
+    let r = try NNTopProcess.run(args, in: dir.path)
+    #expect(r.exitedNormally, "killed by a signal")
+    #expect((1...127).contains(r.status), "exit status \(r.status)")
+    #expect(r.stderrLines.count == 1, "stderr: \(r.stderr)")
+    #expect(r.stderr.hasPrefix("nntop: ") && r.stderr.contains(c.message), "stderr: \(r.stderr)")
+    #expect(r.stdout.isEmpty, "stdout: \(r.stdout)")
+    #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Backtrace"))
+  }
+}
