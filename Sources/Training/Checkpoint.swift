@@ -184,3 +184,14 @@ public struct Checkpoint: Sendable {
     }
   }
 }
+
+extension Checkpoint {
+  /// The trainer's current state.
+  public init(trainer: Trainer) {
+    self.init(
+      network: trainer.network, standardizer: trainer.data.standardizer, encoding: trainer.data.encoding,
+      featureNames: trainer.data.featureNames, imageShape: trainer.data.imageShape, optimizer: trainer.optimizer,
+      step: trainer.step, epoch: trainer.epoch, dataName: trainer.data.name, seed: trainer.config.seed,
+      batchSize: trainer.config.batchSize)
+  }
+}

@@ -19,6 +19,8 @@ public final class Trainer {
   public private(set) var trainingTime = 0.0
   /// The statistics of the last instrumented step.
   public private(set) var latestStatistics: [LayerStatistics] = []
+  /// The last batch's accuracy (classification) or RMSE (regression).
+  public private(set) var lastBatchMetric: Double = 0
 
   private var rng: SeededGenerator
   private var order: [Int]
@@ -158,16 +160,22 @@ public final class Trainer {
     epochSeen += b
     let output = workspace.activation(layer: network.layers.count - 1, batch: b).baseAddress!
     if let labels = data.train.labels {
+      var correct = 0
       for j in 0..<b where data.encoding.predictedClass(output + j, stride: b) == labels[batchIndices[j]] {
-        epochCorrect += 1
+        correct += 1
       }
+      epochCorrect += correct
+      lastBatchMetric = Double(correct) / Double(b)
     } else if let values = data.train.values {
+      var squared = 0.0
       for k in 0..<network.outputWidth {
         for j in 0..<b {
           let d = Double(data.encoding.decodedValue(output[k * b + j], index: k)) - Double(values[batchIndices[j], k])
-          epochSquaredError += d * d
+          squared += d * d
         }
       }
+      epochSquaredError += squared
+      lastBatchMetric = (squared / Double(b * network.outputWidth)).squareRoot()
     }
   }
 

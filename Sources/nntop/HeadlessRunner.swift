@@ -4,68 +4,39 @@ import NeuralNet
 import Terminal
 import Training
 
-/// Training without the dashboard: a line per epoch on stdout, the run log,
-/// a summary, the checkpoint. SIGINT/SIGTERM stop it cleanly after the
-/// current step.
+/// Training without the dashboard: a line per epoch on stdout, then the
+/// summary. SIGINT/SIGTERM end it cleanly after the current step (log
+/// summary written, `--save` honoured).
 struct HeadlessRunner {
   let setup: RunSetup
   let log: RunLog?
   let savePath: String?
 
-  mutating func run() throws {
-    let trainer = Trainer(network: setup.network, spec: setup.spec, data: setup.prepared, config: setup.config)
-    if let saved = setup.checkpoint {
-      trainer.restore(network: saved.network, optimizer: Self.optimizer(from: saved, config: setup.config), step: saved.step, epoch: saved.epoch)
+  func run() throws {
+    let trainer = setup.makeTrainer()
+    var options = SessionOptions()
+    options.epochs = trainer.epoch + (setup.config.epochs ?? 20)
+    options.savePath = savePath
+    let session = TrainingSession(
+      trainer: trainer, info: RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path),
+      control: TrainingControl(), channel: nil, log: log, options: options)
+    session.stopReason = stopReasonFromSignals
+    let total = options.epochs!
+    session.onEpoch = { record in
+      print(Self.line(record, of: total))
+      fflush(nil)
     }
-    let epochs = setup.config.epochs ?? 20
-    let startEpoch = trainer.epoch
     print("nntop · \(setup.dataSummary)")
     print(setup.networkSummary)
     log?.write(RunHeader.json(setup: setup, mode: "headless"))
-    var records: [EpochRecord] = []
-    var ending = "completed"
-    training: while trainer.epoch < startEpoch + epochs {
-      while true {
-        if let signal = StopSignals.pending {
-          ending = signal == SIGINT ? "interrupted" : "terminated"
-          break training
-        }
-        let (loss, record) = trainer.trainStep()
-        if !loss.isFinite {
-          ending = "diverged"
-          log?.write(.event("diverged", step: trainer.step, [("loss", .finite(loss)), ("lr", .finite(trainer.learningRate))]))
-          break training
-        }
-        if let record {
-          records.append(record)
-          print(Self.line(record, of: startEpoch + epochs))
-          fflush(nil)
-          log?.write(.epoch(record))
-          break
-        }
-      }
-    }
-    let summary = RunSummary(records: records, trainer: trainer, ending: ending)
-    log?.write(summary.json)
-    log?.close()
+    let summary = session.run()
     print(summary.text)
-    if let savePath {
-      try Checkpoint(trainer: trainer, setup: setup).write(to: savePath)
-      print("saved \(savePath)")
-    }
-    if ending == "diverged" {
+    if let savePath { print("saved \(savePath)") }
+    if summary.ending == .diverged {
       throw RunFailure(
         message: "training diverged at step \(trainer.step): the loss became NaN or infinite; try a smaller --lr (now \(formatRate(trainer.learningRate)))",
         code: 1)
     }
-  }
-
-  static func optimizer(from saved: Checkpoint, config: TrainingConfig) -> Optimizer {
-    var optimizer = saved.optimizer
-    optimizer.learningRate = config.learningRate
-    if optimizer.kind != config.optimizer { optimizer = Optimizer(kind: config.optimizer, learningRate: config.learningRate) }
-    optimizer.momentum = config.momentum
-    return optimizer
   }
 
   /// `epoch   3/20  loss 0.4123  val_loss 0.3981  acc  88.1%  val_acc  89.7%  η 0.1  samples/s 412,334`
@@ -119,70 +90,8 @@ enum RunHeader {
   }
 }
 
-/// The end of a run: its log line and its printed line.
-struct RunSummary {
-  let records: [EpochRecord]
-  let steps: Int
-  let time: Double
-  let ending: String
-  let epochs: Int
-
-  init(records: [EpochRecord], trainer: Trainer, ending: String) {
-    self.records = records
-    steps = trainer.step
-    time = trainer.trainingTime
-    self.ending = ending
-    epochs = trainer.epoch
-  }
-
-  var best: EpochRecord? {
-    records.filter { $0.validationAccuracy != nil }.max { ($0.validationAccuracy!, -$0.epoch) < ($1.validationAccuracy!, -$1.epoch) }
-  }
-
-  var json: JSON {
-    let last = records.last
-    return .object([
-      ("type", .string("summary")),
-      ("ending", .string(ending)),
-      ("epochs", .number(Double(epochs))),
-      ("steps", .number(Double(steps))),
-      ("time", .finite(time.rounded(toPlaces: 4))),
-      ("loss", .finite(last?.loss)),
-      ("val_loss", .finite(last?.validationLoss)),
-      ("acc", .finite(last?.accuracy)),
-      ("val_acc", .finite(last?.validationAccuracy)),
-      ("rmse", .finite(last?.rmse)),
-      ("val_rmse", .finite(last?.validationRMSE)),
-      ("best_val_acc", .finite(best?.validationAccuracy)),
-      ("best_epoch", best.map { .number(Double($0.epoch)) } ?? .null),
-    ])
-  }
-
-  var text: String {
-    var s = "\(ending == "completed" ? "done" : ending): \(epochs) epoch\(epochs == 1 ? "" : "s"), \(steps.grouped) steps in \(String(format: "%.2f", time)) s"
-    if let last = records.last {
-      if let v = last.validationAccuracy {
-        s += " · val_acc \(percent(v).trimmingCharacters(in: .whitespaces))"
-        if let best, let bestAccuracy = best.validationAccuracy, bestAccuracy > v {
-          s += " (best \(percent(best.validationAccuracy).trimmingCharacters(in: .whitespaces)) at epoch \(best.epoch))"
-        }
-      } else if let a = last.accuracy {
-        s += " · acc \(percent(a).trimmingCharacters(in: .whitespaces))"
-      }
-      if let rmse = last.validationRMSE ?? last.rmse { s += " · rmse \(fixed(rmse))" }
-      s += " · loss \(fixed(last.loss))"
-    }
-    return s
-  }
-}
-
-extension Checkpoint {
-  /// The trainer's current state as a checkpoint.
-  init(trainer: Trainer, setup: RunSetup) {
-    self.init(
-      network: trainer.network, standardizer: trainer.data.standardizer, encoding: trainer.data.encoding,
-      featureNames: trainer.data.featureNames, imageShape: trainer.data.imageShape, optimizer: trainer.optimizer,
-      step: trainer.step, epoch: trainer.epoch, dataName: setup.dataset.name, seed: setup.config.seed,
-      batchSize: setup.config.batchSize)
-  }
+/// How a pending SIGINT (interrupted) or SIGTERM/SIGHUP (terminated) ends a run.
+func stopReasonFromSignals() -> RunSummary.Ending? {
+  guard let signal = StopSignals.pending else { return nil }
+  return signal == SIGINT ? .interrupted : .terminated
 }

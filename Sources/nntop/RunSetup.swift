@@ -75,6 +75,19 @@ struct RunSetup {
     self.config = config
   }
 
+  /// A trainer for this setup, resumed from the checkpoint when there is one.
+  func makeTrainer() -> Trainer {
+    let trainer = Trainer(network: network, spec: spec, data: prepared, config: config)
+    if let saved = checkpoint {
+      var optimizer = saved.optimizer
+      if optimizer.kind != config.optimizer { optimizer = Optimizer(kind: config.optimizer, learningRate: config.learningRate) }
+      optimizer.learningRate = config.learningRate
+      optimizer.momentum = config.momentum
+      trainer.restore(network: saved.network, optimizer: optimizer, step: saved.step, epoch: saved.epoch)
+    }
+    return trainer
+  }
+
   static func defaultLearningRate(_ kind: OptimizerKind) -> Float {
     switch kind {
     case .sgd: 0.1

@@ -15,7 +15,7 @@ struct Train: ParsableCommand {
     let setup = try RunSetup(options, headless: headless)
     let log = try options.log.map { path throws(RunLogError) in try RunLog(path: path) }
     StopSignals.install()
-    var runner = HeadlessRunner(setup: setup, log: log, savePath: options.save)
+    let runner = HeadlessRunner(setup: setup, log: log, savePath: options.save)
     try runner.run()
   }
 }

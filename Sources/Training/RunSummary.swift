@@ -1,0 +1,64 @@
+import Datasets
+import Foundation
+
+/// How a run ended, for the log's last line and the last printed line.
+public struct RunSummary: Sendable {
+  public enum Ending: String, Sendable {
+    case completed, quit, interrupted, terminated, diverged
+  }
+
+  public var ending: Ending
+  public var epochs: Int
+  public var steps: Int
+  public var time: Double
+  public var last: EpochRecord?
+  /// The epoch with the best validation accuracy (classification).
+  public var best: EpochRecord?
+
+  public init(records: [EpochRecord], epochs: Int, steps: Int, time: Double, ending: Ending) {
+    self.ending = ending
+    self.epochs = epochs
+    self.steps = steps
+    self.time = time
+    last = records.last
+    best = records.filter { $0.validationAccuracy != nil }.max {
+      ($0.validationAccuracy!, -$0.epoch) < ($1.validationAccuracy!, -$1.epoch)
+    }
+  }
+
+  public var json: JSON {
+    .object([
+      ("type", .string("summary")),
+      ("ending", .string(ending.rawValue)),
+      ("epochs", .number(Double(epochs))),
+      ("steps", .number(Double(steps))),
+      ("time", .finite(time.rounded(toPlaces: 4))),
+      ("loss", .finite(last?.loss)),
+      ("val_loss", .finite(last?.validationLoss)),
+      ("acc", .finite(last?.accuracy)),
+      ("val_acc", .finite(last?.validationAccuracy)),
+      ("rmse", .finite(last?.rmse)),
+      ("val_rmse", .finite(last?.validationRMSE)),
+      ("best_val_acc", .finite(best?.validationAccuracy)),
+      ("best_epoch", best.map { .number(Double($0.epoch)) } ?? .null),
+    ])
+  }
+
+  /// `done: 30 epochs, 1,350 steps in 0.05 s · val_acc 97.2% (best 97.8% at epoch 13) · loss 0.0037`
+  public var text: String {
+    func pct(_ v: Double) -> String { String(format: "%.1f%%", 100 * v) }
+    let word = ending == .completed ? "done" : ending.rawValue
+    var s = "\(word): \(epochs) epoch\(epochs == 1 ? "" : "s"), \(steps.grouped) steps in \(String(format: "%.2f", time)) s"
+    if let last {
+      if let v = last.validationAccuracy {
+        s += " · val_acc \(pct(v))"
+        if let best, let b = best.validationAccuracy, b > v { s += " (best \(pct(b)) at epoch \(best.epoch))" }
+      } else if let a = last.accuracy {
+        s += " · acc \(pct(a))"
+      }
+      if let rmse = last.validationRMSE ?? last.rmse { s += String(format: " · rmse %.4f", rmse) }
+      s += String(format: " · loss %.4f", last.loss)
+    }
+    return s
+  }
+}

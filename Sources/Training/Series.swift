@@ -1,0 +1,110 @@
+/// A time series kept in bounded memory however long the run: at most
+/// `capacity` buckets; when full, neighbours merge pairwise and each bucket
+/// then covers twice as many samples. A bucket keeps the min, the max and the
+/// mean of its samples, so spikes survive decimation.
+public struct Series: Sendable, Equatable {
+  public struct Bucket: Sendable, Equatable {
+    /// The x (step) of the bucket's last sample.
+    public var x: Double
+    public var min: Float
+    public var max: Float
+    public var sum: Double
+    public var count: Int
+    public var last: Float
+
+    public var mean: Float { Float(sum / Double(Swift.max(count, 1))) }
+
+    mutating func absorb(_ other: Bucket) {
+      x = other.x
+      min = Swift.min(min, other.min)
+      max = Swift.max(max, other.max)
+      sum += other.sum
+      count += other.count
+      last = other.last
+    }
+  }
+
+  public let capacity: Int
+  public private(set) var buckets: [Bucket] = []
+  /// Samples per full bucket (a power of two).
+  public private(set) var stride = 1
+  /// Samples seen in all.
+  public private(set) var total = 0
+
+  public init(capacity: Int = 1024) {
+    precondition(capacity >= 2 && capacity % 2 == 0, "capacity must be even and at least 2")
+    self.capacity = capacity
+    buckets.reserveCapacity(capacity)
+  }
+
+  public var isEmpty: Bool { buckets.isEmpty }
+  public var last: Float? { buckets.last?.last }
+
+  /// Adds one sample; NaN and infinities are skipped (they never reach a plot).
+  public mutating func append(x: Double, _ y: Float) {
+    guard y.isFinite else { return }
+    total += 1
+    if var open = buckets.last, open.count < stride {
+      open.absorb(Bucket(x: x, min: y, max: y, sum: Double(y), count: 1, last: y))
+      buckets[buckets.count - 1] = open
+      return
+    }
+    if buckets.count == capacity { halve() }
+    buckets.append(Bucket(x: x, min: y, max: y, sum: Double(y), count: 1, last: y))
+  }
+
+  private mutating func halve() {
+    var merged: [Bucket] = []
+    merged.reserveCapacity(capacity)
+    var i = 0
+    while i < buckets.count {
+      var b = buckets[i]
+      if i + 1 < buckets.count { b.absorb(buckets[i + 1]) }
+      merged.append(b)
+      i += 2
+    }
+    buckets = merged
+    stride *= 2
+  }
+
+  /// The smallest and largest sample.
+  public var range: ClosedRange<Float>? {
+    guard let lo = buckets.map(\.min).min(), let hi = buckets.map(\.max).max() else { return nil }
+    return lo...hi
+  }
+}
+
+/// Everything the charts draw, bounded.
+public struct History: Sendable, Equatable {
+  /// Training loss per step.
+  public var loss = Series()
+  /// Validation loss per epoch (x = step at the epoch's end).
+  public var validationLoss = Series(capacity: 512)
+  /// Training accuracy per step batch, or RMSE for regression.
+  public var metric = Series()
+  /// Validation accuracy (or RMSE) per epoch.
+  public var validationMetric = Series(capacity: 512)
+  /// ‖∂J/∂W‖ per layer at instrumented steps.
+  public var gradientNorms: [Series]
+  /// Steps at which events happened (η changes, pauses, resets), for chart marks.
+  public var marks: [Mark] = []
+
+  public struct Mark: Sendable, Equatable {
+    public var step: Int
+    public var label: String
+    public init(step: Int, label: String) {
+      self.step = step
+      self.label = label
+    }
+  }
+
+  public init(layers: Int) {
+    gradientNorms = Array(repeating: Series(capacity: 128), count: layers)
+  }
+
+  /// Keeps the most recent marks only.
+  public mutating func mark(step: Int, _ label: String) {
+    marks.append(Mark(step: step, label: label))
+    if marks.count > 64 { marks.removeFirst(marks.count - 64) }
+  }
+}

@@ -1,0 +1,283 @@
+import Datasets
+import Foundation
+import NeuralNet
+
+/// How a session behaves at its edges.
+public struct SessionOptions: Sendable {
+  /// Epochs to train (in all, counting a loaded checkpoint's); nil: until stopped.
+  public var epochs: Int?
+  /// The dashboard keeps the session alive at the end and on divergence
+  /// (paused, waiting for keys); headless runs end there.
+  public var interactive = false
+  /// Start paused (a loaded model opens paused in the dashboard).
+  public var startPaused = false
+  /// Seconds between snapshots.
+  public var publishInterval = 0.03
+  /// Where `s` and the end of the run save the model; nil: `s` picks a name, the end saves nothing.
+  public var savePath: String?
+
+  public init() {}
+}
+
+/// Runs a `Trainer` until it is done or told to stop: applies commands at
+/// mini-batch boundaries, publishes snapshots, writes the run log, catches
+/// divergence. The dashboard runs it on its own thread; headless mode calls
+/// `run()` directly.
+public final class TrainingSession {
+  public let trainer: Trainer
+  public let control: TrainingControl
+  public let channel: SnapshotChannel?
+  public let log: RunLog?
+  public let options: SessionOptions
+  /// Called after every epoch (headless mode prints it).
+  public var onEpoch: ((EpochRecord) -> Void)?
+  /// Polled before every step: SIGINT, SIGTERM.
+  public var stopReason: () -> RunSummary.Ending? = { nil }
+  public private(set) var records: [EpochRecord] = []
+
+  private var snapshot: Snapshot
+  private var state: RunState = .running
+  private var pendingSteps = 0
+  private var noticeCount = 0
+  private var lastPublish = ContinuousClock.now
+  private var lastField = ContinuousClock.now - .seconds(10)
+  private let started = ContinuousClock.now
+  private var samplesAtPublish = 0
+  private var timeAtPublish = 0.0
+  private var samplesSeen = 0
+  /// The last weights and optimiser state with nothing non-finite, to roll back to.
+  private var lastGood: (network: Network, optimizer: Optimizer)?
+  private let fieldEvaluator: DecisionFieldEvaluator?
+
+  public init(trainer: Trainer, info: RunInfo, control: TrainingControl, channel: SnapshotChannel?, log: RunLog?, options: SessionOptions) {
+    self.trainer = trainer
+    self.control = control
+    self.channel = channel
+    self.log = log
+    self.options = options
+    snapshot = Snapshot(info: info, layers: trainer.network.layers.count)
+    fieldEvaluator = channel != nil && trainer.network.inputWidth == 2 ? DecisionFieldEvaluator(points: info.points, encoding: trainer.data.encoding) : nil
+    if options.startPaused { state = .paused }
+  }
+
+  /// Trains until stopped; returns how the run ended. Writes the summary line
+  /// and saves to `options.savePath` (if any) on the way out.
+  @discardableResult
+  public func run() -> RunSummary {
+    var ending = RunSummary.Ending.completed
+    publish(force: true)
+    loop: while true {
+      for command in control.take() {
+        if apply(command) { ending = .quit; break loop }
+      }
+      if let reason = stopReason() { ending = reason; break }
+      if state != .running && pendingSteps == 0 {
+        publish(force: false)
+        for command in control.waitForCommands(timeout: 0.1) {
+          if apply(command) { ending = .quit; break loop }
+        }
+        continue
+      }
+      let instrument = channel != nil && ContinuousClock.now - lastPublish >= .seconds(options.publishInterval)
+      let (loss, record) = trainer.trainStep(instrument: instrument)
+      samplesSeen += min(trainer.config.batchSize, trainer.data.train.count)
+      snapshot.history.loss.append(x: Double(trainer.step), Float(loss))
+      snapshot.history.metric.append(x: Double(trainer.step), Float(trainer.lastBatchMetric))
+      if instrument { recordStatistics() }
+      if !loss.isFinite || (instrument && trainer.latestStatistics.contains { $0.nonFinite }) {
+        diverged(loss: loss)
+        if !options.interactive { ending = .diverged; break }
+        continue
+      }
+      if pendingSteps > 0 {
+        pendingSteps -= 1
+        if pendingSteps == 0 { publish(force: true) }
+      }
+      if let record {
+        finishEpoch(record)
+        if let epochs = options.epochs, trainer.epoch >= epochs, state == .running {
+          if !options.interactive { break }
+          state = .finished
+          notify("finished \(epochs) epochs: space trains on, q quits", .info)
+          log?.write(.event("finished", step: trainer.step, [("epoch", .number(Double(trainer.epoch)))]))
+          publish(force: true)
+        }
+      }
+      if instrument { publish(force: true) }
+    }
+    state = .stopped
+    if let path = options.savePath { save(to: path) }
+    let summary = RunSummary(records: records, epochs: trainer.epoch, steps: trainer.step, time: trainer.trainingTime, ending: ending)
+    log?.write(summary.json)
+    log?.close()
+    publish(force: true)
+    return summary
+  }
+
+  // MARK: - Commands
+
+  /// Applies one command; true when it asks to stop.
+  private func apply(_ command: ControlCommand) -> Bool {
+    switch command {
+    case .stop:
+      return true
+    case .togglePause:
+      return apply(state == .running ? .pause : .resume)
+    case .pause:
+      guard state == .running else { return false }
+      state = .paused
+      pendingSteps = 0
+      event("pause")
+    case .resume:
+      guard state != .running else { return false }
+      if state == .diverged {
+        notify("diverged: press r to re-initialise or d for η ÷ 10 first", .warning)
+        return false
+      }
+      state = .running
+      event("resume")
+    case .step(let n):
+      guard state != .diverged else {
+        notify("diverged: press r to re-initialise or d for η ÷ 10 first", .warning)
+        return false
+      }
+      if state == .running {
+        state = .paused
+        event("pause")
+      }
+      pendingSteps += n
+      event("step", [("count", .number(Double(n)))])
+    case .setLearningRate(let eta):
+      setLearningRate(eta)
+    case .scaleLearningRate(let factor):
+      if state == .diverged, factor < 1, let good = lastGood {
+        trainer.restore(network: good.network, optimizer: good.optimizer, step: trainer.step, epoch: trainer.epoch)
+        state = .paused
+        snapshot.divergence = nil
+        setLearningRate(trainer.learningRate * factor)
+        notify("rolled back to the last finite weights; η = \(trainer.learningRate): space resumes", .info)
+      } else {
+        setLearningRate(trainer.learningRate * factor)
+      }
+    case .reinitialize:
+      trainer.reinitialize()
+      lastGood = nil
+      snapshot.divergence = nil
+      if state == .diverged { state = .paused }
+      event("reset")
+      snapshot.history.mark(step: trainer.step, "reset")
+      notify("weights re-initialised", .info)
+    case .save(let path):
+      save(to: path)
+    }
+    publish(force: true)
+    return false
+  }
+
+  private func setLearningRate(_ eta: Float) {
+    guard eta.isFinite && eta > 0 else {
+      notify("η must be a positive number", .error)
+      return
+    }
+    let old = trainer.learningRate
+    trainer.learningRate = eta
+    event("lr", [("from", .finite(old)), ("to", .finite(eta))])
+    snapshot.history.mark(step: trainer.step, "η")
+    notify("η \(shortNumber(old)) → \(shortNumber(eta))", .info)
+  }
+
+  private func save(to path: String) {
+    do {
+      try Checkpoint(trainer: trainer).write(to: path)
+      event("save", [("path", .string(path)), ("ok", .bool(true))])
+      notify("saved \(path)", .info)
+    } catch {
+      event("save", [("path", .string(path)), ("ok", .bool(false)), ("error", .string(error.description))])
+      notify("save failed: \(error.description)", .error)
+    }
+  }
+
+  // MARK: - Steps and epochs
+
+  private func diverged(loss: Double) {
+    let bad = trainer.latestStatistics.enumerated().first { $0.element.nonFinite }.map { "layer \($0.offset + 1)" }
+    let what = loss.isFinite ? "\(bad ?? "a layer") has NaN or infinite values" : "the loss became \(loss.isNaN ? "NaN" : "infinite")"
+    let message = "diverged at step \(trainer.step): \(what) (η = \(shortNumber(trainer.learningRate)))"
+    state = .diverged
+    pendingSteps = 0
+    snapshot.divergence = message
+    log?.write(.event("diverged", step: trainer.step, [("loss", .finite(loss)), ("lr", .finite(trainer.learningRate)), ("where", .string(bad ?? "loss"))]))
+    snapshot.history.mark(step: trainer.step, "NaN")
+    notify(message + (options.interactive ? ": r re-initialises, d rolls back with η ÷ 10" : ""), .error)
+    publish(force: true)
+  }
+
+  private func finishEpoch(_ record: EpochRecord) {
+    records.append(record)
+    log?.write(.epoch(record))
+    onEpoch?(record)
+    let x = Double(record.step)
+    if let v = record.validationLoss { snapshot.history.validationLoss.append(x: x, Float(v)) }
+    if let v = record.validationAccuracy ?? record.validationRMSE { snapshot.history.validationMetric.append(x: x, Float(v)) }
+  }
+
+  private func recordStatistics() {
+    let stats = trainer.latestStatistics
+    for (l, s) in stats.enumerated() where l < snapshot.history.gradientNorms.count {
+      snapshot.history.gradientNorms[l].append(x: Double(trainer.step), Float(s.gradientNorm))
+    }
+    if !stats.contains(where: { $0.nonFinite }) {
+      lastGood = (trainer.network, trainer.optimizer)
+    }
+  }
+
+  // MARK: - Publishing
+
+  private func event(_ name: String, _ fields: [(String, JSON)] = []) {
+    log?.write(.event(name, step: trainer.step, fields))
+  }
+
+  private func notify(_ text: String, _ level: Notice.Level) {
+    noticeCount += 1
+    snapshot.notice = Notice(text: text, level: level, id: noticeCount)
+  }
+
+  private func publish(force: Bool) {
+    guard let channel else { return }
+    let now = ContinuousClock.now
+    guard force || now - lastPublish >= .seconds(options.publishInterval) else { return }
+    let dt = trainer.trainingTime - timeAtPublish
+    if dt > 0.005 {
+      let rate = Double(samplesSeen - samplesAtPublish) / dt
+      snapshot.samplesPerSecond = snapshot.samplesPerSecond == 0 ? rate : 0.7 * snapshot.samplesPerSecond + 0.3 * rate
+      samplesAtPublish = samplesSeen
+      timeAtPublish = trainer.trainingTime
+    }
+    lastPublish = now
+    snapshot.state = state
+    snapshot.step = trainer.step
+    snapshot.epoch = trainer.epoch
+    snapshot.epochProgress = trainer.epochProgress
+    snapshot.learningRate = trainer.learningRate
+    snapshot.batchSize = trainer.config.batchSize
+    snapshot.trainingTime = trainer.trainingTime
+    snapshot.wallTime = (now - started).seconds
+    snapshot.layers = trainer.latestStatistics
+    snapshot.health = LayerHealth.judge(trainer.latestStatistics, thresholds: trainer.config.thresholds)
+    snapshot.weights = trainer.network.layers.map(\.weights)
+    if let fieldEvaluator, force || now - lastField >= .milliseconds(100) {
+      snapshot.field = fieldEvaluator.field(of: trainer.network)
+      lastField = now
+    }
+    channel.publish(snapshot)
+  }
+}
+
+/// η and similar rates, short: `0.1`, `0.0025`, `3.2e-05`.
+public func shortNumber(_ v: Float) -> String {
+  let d = Double(v)
+  if d != 0 && (abs(d) < 1e-3 || abs(d) >= 1e5) { return String(format: "%.2g", d) }
+  var s = String(format: "%.4g", d)
+  if s.contains("e") { s = String(format: "%.2g", d) }
+  return s
+}
