@@ -8,6 +8,7 @@
 #endif
 #include <locale.h>
 #include <langinfo.h>
+#include <string.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -47,6 +48,9 @@ static inline int nntop_put(int y, int x, const wchar_t *text, attr_t attrs, sho
   }
   return OK;
 }
+/// Starts curses on stdout/stdin without exiting on failure (NULL then).
+static inline SCREEN *nntop_newterm(void) { return newterm(NULL, stdout, stdin); }
+
 /// Whether the current locale's codeset is UTF-8.
 static inline int nntop_codeset_is_utf8(void) {
   const char *cs = nl_langinfo(CODESET);

@@ -8,8 +8,11 @@ import Synchronization
 public enum StopSignals {
   private static let received = Atomic<Int32>(0)
 
-  /// Installs the handlers (idempotent).
+  /// Installs the handlers (idempotent), and unblocks the signals: a parent
+  /// may have blocked them (libdispatch worker threads do), and a blocked
+  /// mask is inherited across exec.
   public static func install() {
+    unblock([SIGINT, SIGTERM, SIGHUP, SIGWINCH])
     for sig in [SIGINT, SIGTERM, SIGHUP] {
       var action = sigaction()
       action.__sigaction_handler.sa_handler = { signal in StopSignals.received.store(signal, ordering: .relaxed) }
@@ -17,6 +20,14 @@ public enum StopSignals {
       action.sa_flags = 0
       sigaction(sig, &action, nil)
     }
+  }
+
+  /// Removes `signals` from the calling thread's blocked mask.
+  public static func unblock(_ signals: [Int32]) {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for s in signals { sigaddset(&set, s) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
   }
 
   /// The signal that asked to stop, or nil.

@@ -26,7 +26,8 @@ public enum JSON: Sendable, Equatable {
     return .number(value)
   }
 
-  public static func finite(_ value: Float?) -> JSON { finite(value.map(Double.init)) }
+  /// A Float as the shortest decimal that reads back as it (0.1, not 0.10000000149011612).
+  public static func finite(_ value: Float?) -> JSON { finite(value.flatMap { Double("\($0)") }) }
 
   // MARK: - Reading values
 

@@ -56,9 +56,14 @@ public struct RunSummary: Sendable {
       } else if let a = last.accuracy {
         s += " · acc \(pct(a))"
       }
-      if let rmse = last.validationRMSE ?? last.rmse { s += String(format: " · rmse %.4f", rmse) }
-      s += String(format: " · loss %.4f", last.loss)
+      if let rmse = last.validationRMSE ?? last.rmse { s += " · rmse " + lossText(rmse) }
+      s += " · loss " + lossText(last.loss)
     }
     return s
   }
+}
+
+/// A loss or error for people: 4 decimals, or scientific when smaller than 0.001.
+public func lossText(_ v: Double) -> String {
+  v != 0 && abs(v) < 1e-3 ? String(format: "%.2e", v) : String(format: "%.4f", v)
 }

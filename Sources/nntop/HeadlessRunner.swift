@@ -43,11 +43,11 @@ struct HeadlessRunner {
   static func line(_ r: EpochRecord, of total: Int) -> String {
     let width = String(total).count
     var s = "epoch \(String(repeating: " ", count: max(0, width - String(r.epoch).count)))\(r.epoch)/\(total)"
-    s += "  loss \(fixed(r.loss))  val_loss \(r.validationLoss.map { fixed($0) } ?? "     -")"
+    s += "  loss \(lossText(r.loss))  val_loss \(r.validationLoss.map { lossText($0) } ?? "     -")"
     if r.accuracy != nil {
       s += "  acc \(percent(r.accuracy))  val_acc \(percent(r.validationAccuracy))"
     } else {
-      s += "  rmse \(r.rmse.map { fixed($0) } ?? "-")  val_rmse \(r.validationRMSE.map { fixed($0) } ?? "     -")"
+      s += "  rmse \(r.rmse.map { lossText($0) } ?? "-")  val_rmse \(r.validationRMSE.map { lossText($0) } ?? "     -")"
     }
     s += "  η \(formatRate(r.learningRate))  samples/s \(Int(r.samplesPerSecond.rounded()).grouped)"
     let flagged = zip(r.health.indices, r.health).filter { $0.1.status != .ok }
@@ -58,7 +58,6 @@ struct HeadlessRunner {
   }
 }
 
-func fixed(_ v: Double) -> String { String(format: "%.4f", v) }
 
 func percent(_ v: Double?) -> String {
   guard let v else { return "    -" }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Dashboard
 import Datasets
+import Terminal
 import Foundation
 import NeuralNet
 import Training
@@ -14,7 +16,7 @@ struct NNTop: ParsableCommand {
       live dashboard; with --headless, or when output is not a terminal, it prints one line per epoch.
       """,
     version: "0.1.0",
-    subcommands: [Train.self, Example.self, Predict.self],
+    subcommands: [Train.self, Example.self, Predict.self, Themes.self],
     defaultSubcommand: Train.self)
 
   /// Parses the command line, runs it, and exits; every failure becomes one
@@ -47,6 +49,8 @@ struct NNTop: ParsableCommand {
     case let e as CheckpointError: return (e.description, 65)
     case let e as RunLogError: return (e.description, 73)
     case let e as RunFailure: return (e.message, e.code)
+    case let e as ThemeError: return (e.description, 65)
+    case let e as TerminalError: return (e.description, 69)
     default:
       let code = exitCode(for: error).rawValue
       if code == 0 { return (fullMessage(for: error), 0) }

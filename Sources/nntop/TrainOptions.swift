@@ -61,6 +61,9 @@ struct TrainOptions: ParsableArguments {
   @Flag(name: .customLong("no-normalize"), help: "Do not standardise features.")
   var noNormalize = false
 
+  @Option(help: "Dashboard theme: a built-in name (default, light, mono, solarized-dark, colorblind), a user theme or a .toml file.")
+  var theme: String?
+
   @Flag(help: "No dashboard: one line per epoch on stdout (also when stdout is not a terminal).")
   var headless = false
 

@@ -1,0 +1,142 @@
+import Training
+
+/// The whole screen as a pure function of the state: layout, panels, status
+/// line, help. Nothing here touches a terminal.
+public enum DashboardScreen {
+  public static func render(_ state: DashboardState) -> Buffer {
+    let theme = state.theme, symbols = state.symbols
+    var buffer = Buffer(area: Rect(x: 0, y: 0, width: state.width, height: state.height), filling: Cell(" ", style: theme.base))
+    let screen = buffer.area
+    guard !screen.isEmpty else { return buffer }
+    guard screen.width >= DashboardState.minimumWidth, screen.height >= DashboardState.minimumHeight else {
+      renderTooSmall(screen, &buffer, theme: theme, symbols: symbols)
+      return buffer
+    }
+    let (main, status) = screen.splitTop(screen.height - 1)
+    StatusBar(snapshot: state.snapshot, notice: state.visibleNotice, entry: state.learningRateEntry)
+      .render(status, &buffer, theme: theme, symbols: symbols)
+    guard let s = state.snapshot else {
+      buffer.setString(x: 2, y: 1, "nntop: starting…", style: theme.dimmed)
+      return buffer
+    }
+    let columns = Layout.split(main, .horizontal, [.percentage(55), .fill])
+    let left = Layout.split(columns[0], .vertical, [.percentage(60), .fill])
+    renderLoss(left[0], &buffer, state, s)
+    renderMetric(left[1], &buffer, state, s)
+    let gradientRows = min(s.info.layerNames.count + 4, columns[1].height * 45 / 100)
+    let right = Layout.split(columns[1], .vertical, [.length(max(gradientRows, 5)), .fill])
+    let gradientInner = Block(title: "Gradient health").render(right[0], &buffer, theme: theme, symbols: symbols)
+    GradientPanel(
+      names: s.info.layerNames, layers: s.layers, health: s.health, history: s.history.gradientNorms, selected: state.selectedLayer
+    ).render(gradientInner, &buffer, theme: theme, symbols: symbols)
+    if let field = s.field {
+      let parts = Layout.split(right[1], .vertical, [.percentage(42), .fill])
+      renderWeights(parts[0], &buffer, state, s)
+      let inner = Block(title: "Decision boundary", note: "\(s.info.classNames.count) classes").render(parts[1], &buffer, theme: theme, symbols: symbols)
+      DecisionBoundaryView(field: field, points: s.info.points, classCount: s.info.classNames.count)
+        .render(inner, &buffer, theme: theme, symbols: symbols)
+    } else {
+      renderWeights(right[1], &buffer, state, s)
+    }
+    if state.showHelp { HelpOverlay().render(screen, &buffer, theme: theme, symbols: symbols) }
+    return buffer
+  }
+
+  static func renderTooSmall(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
+    let lines = [
+      "terminal too small",
+      "\(area.width)×\(area.height), nntop needs \(DashboardState.minimumWidth)×\(DashboardState.minimumHeight)",
+      "(q quits)",
+    ]
+    let top = area.y + max((area.height - lines.count) / 2, 0)
+    for (i, line) in lines.enumerated() where top + i < area.bottom {
+      let shown = truncate(line, to: area.width, symbols: symbols)
+      buffer.setString(x: area.x + max((area.width - shown.count) / 2, 0), y: top + i, shown, style: i == 0 ? theme.accentStyle : theme.dimmed)
+    }
+  }
+
+  static func renderLoss(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: Snapshot) {
+    let theme = state.theme
+    var flags: [String] = []
+    if state.logScale { flags.append("log") }
+    if state.smoothing > 0 { flags.append("smoothed") }
+    let inner = Block(title: "Loss", note: flags.joined(separator: " · ")).render(area, &buffer, theme: theme, symbols: state.symbols)
+    guard inner.height >= 2 else { return }
+    let (legendRow, chartArea) = inner.splitTop(1)
+    if let divergence = s.divergence {
+      buffer.setString(x: legendRow.x, y: legendRow.y, truncate("⚠ " + divergence, to: legendRow.width, symbols: state.symbols), style: theme.badge(theme.bad, emphasis: true))
+    } else {
+      renderLegend(legendRow, &buffer, theme: theme, symbols: state.symbols, entries: [
+        ("train", s.history.loss.last.map { ChartFormat.compact(Double($0)) }, theme.train),
+        ("val", s.history.validationLoss.last.map { ChartFormat.compact(Double($0)) }, theme.validation),
+      ])
+    }
+    var chart = LineChart(lines: [
+      ChartLine(series: s.history.loss, color: theme.train, envelope: true, envelopeColor: theme.dim),
+      ChartLine(series: s.history.validationLoss, color: theme.validation),
+    ])
+    chart.logScale = state.logScale
+    chart.smoothing = state.smoothing
+    chart.marks = s.history.marks
+    chart.render(chartArea, &buffer, theme: theme, symbols: state.symbols)
+  }
+
+  static func renderMetric(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: Snapshot) {
+    let theme = state.theme
+    let accuracy = s.info.isClassification
+    let inner = Block(title: accuracy ? "Accuracy" : "RMSE").render(area, &buffer, theme: theme, symbols: state.symbols)
+    guard inner.height >= 2 else { return }
+    let (legendRow, chartArea) = inner.splitTop(1)
+    let format: (Float) -> String = accuracy ? { ChartFormat.percent(Double($0)) } : { ChartFormat.compact(Double($0)) }
+    renderLegend(legendRow, &buffer, theme: theme, symbols: state.symbols, entries: [
+      ("train", s.history.metric.last.map(format), theme.train),
+      ("val", s.history.validationMetric.last.map(format), theme.validation),
+    ])
+    var chart = LineChart(lines: [
+      ChartLine(series: s.history.metric, color: theme.train),
+      ChartLine(series: s.history.validationMetric, color: theme.validation),
+    ])
+    chart.smoothing = accuracy ? max(state.smoothing, 0.6) : state.smoothing
+    if accuracy {
+      chart.fixedRange = 0...1
+      chart.formatY = { ChartFormat.percent($0) }
+    }
+    chart.render(chartArea, &buffer, theme: theme, symbols: state.symbols)
+  }
+
+  /// `━ train 0.123  ━ val 0.145`, each in its series colour.
+  static func renderLegend(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols, entries: [(String, String?, Color)]) {
+    var x = area.x
+    for (name, value, color) in entries {
+      guard x < area.right else { break }
+      x = buffer.setString(x: x, y: area.y, symbols.unicode ? "━ " : "- ", style: theme.ink(color).bolded, maxWidth: area.right - x)
+      x = buffer.setString(x: x, y: area.y, "\(name) \(value ?? "–")   ", style: theme.base, maxWidth: area.right - x)
+    }
+  }
+
+  static func renderWeights(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: Snapshot) {
+    let theme = state.theme, symbols = state.symbols
+    guard !s.weights.isEmpty else { return }
+    let l = min(state.selectedLayer, s.weights.count - 1)
+    let w = s.weights[l]
+    let name = l < s.info.layerNames.count ? s.info.layerNames[l] : "W\(l + 1)"
+    let asImages = l == 0 && s.info.imageShape.map { $0.rows * $0.cols == w.cols } == true
+    let blockArea = area
+    var inner = Block(title: "Weights \(name)", note: "Tab: next layer", highlighted: false).render(blockArea, &buffer, theme: theme, symbols: symbols)
+    guard inner.height >= 2 else { return }
+    let (content, legend) = inner.splitTop(inner.height - 1)
+    inner = content
+    let scale = Heatmap.symmetricScale(w.storage)
+    if asImages, let shape = s.info.imageShape {
+      let tiles = ImageTiles(weights: w, imageRows: shape.rows, imageCols: shape.cols)
+      let shown = tiles.render(inner, &buffer, theme: theme, symbols: symbols)
+      if shown < w.rows {
+        let more = " +\(w.rows - shown) units "
+        buffer.setString(x: max(area.right - 1 - more.count, area.x + 1), y: area.bottom - 1, more, style: theme.dimmed)
+      }
+    } else {
+      Heatmap(matrix: w, scale: scale).render(inner, &buffer, theme: theme, symbols: symbols)
+    }
+    HeatmapLegend(scale: scale).render(legend, &buffer, theme: theme, symbols: symbols)
+  }
+}

@@ -1,0 +1,57 @@
+import Training
+
+/// Everything the dashboard shows, besides the snapshot: what the person at
+/// the keyboard has chosen. Changed only by `update`.
+public struct DashboardState: Sendable {
+  public var snapshot: Snapshot?
+  public var width: Int
+  public var height: Int
+  /// The layer the weights panel shows.
+  public var selectedLayer = 0
+  public var logScale = false
+  /// EMA weight for the curves; 0 is off.
+  public var smoothing = 0.0
+  public var themes: [Theme]
+  public var themeIndex = 0
+  public var symbols: Symbols
+  public var showHelp = false
+  /// The η being typed after `e`; nil when not typing.
+  public var learningRateEntry: String?
+  /// A note of the dashboard's own (a bad η typed), shown until `noteUntil`.
+  public var note: Notice?
+  public var noteUntil = 0.0
+  /// When the snapshot's current notice was first shown, to time it out.
+  public var noticeSeen: (id: Int, at: Double)?
+  /// Seconds since the dashboard started (from ticks).
+  public var now = 0.0
+  /// Where `s` saves.
+  public var savePath: String
+  public var quitting = false
+
+  public static let noticeSeconds = 4.0
+  public static let smoothingWeight = 0.6
+  public static let minimumWidth = 80
+  public static let minimumHeight = 24
+
+  public init(width: Int, height: Int, themes: [Theme], themeIndex: Int = 0, symbols: Symbols = .unicode, savePath: String) {
+    self.width = width
+    self.height = height
+    self.themes = themes.isEmpty ? [BuiltinThemes.standard] : themes
+    self.themeIndex = min(max(themeIndex, 0), self.themes.count - 1)
+    self.symbols = symbols
+    self.savePath = savePath
+  }
+
+  public var theme: Theme { themes[themeIndex] }
+
+  public var layerCount: Int { snapshot?.info.layerNames.count ?? 0 }
+
+  /// The notice to show now: the dashboard's own note, or the trainer's latest while fresh.
+  public var visibleNotice: Notice? {
+    if let note, now < noteUntil { return note }
+    if let notice = snapshot?.notice, let seen = noticeSeen, seen.id == notice.id, now - seen.at < Self.noticeSeconds {
+      return notice
+    }
+    return nil
+  }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Training
+
+/// Everything that can change the dashboard: keys, the terminal's size, a
+/// new snapshot, the clock.
+public enum DashboardMessage: Sendable {
+  case key(Key)
+  case resize(width: Int, height: Int)
+  case snapshot(Snapshot)
+  case tick(seconds: Double)
+}
+
+/// What the dashboard asks of the world after an update.
+public enum DashboardEffect: Sendable, Equatable {
+  case send(ControlCommand)
+  case quit
+}
+
+extension DashboardState {
+  /// The one place state changes (bubbletea's `Update`). Returns the commands
+  /// for the trainer and whether to quit.
+  public mutating func update(_ message: DashboardMessage) -> [DashboardEffect] {
+    switch message {
+    case .resize(let w, let h):
+      width = max(w, 0)
+      height = max(h, 0)
+      return []
+    case .tick(let seconds):
+      now = seconds
+      return []
+    case .snapshot(let s):
+      if let notice = s.notice, noticeSeen?.id != notice.id { noticeSeen = (notice.id, now) }
+      snapshot = s
+      if selectedLayer >= layerCount { selectedLayer = 0 }
+      return []
+    case .key(let key):
+      return handle(key)
+    }
+  }
+
+  private mutating func handle(_ key: Key) -> [DashboardEffect] {
+    if learningRateEntry != nil { return typeLearningRate(key) }
+    guard let action = KeyMap.action(for: key) else {
+      if showHelp && key == .escape { showHelp = false }
+      return []
+    }
+    if showHelp && action != .quit {
+      showHelp = false
+      if action == .toggleHelp { return [] }
+    }
+    switch action {
+    case .togglePause: return [.send(.togglePause)]
+    case .step: return [.send(.step(1))]
+    case .learningRateUp: return [.send(.scaleLearningRate(KeyMap.learningRateFactor))]
+    case .learningRateDown: return [.send(.scaleLearningRate(1 / KeyMap.learningRateFactor))]
+    case .editLearningRate:
+      learningRateEntry = ""
+      return []
+    case .nextLayer:
+      if layerCount > 0 { selectedLayer = (selectedLayer + 1) % layerCount }
+      return []
+    case .toggleLogScale:
+      logScale.toggle()
+      return []
+    case .toggleSmoothing:
+      smoothing = smoothing == 0 ? Self.smoothingWeight : 0
+      return []
+    case .nextTheme:
+      themeIndex = (themeIndex + 1) % themes.count
+      showNote("theme: \(theme.name)", .info)
+      return []
+    case .save: return [.send(.save(path: savePath))]
+    case .reinitialize: return [.send(.reinitialize)]
+    case .rollBack:
+      guard snapshot?.state == .diverged else {
+        showNote("d rolls back only after divergence; - halves η", .warning)
+        return []
+      }
+      return [.send(.scaleLearningRate(0.1))]
+    case .toggleHelp:
+      showHelp = true
+      return []
+    case .quit:
+      quitting = true
+      return [.send(.stop), .quit]
+    }
+  }
+
+  /// Keys while typing η: digits and the characters of a number, backspace,
+  /// Enter to set (validated), Esc to cancel.
+  private mutating func typeLearningRate(_ key: Key) -> [DashboardEffect] {
+    guard var text = learningRateEntry else { return [] }
+    switch key {
+    case .escape:
+      learningRateEntry = nil
+      return []
+    case .backspace, .delete:
+      if !text.isEmpty { text.removeLast() }
+    case .enter:
+      let trimmed = text.trimmingCharacters(in: .whitespaces)
+      guard let eta = Float(trimmed), eta.isFinite, eta > 0 else {
+        showNote(trimmed.isEmpty ? "type a number for η, or Esc" : "η must be a positive number, not \"\(trimmed)\"", .error)
+        return []
+      }
+      learningRateEntry = nil
+      return [.send(.setLearningRate(eta))]
+    case .character(let c) where c.isNumber || ".eE-+".contains(c):
+      if text.count < 16 { text.append(c) }
+    default:
+      return []
+    }
+    learningRateEntry = text
+    return []
+  }
+
+  mutating func showNote(_ text: String, _ level: Notice.Level) {
+    note = Notice(text: text, level: level, id: -1)
+    noteUntil = now + Self.noticeSeconds
+  }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import TOMLKit
+
+/// A theme file that cannot be used, with the file and line named.
+public struct ThemeError: Error, CustomStringConvertible, Equatable {
+  public let file: String
+  public let line: Int?
+  public let message: String
+  public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
+
+  public init(file: String, line: Int?, message: String) {
+    self.file = file
+    self.line = line
+    self.message = message
+  }
+}
+
+extension Theme {
+  /// Parses a theme from TOML text; `file` names it in errors. Every key the
+  /// format has is required except `description` and `monochrome`; unknown
+  /// keys are errors too (a typo should not pass silently).
+  public static func parse(toml text: String, file: String) throws(ThemeError) -> Theme {
+    let table: TOMLTable
+    do {
+      table = try TOMLTable(string: text)
+    } catch let e as TOMLParseError {
+      throw ThemeError(file: file, line: e.source.begin.line, message: "not valid TOML: \(e.description)")
+    } catch {
+      throw ThemeError(file: file, line: nil, message: "not valid TOML")
+    }
+    var reader = ThemeReader(table: table, text: text, file: file)
+    return try reader.theme()
+  }
+}
+
+/// Reads the sections of a parsed theme file, finding lines for errors.
+private struct ThemeReader {
+  let table: TOMLTable
+  let text: String
+  let file: String
+
+  static let sections: [String: [String]] = [
+    "base": ["background", "text", "dim", "border", "title", "accent"],
+    "chart": ["train", "validation", "axis", "marks"],
+    "health": ["ok", "warn", "bad"],
+    "state": ["running", "paused", "finished", "diverged"],
+    "heatmap": ["negative", "zero", "positive", "steps"],
+    "classes": ["colors"],
+  ]
+
+  mutating func theme() throws(ThemeError) -> Theme {
+    for key in table.keys where !["name", "description", "monochrome"].contains(key) && Self.sections[key] == nil {
+      throw error("unknown key \"\(key)\"", key: key, section: nil)
+    }
+    guard let name = table["name"]?.string, !name.isEmpty else {
+      throw error("needs a name = \"...\"", key: "name", section: nil)
+    }
+    for (section, keys) in Self.sections {
+      guard let t = table[section]?.table else { throw error("needs a [\(section)] section", key: nil, section: nil) }
+      for key in t.keys where !keys.contains(key) {
+        throw error("unknown key \"\(key)\" in [\(section)]", key: key, section: section)
+      }
+    }
+    let steps = try integer("heatmap", "steps", in: 1...16)
+    let classList = table["classes"]?.table?["colors"]?.array
+    guard let classList, !classList.isEmpty else {
+      throw error("[classes] colors must be a non-empty list of colours", key: "colors", section: "classes")
+    }
+    var classes: [Color] = []
+    for value in classList { classes.append(try parseColor(value, key: "colors", section: "classes")) }
+    let monochrome = table["monochrome"]?.bool ?? false
+    let negative = try color("heatmap", "negative"), zero = try color("heatmap", "zero"), positive = try color("heatmap", "positive")
+    return Theme(
+      name: name, description: table["description"]?.string ?? "", monochrome: monochrome,
+      background: try color("base", "background"), text: try color("base", "text"), dim: try color("base", "dim"),
+      border: try color("base", "border"), title: try color("base", "title"), accent: try color("base", "accent"),
+      train: try color("chart", "train"), validation: try color("chart", "validation"), axis: try color("chart", "axis"),
+      marks: try color("chart", "marks"), ok: try color("health", "ok"), warn: try color("health", "warn"),
+      bad: try color("health", "bad"), running: try color("state", "running"), paused: try color("state", "paused"),
+      finished: try color("state", "finished"), diverged: try color("state", "diverged"),
+      heatmap: Theme.ramp(negative: negative, zero: zero, positive: positive, steps: steps), classes: classes,
+      heatmapShading: monochrome)
+  }
+
+  func color(_ section: String, _ key: String) throws(ThemeError) -> Color {
+    guard let value = table[section]?.table?[key] else {
+      throw error("[\(section)] needs \(key) = <colour>", key: nil, section: section)
+    }
+    return try parseColor(value, key: key, section: section)
+  }
+
+  func integer(_ section: String, _ key: String, in range: ClosedRange<Int>) throws(ThemeError) -> Int {
+    guard let v = table[section]?.table?[key]?.int, range.contains(v) else {
+      throw error("[\(section)] \(key) must be a whole number from \(range.lowerBound) to \(range.upperBound)", key: key, section: section)
+    }
+    return v
+  }
+
+  static let names: [String: Color] = [
+    "default": .default, "black": .indexed(0), "red": .indexed(1), "green": .indexed(2), "yellow": .indexed(3),
+    "blue": .indexed(4), "magenta": .indexed(5), "cyan": .indexed(6), "white": .indexed(7), "grey": .indexed(8),
+    "gray": .indexed(8), "bright-red": .indexed(9), "bright-green": .indexed(10), "bright-yellow": .indexed(11),
+    "bright-blue": .indexed(12), "bright-magenta": .indexed(13), "bright-cyan": .indexed(14), "bright-white": .indexed(15),
+  ]
+
+  func parseColor(_ value: TOMLValueConvertible, key: String, section: String) throws(ThemeError) -> Color {
+    if let i = value.int {
+      guard (0...255).contains(i) else { throw error("\(key) = \(i): a colour index must be 0-255", key: key, section: section) }
+      return .indexed(UInt8(i))
+    }
+    guard let s = value.string else {
+      throw error("\(key) must be a colour: 0-255, \"#rrggbb\" or a name", key: key, section: section)
+    }
+    if let named = Self.names[s.lowercased()] { return named }
+    if s.hasPrefix("#"), s.count == 7, let rgb = Int(s.dropFirst(), radix: 16) {
+      return Color.nearest(r: (rgb >> 16) & 0xFF, g: (rgb >> 8) & 0xFF, b: rgb & 0xFF)
+    }
+    throw error("\(key) = \"\(s)\" is not a colour (0-255, \"#rrggbb\" or a name like \"blue\")", key: key, section: section)
+  }
+
+  /// A theme error at the line where `key` is set (inside `[section]`), if it can be found.
+  func error(_ message: String, key: String?, section: String?) -> ThemeError {
+    ThemeError(file: file, line: line(of: key, in: section), message: message)
+  }
+
+  func line(of key: String?, in section: String?) -> Int? {
+    var current: String? = nil
+    var sectionLine: Int?
+    for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      let line = raw.trimmingCharacters(in: .whitespaces)
+      if line.hasPrefix("[") {
+        current = String(line.dropFirst().prefix { $0 != "]" }).trimmingCharacters(in: .whitespaces)
+        if current == section { sectionLine = i + 1 }
+        continue
+      }
+      guard current == section, let key else { continue }
+      let name = line.prefix { $0 != "=" }.trimmingCharacters(in: .whitespaces)
+      if name == key { return i + 1 }
+    }
+    return sectionLine
+  }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Training
+
+/// One line of a chart: a decimated series, its colour, and how to draw it.
+public struct ChartLine {
+  public var series: Series
+  public var color: Color
+  /// Draw the min–max envelope of each column under the line (dimmed colour).
+  public var envelope: Bool
+  public var envelopeColor: Color
+
+  public init(series: Series, color: Color, envelope: Bool = false, envelopeColor: Color? = nil) {
+    self.series = series
+    self.color = color
+    self.envelope = envelope
+    self.envelopeColor = envelopeColor ?? color
+  }
+}
+
+/// A braille line chart with a y axis (tick labels), an x axis (steps) and
+/// optional log scale and debiased-EMA smoothing (as TensorBoard smooths).
+public struct LineChart {
+  public var lines: [ChartLine]
+  public var logScale = false
+  /// EMA weight in 0..<1 (0: no smoothing).
+  public var smoothing = 0.0
+  /// A fixed y range (accuracy: 0…1); nil fits the data.
+  public var fixedRange: ClosedRange<Double>?
+  public var formatY: (Double) -> String = { ChartFormat.compact($0) }
+  public var marks: [History.Mark] = []
+
+  public init(lines: [ChartLine]) {
+    self.lines = lines
+  }
+
+  /// One plotted column of dots: the aggregate of the buckets that fall in it.
+  struct Column {
+    var min = Double.infinity
+    var max = -Double.infinity
+    var sum = 0.0
+    var count = 0.0
+    var mean: Double { sum / Swift.max(count, 1) }
+  }
+
+  public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
+    guard area.width >= 12, area.height >= 3 else {
+      if area.width > 0 && area.height > 0 { buffer.setString(x: area.x, y: area.y, truncate("(too small)", to: area.width, symbols: symbols), style: theme.dimmed) }
+      return
+    }
+    let present = lines.filter { !$0.series.isEmpty }
+    guard !present.isEmpty else {
+      buffer.setString(x: area.x + 1, y: area.y, truncate("waiting for data…", to: area.width - 1, symbols: symbols), style: theme.dimmed)
+      return
+    }
+    let xMax = Swift.max(present.map { $0.series.buckets.last!.x }.max()!, 1)
+    let xMin = 0.0
+    let transform: (Double) -> Double = logScale ? { log10(Swift.max($0, 1e-12)) } : { $0 }
+    // Y range from everything drawn.
+    var lo = Double.infinity, hi = -Double.infinity
+    if let fixedRange {
+      lo = transform(fixedRange.lowerBound)
+      hi = transform(fixedRange.upperBound)
+    } else {
+      for line in present {
+        for b in line.series.buckets {
+          let a = transform(Double(line.envelope ? b.min : b.mean)), c = transform(Double(line.envelope ? b.max : b.mean))
+          lo = Swift.min(lo, a)
+          hi = Swift.max(hi, c)
+        }
+      }
+      if !(hi > lo) {
+        lo -= 0.5
+        hi += 0.5
+      }
+      let pad = (hi - lo) * 0.05
+      lo -= pad
+      hi += pad
+      if !logScale && lo < 0 && present.allSatisfy({ ($0.series.range?.lowerBound ?? 0) >= 0 }) { lo = 0 }
+    }
+    // Axis labels: top, middle, bottom.
+    let labels = [hi, (hi + lo) / 2, lo].map { v in formatY(logScale ? pow(10, v) : v) }
+    let labelWidth = Swift.min(labels.map(\.count).max()!, 9)
+    let plot = Rect(x: area.x + labelWidth + 1, y: area.y, width: area.width - labelWidth - 1, height: area.height - 2)
+    let rows = [plot.y, plot.y + plot.height / 2, plot.bottom - 1]
+    for (label, row) in zip(labels, rows) {
+      buffer.setString(x: area.x, y: row, pad(label, to: labelWidth, alignRight: true), style: theme.ink(theme.axis))
+    }
+    for y in plot.y..<plot.bottom {
+      buffer[plot.x - 1, y] = Cell(rows.contains(y) ? symbols.tick : symbols.vertical, style: theme.ink(theme.axis))
+    }
+    buffer[plot.x - 1, plot.bottom] = Cell(symbols.axisCorner, style: theme.ink(theme.axis))
+    for x in plot.x..<plot.right { buffer[x, plot.bottom] = Cell(symbols.horizontal, style: theme.ink(theme.axis)) }
+    // X labels: 0, the middle and the last step.
+    let xLabelY = plot.bottom + 1
+    buffer.setString(x: plot.x - 1, y: xLabelY, "0", style: theme.ink(theme.axis))
+    let last = "step " + ChartFormat.count(xMax)
+    if plot.width >= last.count + 3 {
+      buffer.setString(x: plot.right - last.count, y: xLabelY, last, style: theme.ink(theme.axis))
+    }
+    if plot.width > 3 * last.count + 6 {
+      let mid = ChartFormat.count(xMax / 2)
+      buffer.setString(x: plot.x + plot.width / 2 - mid.count / 2, y: xLabelY, mid, style: theme.ink(theme.axis))
+    }
+    var canvas = BrailleCanvas(width: plot.width, height: plot.height)
+    func dotX(_ x: Double) -> Int { Int(((x - xMin) / (xMax - xMin) * Double(canvas.dotWidth - 1)).rounded()) }
+    func dotY(_ y: Double) -> Int {
+      let t = (transform(y) - lo) / (hi - lo)
+      return Int(((1 - Swift.min(Swift.max(t, 0), 1)) * Double(canvas.dotHeight - 1)).rounded())
+    }
+    for line in present {
+      var columns = [Column](repeating: Column(), count: canvas.dotWidth)
+      var ema = 0.0, debias = 0.0
+      for b in line.series.buckets {
+        let c = Swift.min(Swift.max(dotX(b.x), 0), canvas.dotWidth - 1)
+        var value = Double(b.mean)
+        if smoothing > 0 {
+          // TensorBoard: last = last·w + (1−w)·v, shown divided by 1 − w^n.
+          ema = ema * smoothing + (1 - smoothing) * value
+          debias = debias * smoothing + (1 - smoothing)
+          value = ema / debias
+        }
+        columns[c].min = Swift.min(columns[c].min, Double(b.min))
+        columns[c].max = Swift.max(columns[c].max, Double(b.max))
+        columns[c].sum += value * Double(b.count)
+        columns[c].count += Double(b.count)
+      }
+      if line.envelope {
+        for (c, col) in columns.enumerated() where col.count > 0 && col.max > col.min {
+          canvas.line(c, dotY(col.min), c, dotY(col.max), color: line.envelopeColor)
+        }
+      }
+      var previous: (Int, Int)?
+      for (c, col) in columns.enumerated() where col.count > 0 {
+        let y = dotY(col.mean)
+        if let (px, py) = previous { canvas.line(px, py, c, y, color: line.color) } else { canvas.set(c, y, color: line.color) }
+        previous = (c, y)
+      }
+    }
+    canvas.render(into: &buffer, x: plot.x, y: plot.y, theme: theme, symbols: symbols)
+    for mark in marks {
+      let x = plot.x + Swift.min(dotX(Double(mark.step)) / 2, plot.width - 1)
+      guard mark.step > 0, x >= plot.x else { continue }
+      buffer[x, plot.bottom] = Cell(symbols.unicode ? "┴" : "^", style: theme.ink(theme.marks))
+    }
+  }
+}
+
+/// Number formats for axes and panels.
+public enum ChartFormat {
+  /// 3 significant digits, scientific outside 1e-3 ..< 1e5: `0.123`, `45.6`, `1.2e-05`.
+  public static func compact(_ v: Double) -> String {
+    guard v.isFinite else { return v.isNaN ? "NaN" : "inf" }
+    if v == 0 { return "0" }
+    let a = abs(v)
+    if a < 1e-3 || a >= 1e5 { return String(format: "%.1e", v) }
+    if a >= 100 { return String(format: "%.0f", v) }
+    if a >= 10 { return String(format: "%.1f", v) }
+    if a >= 1 { return String(format: "%.2f", v) }
+    return String(format: "%.3f", v)
+  }
+
+  /// Counts: `950`, `12.3k`, `4.5M`.
+  public static func count(_ v: Double) -> String {
+    let a = abs(v)
+    if a >= 1e9 { return String(format: "%.1fG", v / 1e9) }
+    if a >= 1e6 { return String(format: "%.1fM", v / 1e6) }
+    if a >= 1e4 { return String(format: "%.0fk", v / 1e3) }
+    if a >= 1e3 { return String(format: "%.1fk", v / 1e3) }
+    return String(format: "%.0f", v)
+  }
+
+  /// Percentages: `97.2%`.
+  public static func percent(_ v: Double) -> String { String(format: "%.1f%%", 100 * v) }
+
+  /// Durations: `00:01:23`.
+  public static func duration(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded(.down))
+    return String(format: "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
+  }
+}

@@ -1,0 +1,80 @@
+import Training
+
+/// The bottom line: state badge, epoch, step, η, batch, throughput, time and
+/// data set; on the right the latest notice or the key hint. While η is being
+/// typed, the line becomes the prompt.
+public struct StatusBar {
+  public var snapshot: Snapshot?
+  public var notice: Notice?
+  public var entry: String?
+
+  public init(snapshot: Snapshot?, notice: Notice?, entry: String?) {
+    self.snapshot = snapshot
+    self.notice = notice
+    self.entry = entry
+  }
+
+  static func stateColor(_ state: RunState, _ theme: Theme) -> Color {
+    switch state {
+    case .running: theme.running
+    case .paused, .stopped: theme.paused
+    case .finished: theme.finished
+    case .diverged: theme.diverged
+    }
+  }
+
+  public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
+    guard area.width > 0, area.height > 0 else { return }
+    buffer.fill(area, with: Cell(" ", style: theme.base))
+    if let entry {
+      let current = snapshot.map { " (now \(shortNumber($0.learningRate)))" } ?? ""
+      var x = buffer.setString(x: area.x, y: area.y, " η = ", style: theme.accentStyle, maxWidth: area.width)
+      x = buffer.setString(x: x, y: area.y, entry, style: theme.base.bolded, maxWidth: max(area.right - x, 0))
+      if x < area.right { buffer[x, area.y] = Cell(symbols.cursor, style: theme.accentStyle) }
+      buffer.setString(x: x + 2, y: area.y, "Enter sets, Esc cancels\(current)", style: theme.dimmed, maxWidth: max(area.right - x - 2, 0))
+      renderNotice(area, &buffer, theme: theme, symbols: symbols, after: x + 30 + current.count)
+      return
+    }
+    guard let s = snapshot else {
+      buffer.setString(x: area.x, y: area.y, " starting…", style: theme.dimmed, maxWidth: area.width)
+      return
+    }
+    let color = Self.stateColor(s.state, theme)
+    let badge = " \(s.state.rawValue) "
+    var style = theme.monochrome ? Style(reverse: true) : Style(fg: theme.background == .default ? .indexed(0) : theme.background, bg: color, bold: true)
+    style.bold = true
+    var x = buffer.setString(x: area.x, y: area.y, badge, style: style, maxWidth: area.width)
+    let epochs = s.info.epochs.map { "/\($0)" } ?? ""
+    var parts = [
+      "epoch \(s.epoch)\(epochs) \(Int(s.epochProgress * 100))%",
+      "step \(s.step.grouped)",
+      "η \(shortNumber(s.learningRate))",
+      "batch \(s.batchSize)",
+      "\(ChartFormat.count(s.samplesPerSecond)) samples/s",
+      ChartFormat.duration(s.wallTime),
+      s.info.dataName,
+    ]
+    if area.width < 100 { parts.remove(at: 3) }
+    x = buffer.setString(x: x + 1, y: area.y, parts.joined(separator: "  "), style: theme.base, maxWidth: max(area.right - x - 1, 0))
+    renderNotice(area, &buffer, theme: theme, symbols: symbols, after: x + 2)
+  }
+
+  private func renderNotice(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols, after start: Int) {
+    let room = area.right - start - 1
+    let text: String, style: Style
+    if let notice {
+      text = notice.text
+      switch notice.level {
+      case .info: style = theme.accentStyle
+      case .warning: style = theme.badge(theme.warn, emphasis: true)
+      case .error: style = theme.badge(theme.bad, emphasis: true)
+      }
+    } else {
+      text = "?:help  q:quit"
+      style = theme.dimmed
+    }
+    guard room >= min(text.count, 12) else { return }
+    let shown = truncate(text, to: room, symbols: symbols)
+    buffer.setString(x: area.right - 1 - shown.count, y: area.y, shown, style: style)
+  }
+}

@@ -1,0 +1,109 @@
+import Dashboard
+import Foundation
+import Terminal
+import Training
+
+/// The live dashboard: the trainer on its own thread, the UI loop on this
+/// one (keys polled every ~33 ms, the latest snapshot drawn when it changed).
+struct DashboardRunner {
+  let setup: RunSetup
+  let log: RunLog?
+  let savePath: String?
+  let themes: [Theme]
+  let themeIndex: Int
+
+  /// Hands the session to the trainer thread.
+  ///
+  /// `@unchecked Sendable` is safe: the main thread creates the session,
+  /// gives this box to the trainer thread and does not touch the session
+  /// again until `finished` has been signalled; `summary` is written by the
+  /// trainer thread before that signal and read by the main thread after it.
+  final class SessionBox: @unchecked Sendable {
+    let session: TrainingSession
+    var summary: RunSummary?
+    let finished = DispatchSemaphore(value: 0)
+    init(_ session: TrainingSession) { self.session = session }
+  }
+
+  func run() throws {
+    let trainer = setup.makeTrainer()
+    let control = TrainingControl()
+    let channel = SnapshotChannel()
+    var options = SessionOptions()
+    options.epochs = setup.config.epochs.map { trainer.epoch + $0 }
+    options.interactive = true
+    options.startPaused = setup.checkpoint != nil
+    options.savePath = savePath
+    let session = TrainingSession(
+      trainer: trainer, info: RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path),
+      control: control, channel: channel, log: log, options: options)
+    session.stopReason = stopReasonFromSignals
+    log?.write(RunHeader.json(setup: setup, mode: "dashboard"))
+
+    let terminal = try TerminalScreen()
+    let box = SessionBox(session)
+    let thread = Thread {
+      box.summary = box.session.run()
+      box.finished.signal()
+    }
+    thread.name = "nntop-trainer"
+    thread.start()
+
+    var theme = themes
+    if terminal.colorCount == 0 {
+      theme = theme.map(\.withoutColor)
+    } else if terminal.colorCount < 256 {
+      theme = theme.map { $0.reduced(to: terminal.colorCount) }
+    }
+    let size = terminal.size
+    var state = DashboardState(
+      width: size.width, height: size.height, themes: theme, themeIndex: themeIndex,
+      symbols: terminal.unicode ? .unicode : .ascii,
+      savePath: savePath ?? "nntop-\(setup.dataset.name.replacingOccurrences(of: "/", with: "_")).safetensors")
+    let started = ContinuousClock.now
+    var lastSequence: UInt64 = 0
+    var needsDraw = true
+    var shownNotice: Notice?
+    loop: while true {
+      // SIGINT/SIGTERM: the trainer thread sees it too and ends the run with that reason.
+      if StopSignals.pending != nil { break }
+      var event = terminal.nextEvent(timeout: 33)
+      while let e = event {
+        let effects: [DashboardEffect]
+        switch e {
+        case .key(let key): effects = state.update(.key(key))
+        case .resize(let w, let h): effects = state.update(.resize(width: w, height: h))
+        }
+        needsDraw = true
+        for effect in effects {
+          switch effect {
+          case .send(let command): control.send(command)
+          case .quit: break loop
+          }
+        }
+        event = terminal.nextEvent(timeout: 0)
+      }
+      _ = state.update(.tick(seconds: (ContinuousClock.now - started).seconds))
+      let (sequence, snapshot) = channel.latest()
+      if sequence != lastSequence, let snapshot {
+        lastSequence = sequence
+        _ = state.update(.snapshot(snapshot))
+        needsDraw = true
+      }
+      if state.visibleNotice != shownNotice {
+        shownNotice = state.visibleNotice
+        needsDraw = true
+      }
+      if needsDraw {
+        terminal.draw(DashboardScreen.render(state))
+        needsDraw = false
+      }
+    }
+    terminal.stop()
+    box.finished.wait()
+    if let summary = box.summary {
+      print(summary.text)
+      if let savePath { print("saved \(savePath)") }
+    }
+  }
+}

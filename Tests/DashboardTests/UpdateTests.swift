@@ -1,0 +1,85 @@
+@testable import Dashboard
+import Testing
+import Training
+
+/// Keys and messages through `update`: the only place state changes.
+struct UpdateTests {
+  func state() -> DashboardState {
+    var s = DashboardState(width: 120, height: 40, themes: BuiltinThemes.all, savePath: "out.safetensors")
+    _ = s.update(.snapshot(ScreenTests.snapshot()))
+    return s
+  }
+
+  @Test func keysSendTheirCommands() {
+    var s = state()
+    #expect(s.update(.key(.character(" "))) == [.send(.togglePause)])
+    #expect(s.update(.key(.character("n"))) == [.send(.step(1))])
+    #expect(s.update(.key(.character("+"))) == [.send(.scaleLearningRate(2))])
+    #expect(s.update(.key(.character("-"))) == [.send(.scaleLearningRate(0.5))])
+    #expect(s.update(.key(.character("s"))) == [.send(.save(path: "out.safetensors"))])
+    #expect(s.update(.key(.character("r"))) == [.send(.reinitialize)])
+    #expect(s.update(.key(.character("z"))) == [])
+    #expect(s.update(.key(.character("q"))) == [.send(.stop), .quit])
+  }
+
+  @Test func viewKeysChangeOnlyTheView() {
+    var s = state()
+    #expect(s.update(.key(.tab)) == [] && s.selectedLayer == 1)
+    _ = s.update(.key(.tab))
+    #expect(s.selectedLayer == 0)
+    _ = s.update(.key(.character("l")))
+    #expect(s.logScale)
+    _ = s.update(.key(.character("a")))
+    #expect(s.smoothing == DashboardState.smoothingWeight)
+    _ = s.update(.key(.character("t")))
+    #expect(s.themeIndex == 1 && s.visibleNotice?.text == "theme: light")
+    _ = s.update(.key(.character("?")))
+    #expect(s.showHelp)
+    #expect(s.update(.key(.character(" "))) == [.send(.togglePause)] && !s.showHelp)
+    _ = s.update(.resize(width: 90, height: 30))
+    #expect(s.width == 90 && s.height == 30)
+  }
+
+  @Test func typedLearningRateIsValidated() {
+    var s = state()
+    _ = s.update(.key(.character("e")))
+    for c in "0.0x5" { _ = s.update(.key(.character(c))) }
+    #expect(s.learningRateEntry == "0.05")
+    #expect(s.update(.key(.character("q"))) == [], "q types nothing and does not quit while typing")
+    #expect(s.update(.key(.enter)) == [.send(.setLearningRate(0.05))] && s.learningRateEntry == nil)
+    _ = s.update(.key(.character("e")))
+    for c in "1e" { _ = s.update(.key(.character(c))) }
+    #expect(s.update(.key(.enter)) == [] && s.learningRateEntry == "1e")
+    #expect(s.visibleNotice?.text == "η must be a positive number, not \"1e\"")
+    _ = s.update(.key(.backspace))
+    _ = s.update(.key(.backspace))
+    for c in "-3" { _ = s.update(.key(.character(c))) }
+    #expect(s.update(.key(.enter)) == [])
+    #expect(s.update(.key(.escape)) == [] && s.learningRateEntry == nil)
+  }
+
+  @Test func rollBackOnlyAfterDivergence() {
+    var s = state()
+    #expect(s.update(.key(.character("d"))) == [])
+    var diverged = s.snapshot!
+    diverged.state = .diverged
+    _ = s.update(.snapshot(diverged))
+    #expect(s.update(.key(.character("d"))) == [.send(.scaleLearningRate(0.1))])
+  }
+
+  @Test func noticesTimeOut() {
+    var s = state()
+    var snap = s.snapshot!
+    snap.notice = Notice(text: "saved m", level: .info, id: 7)
+    _ = s.update(.tick(seconds: 10))
+    _ = s.update(.snapshot(snap))
+    #expect(s.visibleNotice?.text == "saved m")
+    _ = s.update(.tick(seconds: 13.9))
+    #expect(s.visibleNotice != nil)
+    _ = s.update(.tick(seconds: 14.1))
+    #expect(s.visibleNotice == nil)
+    // The same notice in later snapshots does not come back.
+    _ = s.update(.snapshot(snap))
+    #expect(s.visibleNotice == nil)
+  }
+}

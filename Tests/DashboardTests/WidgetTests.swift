@@ -1,0 +1,194 @@
+@testable import Dashboard
+import NeuralNet
+import Testing
+import Training
+
+/// Widgets rendered into buffers pre-filled with a sentinel, so any overdraw
+/// outside their area shows; every widget also at 0×0 and 1×1.
+struct WidgetTests {
+  let theme = BuiltinThemes.standard
+  let mono = BuiltinThemes.mono
+
+  func sentinel(_ w: Int, _ h: Int) -> Buffer { Buffer(area: Rect(x: 0, y: 0, width: w, height: h), filling: Cell("x")) }
+
+  @Test func blockDrawsBorderAndTitle() {
+    var b = sentinel(12, 4)
+    let inner = Block(title: "Loss").render(Rect(x: 1, y: 0, width: 10, height: 3), &b, theme: theme, symbols: .unicode)
+    #expect(inner == Rect(x: 2, y: 1, width: 8, height: 1))
+    #expect(b.lines == ["x┌ Loss ──┐x", "x│xxxxxxxx│x", "x└────────┘x", "xxxxxxxxxxxx"])
+  }
+
+  @Test func sparklineScalesToItsRangeNewestRight() {
+    var s = Series(capacity: 16)
+    for (i, v) in [1, 2, 3, 4, 5, 6, 7, 8].enumerated() { s.append(x: Double(i), Float(v)) }
+    var b = sentinel(10, 1)
+    Sparkline(series: s, logScale: false, color: .indexed(2)).render(Rect(x: 1, y: 0, width: 9, height: 1), &b, theme: theme, symbols: .unicode)
+    #expect(b.lines == ["xx▁▂▃▄▅▆▇█"])
+  }
+
+  @Test func logBarFillsByDecades() {
+    var b = sentinel(12, 1)
+    // 1e-3 on 1e-8…1e2 is half way: 5 of 10 cells.
+    LogBar(value: 1e-3, color: .indexed(2)).render(Rect(x: 1, y: 0, width: 10, height: 1), &b, theme: theme, symbols: .unicode)
+    #expect(b.lines == ["x█████     x"])
+    // 10^-7.5 is 1/20 of the way: 4 eighths of the first cell.
+    var c = sentinel(10, 1)
+    LogBar(value: 3.1623e-8, color: .indexed(2)).render(Rect(x: 0, y: 0, width: 10, height: 1), &c, theme: theme, symbols: .unicode)
+    #expect(c.lines == ["▌         "])
+    #expect(LogBar(value: 0, color: .default).fraction == 0 && LogBar(value: 1e9, color: .default).fraction == 1)
+  }
+
+  @Test func heatmapColoursTwoValuesPerCellOnTheRamp() {
+    // (2 rows, 2 cols): top row −1, 1; bottom row 0, 0.5. Scale 1, ramp of 13:
+    // level = round((v + 1) / 2 · 12): −1 → 0, 1 → 12, 0 → 6, 0.5 → 9.
+    let m = Matrix([[-1, 1], [0, 0.5]])
+    var b = sentinel(4, 2)
+    Heatmap(matrix: m).render(Rect(x: 1, y: 0, width: 2, height: 1), &b, theme: theme, symbols: .unicode)
+    #expect(b.lines == ["x▀▀x", "xxxx"])
+    let ramp = theme.heatmap
+    #expect(ramp.count == 13)
+    #expect(b[1, 0].style.fg == ramp[0] && b[1, 0].style.bg == ramp[6])
+    #expect(b[2, 0].style.fg == ramp[12] && b[2, 0].style.bg == ramp[9])
+  }
+
+  @Test func heatmapWithoutColourUsesShading() {
+    // One value per cell; |v|/scale in fifths of the shade ramp " ░▒▓█".
+    let m = Matrix([[-1, -0.5, 0, 0.5, 1]])
+    var b = sentinel(5, 2)
+    Heatmap(matrix: m).render(Rect(x: 0, y: 0, width: 5, height: 1), &b, theme: mono, symbols: .unicode)
+    #expect(b.lines == ["█▒ ▒█", "xxxxx"])
+    #expect(b[0, 0].style.dim && b[4, 0].style.bold)
+  }
+
+  @Test func heatmapAveragesDownAndMarksNaN() {
+    let m = Matrix([[1, 3, 5, 7], [1, 3, 5, 7], [2, 2, 2, 2], [4, 4, .nan, 4]])
+    let d = Heatmap.downsample(m, rows: 2, cols: 2)
+    #expect(d[0, 0] == 2 && d[0, 1] == 6 && d[1, 0] == 3 && d[1, 1].isNaN)
+    #expect(Heatmap.downsample(m, rows: 10, cols: 10) == m)
+    var b = sentinel(2, 1)
+    Heatmap(matrix: Matrix([[Float.nan], [1]])).render(Rect(x: 0, y: 0, width: 1, height: 1), &b, theme: theme, symbols: .unicode)
+    #expect(b.lines == ["×x"])
+  }
+
+  @Test func gradientPanelShowsVerdictsAsWords() {
+    let layers = [
+      LayerStatistics(inputs: 4, outputs: 3, gradientNorm: 1e-9, weightNorm: 1, updateRatio: 1e-3),
+      LayerStatistics(inputs: 3, outputs: 2, gradientNorm: 0.1, weightNorm: 1, updateRatio: 1e-3),
+    ]
+    let health = LayerHealth.judge(layers, thresholds: HealthThresholds())
+    var b = sentinel(60, 5)
+    GradientPanel(names: ["W1 4→3", "W2 3→2"], layers: layers, health: health, history: [Series(), Series()], selected: 0)
+      .render(Rect(x: 0, y: 0, width: 60, height: 4), &b, theme: mono, symbols: .unicode)
+    #expect(b.line(1).hasPrefix("W1 4→3 "))
+    #expect(b.line(1).contains("1.0e-09") && b.line(1).contains("-3.0") && b.line(1).contains("VANISHING"))
+    #expect(b.line(2).contains("0.100") && b.line(2).contains("OK"))
+    #expect(b.line(3).hasPrefix("⚠ layer 1 gradient norm 1.0e-09 < 1.0e-06"))
+    #expect(b.line(4) == String(repeating: "x", count: 60))
+    // The flagged badge is in reverse video in mono; OK is not.
+    let vanishing = b.line(1).distance(of: "VANISHING")!
+    #expect(b[vanishing, 1].style.reverse && !b[b.line(2).distance(of: "OK")!, 2].style.reverse)
+  }
+
+  @Test func decisionBoundaryColoursEachSideAndDrawsPoints() {
+    // Two columns of the field: class 0 left, class 1 right, full confidence.
+    let field = DecisionField(columns: 2, rows: 1, xRange: 0...2, yRange: 0...1, classes: [0, 1], confidence: [1, 1])
+    let points = [PlanePoint(x: 1.75, y: 0.25, label: 1)]
+    var b = sentinel(6, 2)
+    DecisionBoundaryView(field: field, points: points, classCount: 2).render(Rect(x: 1, y: 0, width: 4, height: 2), &b, theme: theme, symbols: .unicode)
+    let left = DecisionBoundaryView.shades(of: theme.classColor(0), background: theme.background)[3]
+    let right = DecisionBoundaryView.shades(of: theme.classColor(1), background: theme.background)[3]
+    #expect(b[1, 0].style.fg == left && b[2, 1].style.bg == left)
+    #expect(b[3, 0].style.fg == right && b[4, 0].style.bg == right)
+    // The point at x = 1.75 of 0…2 (cell 3 of 4), y = 0.25 of 0…1 (bottom row).
+    #expect(b[4, 1].symbol == "●" && b[4, 1].style.fg == theme.classColor(1))
+    #expect(b.lines[0].first == "x" && b.lines[0].last == "x")
+  }
+
+  @Test func everyWidgetSurvivesZeroAndOneCellAreas() {
+    var s = Series()
+    s.append(x: 1, 0.5)
+    s.append(x: 2, 0.25)
+    let field = DecisionField(columns: 1, rows: 1, xRange: 0...1, yRange: 0...1, classes: [0], confidence: [1])
+    let stats = [LayerStatistics(inputs: 1, outputs: 1, gradientNorm: 1)]
+    let renders: [(Rect, inout Buffer) -> Void] = [
+      { r, b in Block(title: "T").render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in LineChart(lines: [ChartLine(series: s, color: .default)]).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in Sparkline(series: s, color: .default).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in LogBar(value: 0.1, color: .default).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in Heatmap(matrix: Matrix([[1, -1]])).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in HeatmapLegend(scale: 1).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in ImageTiles(weights: Matrix([[1, 2, 3, 4]]), imageRows: 2, imageCols: 2).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in GradientPanel(names: ["W1"], layers: stats, health: [LayerHealth(status: .ok)], history: [s], selected: 0).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in DecisionBoundaryView(field: field, points: [], classCount: 2).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in StatusBar(snapshot: nil, notice: nil, entry: nil).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in HelpOverlay().render(r, &b, theme: theme, symbols: .unicode) },
+    ]
+    for (i, render) in renders.enumerated() {
+      var zero = sentinel(3, 3)
+      render(Rect(x: 1, y: 1, width: 0, height: 0), &zero)
+      #expect(zero == sentinel(3, 3), "widget \(i) drew in a 0×0 area")
+      var one = sentinel(3, 3)
+      render(Rect(x: 1, y: 1, width: 1, height: 1), &one)
+      for (x, y) in [(0, 0), (1, 0), (2, 0), (0, 1), (2, 1), (0, 2), (1, 2), (2, 2)] {
+        #expect(one[x, y].symbol == "x", "widget \(i) drew outside its 1×1 area at (\(x), \(y))")
+      }
+    }
+  }
+}
+
+extension String {
+  /// The character offset of the first occurrence of `needle`.
+  func distance(of needle: String) -> Int? {
+    guard let r = range(of: needle) else { return nil }
+    return distance(from: startIndex, to: r.lowerBound)
+  }
+}
+
+/// The line chart, worked out by hand on a tiny area.
+struct LineChartTests {
+  @Test func flatLineOnAFixedAxis() {
+    // Area 14×5: labels 2 wide, axis at column 2, plot 11×3 cells = 22×12 dots.
+    // x: 0…2 → dots 0…21, so x=1 → 10.5 → 11 and x=2 → 21; y = 0.5 → dot row
+    // 5.5 → 6: cell row 1, dot row 2 (⠄ left, ⠠ right). Dot columns 11…21:
+    // cell 5 right only (⠠), cells 6–10 both (⠤).
+    var s = Series(capacity: 8)
+    s.append(x: 1, 0.5)
+    s.append(x: 2, 0.5)
+    var chart = LineChart(lines: [ChartLine(series: s, color: .indexed(4))])
+    chart.fixedRange = 0...1
+    chart.formatY = { String(Int(($0 * 10).rounded())) }
+    var b = Buffer(width: 14, height: 5)
+    chart.render(Rect(x: 0, y: 0, width: 14, height: 5), &b, theme: BuiltinThemes.standard, symbols: .unicode)
+    #expect(b.lines == [
+      "10┤           ",
+      " 5┤     ⠠⠤⠤⠤⠤⠤",
+      " 0┤           ",
+      "  └───────────",
+      "  0     step 2",
+    ])
+    #expect(b[8, 1].style.fg == .indexed(4))
+  }
+
+  @Test func logScaleSpreadsDecades() {
+    var s = Series(capacity: 8)
+    for (i, v) in [1.0, 0.1, 0.01, 0.001].enumerated() { s.append(x: Double(i + 1), Float(v)) }
+    var chart = LineChart(lines: [ChartLine(series: s, color: .default)])
+    chart.logScale = true
+    var b = Buffer(width: 30, height: 10)
+    chart.render(Rect(x: 0, y: 0, width: 30, height: 10), &b, theme: BuiltinThemes.standard, symbols: .unicode)
+    // Labels are the decades' values, top to bottom, padded 5 % of the log range.
+    let labels = [0, 4, 7].map { b.line($0).split(separator: "┤").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+    #expect(labels[1] == "0.032", "middle of 10^0.15 … 10^-3.15 is 10^-1.5; got \(labels)")
+    // Equal decades take equal heights: the four points fall on distinct, evenly spaced rows.
+    let rows = (0..<8).filter { y in b.line(y).contains { "⠁⠂⠄⡀⠈⠐⠠⢀⠉⠒⠤⣀".contains($0) || ($0.unicodeScalars.first!.value >= 0x2801 && $0.unicodeScalars.first!.value <= 0x28FF) } }
+    #expect(rows.count >= 4)
+  }
+
+  @Test func emptySeriesSaysItIsWaiting() {
+    var b = Buffer(width: 30, height: 5)
+    LineChart(lines: [ChartLine(series: Series(), color: .default)]).render(Rect(x: 0, y: 0, width: 30, height: 5), &b, theme: BuiltinThemes.standard, symbols: .unicode)
+    #expect(b.line(0) == " waiting for data…            ")
+  }
+}
+
+import Foundation

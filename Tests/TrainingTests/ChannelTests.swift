@@ -1,0 +1,71 @@
+import Foundation
+import Synchronization
+import Testing
+import Training
+
+/// The channel between the trainer and UI threads, under load.
+struct ChannelTests {
+  static func snapshot(step: Int) -> Snapshot {
+    let info = RunInfo(
+      dataName: "t", networkDescription: "2-2-1", layerShapes: [(2, 2), (2, 1)], imageShape: nil, classNames: ["a", "b"],
+      isClassification: true, trainCount: 4, epochs: nil, points: [], optimizer: "sgd", logPath: nil)
+    var s = Snapshot(info: info, layers: 2)
+    s.step = step
+    s.history.loss.append(x: Double(step), Float(step))
+    return s
+  }
+
+  @Test func hundredThousandSnapshotsBetweenTwoThreads() async throws {
+    let channel = SnapshotChannel()
+    let count = 100_000
+    let reads = Atomic<Int>(0)
+    let violations = Atomic<Int>(0)
+    let done = Atomic<Bool>(false)
+    // The reader runs on its own thread, as the UI does, until the writer finishes.
+    let reader = Thread {
+      var lastSequence: UInt64 = 0
+      var lastStep = -1
+      while !done.load(ordering: .acquiring) || lastSequence < UInt64(count) {
+        let (sequence, snapshot) = channel.latest()
+        guard let snapshot else { continue }
+        reads.add(1, ordering: .relaxed)
+        // Latest value wins: sequences and steps never go back, and the
+        // snapshot is the one its sequence number says (published step = sequence).
+        if sequence < lastSequence || snapshot.step < lastStep || UInt64(snapshot.step) != sequence {
+          violations.add(1, ordering: .relaxed)
+        }
+        lastSequence = sequence
+        lastStep = snapshot.step
+      }
+    }
+    reader.start()
+    for step in 1...count { channel.publish(Self.snapshot(step: step)) }
+    done.store(true, ordering: .releasing)
+    while reads.load(ordering: .relaxed) == 0 || channel.latest().sequence < UInt64(count) { try await Task.sleep(for: .milliseconds(1)) }
+    try await Task.sleep(for: .milliseconds(50))
+    #expect(channel.sequence == UInt64(count))
+    #expect(channel.latest().snapshot?.step == count)
+    #expect(violations.load(ordering: .relaxed) == 0)
+    #expect(reads.load(ordering: .relaxed) > 0)
+  }
+
+  @Test func hundredThousandReadsWhileWriting() async throws {
+    // Both sides at full speed: 100,000 publishes and at least 100,000 reads.
+    let channel = SnapshotChannel()
+    let writes = 100_000
+    let writer = Thread {
+      for step in 1...writes { channel.publish(Self.snapshot(step: step)) }
+    }
+    writer.start()
+    var reads = 0
+    var last: UInt64 = 0
+    while reads < 100_000 || last < UInt64(writes) {
+      let (sequence, snapshot) = channel.latest()
+      #expect(sequence >= last)
+      if let snapshot { #expect(UInt64(snapshot.step) == sequence) }
+      last = sequence
+      reads += 1
+    }
+    #expect(reads >= 100_000 && last == UInt64(writes))
+  }
+}

@@ -1,0 +1,116 @@
+import Datasets
+import Foundation
+import NeuralNet
+import Testing
+import TestSupport
+import Training
+
+/// The trainer thread steered through `TrainingControl`, as the dashboard steers it.
+@Suite(.serialized)
+struct SessionTests {
+  final class Running: @unchecked Sendable {
+    // Written by the session thread before `finished` is signalled; read after.
+    var summary: RunSummary?
+    let finished = DispatchSemaphore(value: 0)
+  }
+
+  func session(lr: Float = 0.1, log: RunLog? = nil, epochs: Int? = nil, interactive: Bool = true, regression: Bool = false) throws -> (TrainingSession, SnapshotChannel, TrainingControl) {
+    let data = try DataSource(spec: regression ? "sine" : "moons").load(seed: 1)
+    let output: Activation = regression ? .linear : .sigmoid
+    let prepared = try PreparedData(data, validationSplit: 0.2, normalize: true, output: output, seed: 1)
+    let spec = NetworkSpec(
+      sizes: [data.featureCount, 8, 1], hidden: regression ? .relu : .tanh, output: output, loss: regression ? .mse : .bce)
+    var rng = SeededGenerator(seed: 1)
+    var config = TrainingConfig()
+    config.learningRate = lr
+    let trainer = Trainer(network: try spec.make(using: &rng), spec: spec, data: prepared, config: config)
+    var options = SessionOptions()
+    options.interactive = interactive
+    options.epochs = epochs
+    options.publishInterval = 0.005
+    let control = TrainingControl(), channel = SnapshotChannel()
+    let session = TrainingSession(trainer: trainer, info: RunInfo(trainer: trainer, epochs: epochs, logPath: nil), control: control, channel: channel, log: log, options: options)
+    return (session, channel, control)
+  }
+
+  func start(_ session: TrainingSession) -> Running {
+    let running = Running()
+    nonisolated(unsafe) let s = session
+    Thread {
+      running.summary = s.run()
+      running.finished.signal()
+    }.start()
+    return running
+  }
+
+  func waitFor(_ channel: SnapshotChannel, timeout: Double = 5, _ condition: (Snapshot) -> Bool) -> Snapshot? {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      if let s = channel.latest().snapshot, condition(s) { return s }
+      usleep(2000)
+    }
+    return nil
+  }
+
+  @Test func pauseFreezesStepsAndEachStepCommandRunsOneBatch() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let log = try RunLog(path: dir.file("run.jsonl"))
+    let (session, channel, control) = try session(log: log)
+    let running = start(session)
+    #expect(waitFor(channel) { $0.step > 50 } != nil)
+    control.send(.pause)
+    let paused = try #require(waitFor(channel) { $0.state == .paused })
+    usleep(200_000)
+    #expect(channel.latest().snapshot?.step == paused.step, "steps frozen while paused")
+    // Paused means waiting, not spinning: the process burns little CPU.
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let before = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    usleep(300_000)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let after = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    #expect(after - before < 0.15, "paused trainer used \(after - before) s of CPU in 0.3 s")
+    for k in 1...3 {
+      control.send(.step(1))
+      let stepped = try #require(waitFor(channel) { $0.step == paused.step + k })
+      #expect(stepped.state == .paused)
+    }
+    usleep(100_000)
+    #expect(channel.latest().snapshot?.step == paused.step + 3)
+    control.send(.setLearningRate(0.25))
+    #expect(waitFor(channel) { $0.learningRate == 0.25 } != nil)
+    control.send(.resume)
+    #expect(waitFor(channel) { $0.state == .running && $0.step > paused.step + 10 } != nil)
+    control.send(.stop)
+    running.finished.wait()
+    #expect(running.summary?.ending == .quit)
+    let events = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n").compactMap { try? JSON(parsing: String($0)) }
+    let names = events.filter { $0["type"]?.stringValue == "event" }.compactMap { $0["event"]?.stringValue }
+    #expect(names == ["pause", "step", "step", "step", "lr", "resume"])
+    #expect(events.last?["type"]?.stringValue == "summary")
+  }
+
+  @Test func divergencePausesAndRollBackRecovers() throws {
+    // ReLU and a linear output with MSE and a huge η: the weights blow up to infinity.
+    let (session, channel, control) = try session(lr: 1e3, regression: true)
+    let running = start(session)
+    let diverged = try #require(waitFor(channel) { $0.state == .diverged })
+    #expect(diverged.divergence?.contains("diverged at step") == true)
+    #expect(diverged.history.loss.buckets.allSatisfy { $0.min.isFinite && $0.max.isFinite })
+    control.send(.resume)  // refused while diverged
+    usleep(50_000)
+    #expect(channel.latest().snapshot?.state == .diverged)
+    control.send(.reinitialize)
+    let reset = try #require(waitFor(channel) { $0.state == .paused })
+    #expect(reset.weights.allSatisfy { $0.storage.allSatisfy(\.isFinite) })
+    control.send(.stop)
+    running.finished.wait()
+  }
+
+  @Test func headlessSessionStopsAtItsEpochs() throws {
+    let (session, _, _) = try session(epochs: 3, interactive: false)
+    let summary = session.run()
+    #expect(summary.ending == .completed && summary.epochs == 3 && session.records.count == 3)
+  }
+}

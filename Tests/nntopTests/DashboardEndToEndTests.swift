@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real `nntop` in a real terminal (tmux, 120×40): read the screen,
+/// press keys, check the screen, the log, the exit status and the terminal.
+@Suite(.serialized)
+struct DashboardEndToEndTests {
+  /// The step count on the status line.
+  static func step(_ screen: [String]) -> Int? {
+    guard let status = screen.last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }),
+      let range = status.range(of: #"step [0-9,]+"#, options: .regularExpression)
+    else { return nil }
+    return Int(status[range].dropFirst(5).replacingOccurrences(of: ",", with: ""))
+  }
+
+  static func status(_ screen: [String]) -> String {
+    screen.last(where: { $0.contains("step ") }) ?? ""
+  }
+
+  /// `nntop ARGS` in tmux (its pid in pid.txt), then its exit status written
+  /// to exit.txt, then a pause so the pane (and the restored terminal) can be
+  /// inspected.
+  func launch(_ tmux: Tmux, in dir: TemporaryDirectory, _ arguments: String, environment: [String: String] = ["LANG": "C.UTF-8"]) throws {
+    try tmux.start(
+      "cd '\(dir.path)' && sh -c 'echo $$ > pid.txt; exec \"$0\" \"$@\"' '\(NNTopProcess.executable)' \(arguments); echo EXIT=$? > exit.txt; exec sleep 600",
+      environment: environment)
+  }
+
+  func pid(_ dir: TemporaryDirectory) throws -> pid_t {
+    let text = try String(contentsOfFile: dir.file("pid.txt"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    return try #require(pid_t(text))
+  }
+
+  func exitStatus(_ dir: TemporaryDirectory, timeout: Double = 15) throws -> String {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      if let text = try? String(contentsOfFile: dir.file("exit.txt"), encoding: .utf8) { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
+      usleep(50_000)
+    }
+    throw Tmux.Failure(description: "nntop did not exit")
+  }
+
+  @Test func pauseStepRaiseEtaAndQuit() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let tmux = Tmux(width: 120, height: 40)
+    try launch(tmux, in: dir, "--data digits --log run.jsonl")
+    // Every panel is there and moving within 2 seconds.
+    let first = try tmux.waitFor("the dashboard", timeout: 10) { s in Self.status(s).contains("RUNNING") && (Self.step(s) ?? 0) > 0 }
+    for title in ["┌ Loss", "┌ Gradient health", "┌ Accuracy", "┌ Weights W1 64→64"] {
+      #expect(first.contains { $0.contains(title) }, "\(title) missing")
+    }
+    #expect(first.contains { $0.contains("W3 32→10") && ($0.contains("OK") || $0.contains("VANISHING")) })
+    let moved = try tmux.waitFor("the step count to move", timeout: 2) { (Self.step($0) ?? 0) > (Self.step(first) ?? 0) }
+    #expect(moved != first)
+    // Space pauses: the step count freezes.
+    try tmux.send("Space")
+    let paused = try tmux.waitFor("PAUSED") { Self.status($0).contains("PAUSED") }
+    let frozen = try #require(Self.step(paused))
+    usleep(600_000)
+    #expect(Self.step(try tmux.capture()) == frozen, "steps moved while paused")
+    // n: exactly one mini-batch per press.
+    try tmux.send("n")
+    try tmux.waitFor("one step") { Self.step($0) == frozen + 1 }
+    try tmux.send("n")
+    try tmux.waitFor("a second step") { Self.step($0) == frozen + 2 }
+    usleep(400_000)
+    #expect(Self.step(try tmux.capture()) == frozen + 2)
+    // + doubles η.
+    try tmux.send("+")
+    try tmux.waitFor("η 0.2") { Self.status($0).contains("η 0.2 ") }
+    // q quits at once, exit 0, terminal restored, summary printed.
+    try tmux.send("q")
+    #expect(try exitStatus(dir) == "EXIT=0")
+    #expect(try tmux.pane("alternate_on") == "0", "still in the alternate screen")
+    #expect(try tmux.pane("cursor_flag") == "1", "cursor hidden after exit")
+    let after = try tmux.capture()
+    #expect(after.contains { $0.hasPrefix("quit: ") && $0.contains("steps in") })
+    // The log: the events in order, then the summary.
+    let lines = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n")
+    let objects = lines.map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    #expect(objects.allSatisfy { $0 != nil }, "every log line is complete JSON")
+    let events = objects.compactMap { $0 }.filter { $0["type"] as? String == "event" }
+    #expect(events.map { $0["event"] as? String } == ["pause", "step", "step", "lr"])
+    #expect(events.last?["from"] as? Double == 0.1 && events.last?["to"] as? Double == 0.2)
+    #expect((events[1]["step"] as? Int).map { $0 == frozen } == true)
+    #expect(objects.last??["type"] as? String == "summary" && objects.last??["ending"] as? String == "quit")
+  }
+
+  @Test func resizeRedrawsAndTooSmallSaysSo() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let tmux = Tmux(width: 120, height: 40)
+    try launch(tmux, in: dir, "--data spirals")
+    try tmux.waitFor("the dashboard") { $0.contains { $0.contains("┌ Decision boundary") } }
+    try tmux.resize(width: 70, height: 20)
+    try tmux.waitFor("the too-small note") { s in s.contains { $0.contains("terminal too small") } && s.contains { $0.contains("70×20") } }
+    try tmux.resize(width: 100, height: 30)
+    let back = try tmux.waitFor("the dashboard at 100×30") { s in s.contains { $0.contains("┌ Loss") } && Self.status(s).contains("RUNNING") }
+    #expect(back.count == 30 && back.allSatisfy { $0.count <= 100 })
+    try tmux.send("q")
+    #expect(try exitStatus(dir) == "EXIT=0")
+  }
+
+  @Test func sigtermEndsTheRunCleanly() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let tmux = Tmux()
+    try launch(tmux, in: dir, "--data moons --log run.jsonl")
+    try tmux.waitFor("the dashboard") { Self.status($0).contains("RUNNING") }
+    kill(try pid(dir), SIGTERM)
+    #expect(try exitStatus(dir) == "EXIT=0")
+    #expect(try tmux.pane("alternate_on") == "0")
+    let last = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n").last.map(String.init) ?? ""
+    #expect(last.contains(#""type":"summary""#) && last.contains(#""ending":"terminated""#))
+  }
+
+  @Test func aCrashStillRestoresTheTerminal() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let tmux = Tmux()
+    try launch(tmux, in: dir, "--data xor")
+    try tmux.waitFor("the dashboard") { Self.status($0).contains("RUNNING") }
+    #expect(try tmux.pane("alternate_on") == "1")
+    kill(try pid(dir), SIGSEGV)  // what a bad access raises; a Swift trap raises SIGILL or SIGTRAP, handled alike
+    let status = try exitStatus(dir)
+    #expect(status == "EXIT=139", "killed by SIGSEGV as before the handler ran: \(status)")
+    #expect(try tmux.pane("alternate_on") == "0", "alternate screen left on")
+    #expect(try tmux.pane("cursor_flag") == "1", "cursor left hidden")
+  }
+
+  @Test func aNonUTF8LocaleStillDrawsBrailleAndBoxes() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let tmux = Tmux()
+    try launch(tmux, in: dir, "--data digits", environment: ["LANG": "C", "LC_ALL": "C"])
+    let screen = try tmux.waitFor("a drawn chart") { s in
+      s.contains { $0.contains("┌ Loss") } && s.joined().unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }
+    }
+    #expect(!screen.joined().contains("M-"), "raw bytes shown instead of characters")
+    try tmux.send("q")
+    #expect(try exitStatus(dir) == "EXIT=0")
+  }
+}
