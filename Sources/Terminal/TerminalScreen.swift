@@ -142,6 +142,12 @@ public final class TerminalScreen {
   /// The colour pair of a style's colours, made on first use (0 when out of pairs).
   private func pair(for style: Style) -> Int16 {
     guard colorCount > 0 else { return 0 }
+    var style = style
+    if colorCount < 256 {
+      // Safety net: a colour the terminal lacks becomes its nearest system colour.
+      style.fg = style.fg.reduced(to: colorCount)
+      style.bg = style.bg.reduced(to: colorCount)
+    }
     let key = style.colorPair
     if key == Style.ColorPair(fg: -1, bg: -1) { return 0 }
     if let p = pairs[key] { return p }

@@ -65,14 +65,15 @@ public final class TrainingSession {
   @discardableResult
   public func run() -> RunSummary {
     var ending = RunSummary.Ending.completed
-    publish(force: true)
+    publish()
     loop: while true {
       for command in control.take() {
         if apply(command) { ending = .quit; break loop }
       }
       if let reason = stopReason() { ending = reason; break }
       if state != .running && pendingSteps == 0 {
-        publish(force: false)
+        // Nothing changes while paused: no snapshots (the UI does not redraw)
+        // until a command arrives; wake now and then only to see signals.
         for command in control.waitForCommands(timeout: 0.1) {
           if apply(command) { ending = .quit; break loop }
         }
@@ -91,7 +92,7 @@ public final class TrainingSession {
       }
       if pendingSteps > 0 {
         pendingSteps -= 1
-        if pendingSteps == 0 { publish(force: true) }
+        if pendingSteps == 0 { publish() }
       }
       if let record {
         finishEpoch(record)
@@ -100,17 +101,17 @@ public final class TrainingSession {
           state = .finished
           notify("finished \(epochs) epochs: space trains on, q quits", .info)
           log?.write(.event("finished", step: trainer.step, [("epoch", .number(Double(trainer.epoch)))]))
-          publish(force: true)
+          publish()
         }
       }
-      if instrument { publish(force: true) }
+      if instrument { publish() }
     }
     state = .stopped
     if let path = options.savePath { save(to: path) }
     let summary = RunSummary(records: records, epochs: trainer.epoch, steps: trainer.step, time: trainer.trainingTime, ending: ending)
     log?.write(summary.json)
     log?.close()
-    publish(force: true)
+    publish()
     return summary
   }
 
@@ -170,7 +171,7 @@ public final class TrainingSession {
     case .save(let path):
       save(to: path)
     }
-    publish(force: true)
+    publish()
     return false
   }
 
@@ -209,7 +210,7 @@ public final class TrainingSession {
     log?.write(.event("diverged", step: trainer.step, [("loss", .finite(loss)), ("lr", .finite(trainer.learningRate)), ("where", .string(bad ?? "loss"))]))
     snapshot.history.mark(step: trainer.step, "NaN")
     notify(message + (options.interactive ? ": r re-initialises, d rolls back with η ÷ 10" : ""), .error)
-    publish(force: true)
+    publish()
   }
 
   private func finishEpoch(_ record: EpochRecord) {
@@ -242,10 +243,10 @@ public final class TrainingSession {
     snapshot.notice = Notice(text: text, level: level, id: noticeCount)
   }
 
-  private func publish(force: Bool) {
+  /// Swaps a fresh snapshot into the channel (the decision field at most every 100 ms).
+  private func publish() {
     guard let channel else { return }
     let now = ContinuousClock.now
-    guard force || now - lastPublish >= .seconds(options.publishInterval) else { return }
     let dt = trainer.trainingTime - timeAtPublish
     if dt > 0.005 {
       let rate = Double(samplesSeen - samplesAtPublish) / dt
@@ -265,7 +266,7 @@ public final class TrainingSession {
     snapshot.layers = trainer.latestStatistics
     snapshot.health = LayerHealth.judge(trainer.latestStatistics, thresholds: trainer.config.thresholds)
     snapshot.weights = trainer.network.layers.map(\.weights)
-    if let fieldEvaluator, force || now - lastField >= .milliseconds(100) {
+    if let fieldEvaluator, snapshot.field == nil || now - lastField >= .milliseconds(100) || state != .running {
       snapshot.field = fieldEvaluator.field(of: trainer.network)
       lastField = now
     }

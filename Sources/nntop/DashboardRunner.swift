@@ -11,6 +11,8 @@ struct DashboardRunner {
   let savePath: String?
   let themes: [Theme]
   let themeIndex: Int
+  /// Problems to show on the first screen (user theme files that did not load).
+  var notes: [String] = []
 
   /// Hands the session to the trainer thread.
   ///
@@ -60,10 +62,12 @@ struct DashboardRunner {
       width: size.width, height: size.height, themes: theme, themeIndex: themeIndex,
       symbols: terminal.unicode ? .unicode : .ascii,
       savePath: savePath ?? "nntop-\(setup.dataset.name.replacingOccurrences(of: "/", with: "_")).safetensors")
+    for note in notes { _ = state.update(.note(note, .warning)) }
     let started = ContinuousClock.now
     var lastSequence: UInt64 = 0
     var needsDraw = true
     var shownNotice: Notice?
+    var frames = 0
     loop: while true {
       // SIGINT/SIGTERM: the trainer thread sees it too and ends the run with that reason.
       if StopSignals.pending != nil { break }
@@ -96,14 +100,39 @@ struct DashboardRunner {
       }
       if needsDraw {
         terminal.draw(DashboardScreen.render(state))
+        frames += 1
         needsDraw = false
       }
     }
+    let seconds = (ContinuousClock.now - started).seconds
     terminal.stop()
     box.finished.wait()
+    writeFrameStatistics(frames: frames, seconds: seconds, trainer: trainer)
     if let summary = box.summary {
       print(summary.text)
       if let savePath { print("saved \(savePath)") }
+    }
+  }
+}
+
+extension DashboardRunner {
+  /// With `NNTOP_FRAME_STATS=FILE`, appends one JSON line at exit: frames
+  /// drawn, seconds, frames per second, training throughput. BENCHMARKS.md
+  /// measures the dashboard's cost with it.
+  func writeFrameStatistics(frames: Int, seconds: Double, trainer: Trainer) {
+    guard let path = ProcessInfo.processInfo.environment["NNTOP_FRAME_STATS"], !path.isEmpty else { return }
+    let line = JSON.object([
+      ("frames", .number(Double(frames))),
+      ("seconds", .finite(seconds.rounded(toPlaces: 3))),
+      ("fps", .finite((Double(frames) / max(seconds, 1e-9)).rounded(toPlaces: 1))),
+      ("steps", .number(Double(trainer.step))),
+      ("training_seconds", .finite(trainer.trainingTime.rounded(toPlaces: 3))),
+      ("samples_per_s", .finite((Double(trainer.step * trainer.config.batchSize) / max(trainer.trainingTime, 1e-9)).rounded())),
+    ]).serialized + "\n"
+    if let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) {
+      handle.seekToEndOfFile()
+      handle.write(Data(line.utf8))
+      try? handle.close()
     }
   }
 }

@@ -30,6 +30,7 @@ struct RunSetup {
     config.batchSize = o.batch ?? suggested.batch ?? 32
     config.epochs = o.epochs ?? (headless ? 20 : nil)
     config.l2 = o.l2 ?? 0
+    config.thresholds = o.thresholds
     let normalize = !o.noNormalize && (suggested.normalize ?? true)
     let validationSplit = o.valSplit ?? suggested.validationSplit ?? 0.2
 

@@ -13,13 +13,16 @@ struct Train: ParsableCommand {
   mutating func run() throws {
     let headless = options.headless || isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0
     let setup = try RunSetup(options, headless: headless)
-    let selection = try ThemeCatalog().selection(option: options.theme)
+    let catalog = ThemeCatalog()
+    let selection = try catalog.selection(option: options.theme)
     let log = try options.log.map { path throws(RunLogError) in try RunLog(path: path) }
     StopSignals.install()
     if headless {
       try HeadlessRunner(setup: setup, log: log, savePath: options.save).run()
     } else {
-      try DashboardRunner(setup: setup, log: log, savePath: options.save, themes: selection.themes, themeIndex: selection.index).run()
+      var dashboard = DashboardRunner(setup: setup, log: log, savePath: options.save, themes: selection.themes, themeIndex: selection.index)
+      dashboard.notes = catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } }
+      try dashboard.run()
     }
   }
 }

@@ -55,6 +55,15 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "L2 weight decay λ: J += λ/2·Σ‖W‖². (default: 0)")
   var l2: Float?
 
+  @Option(name: .customLong("vanishing-grad"), help: "Flag a layer whose ‖∂J/∂W‖ is below this as vanishing. (default: 1e-6)")
+  var vanishingGrad: Double?
+
+  @Option(name: .customLong("vanishing-ratio"), help: "Flag a layer whose ‖∂J/∂W‖ is below this fraction of the largest layer's as vanishing. (default: 1e-3)")
+  var vanishingRatio: Double?
+
+  @Option(name: .customLong("exploding-grad"), help: "Flag a layer whose ‖∂J/∂W‖ is above this as exploding. (default: 1e3)")
+  var explodingGrad: Double?
+
   @Option(help: "Seed for weights, shuffling and generated data.")
   var seed: UInt64 = 1
 
@@ -86,6 +95,10 @@ struct TrainOptions: ParsableArguments {
     if let valSplit, !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in 0..<1, got \(valSplit)") }
     if let l2, !(l2.isFinite && l2 >= 0) { throw ValidationError("--l2 must be a number ≥ 0, got \(l2)") }
     if let initGain, !(initGain.isFinite && initGain > 0) { throw ValidationError("--init-gain must be a positive number, got \(initGain)") }
+    for (flag, value) in [("--vanishing-grad", vanishingGrad), ("--vanishing-ratio", vanishingRatio), ("--exploding-grad", explodingGrad)] {
+      if let value, !(value.isFinite && value > 0) { throw ValidationError("\(flag) must be a positive number, got \(value)") }
+    }
+    if let vanishingRatio, vanishingRatio >= 1 { throw ValidationError("--vanishing-ratio must be below 1, got \(vanishingRatio)") }
     _ = try hiddenActivation()
     _ = try hiddenLayers()
     _ = try outputActivation()
@@ -130,6 +143,15 @@ struct TrainOptions: ParsableArguments {
     if loss == "auto" { return nil }
     guard let l = Loss(rawValue: loss) else { throw ValidationError("--loss must be auto, mse, bce or cross-entropy, got \"\(loss)\"") }
     return l
+  }
+
+  /// The health thresholds, defaults replaced by the flags given.
+  var thresholds: HealthThresholds {
+    var t = HealthThresholds()
+    if let vanishingGrad { t.vanishingNorm = vanishingGrad }
+    if let vanishingRatio { t.vanishingRatio = vanishingRatio }
+    if let explodingGrad { t.explodingNorm = explodingGrad }
+    return t
   }
 
   var dropColumns: [String] {

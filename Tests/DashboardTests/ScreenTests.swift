@@ -22,7 +22,7 @@ struct ScreenTests {
     s.learningRate = 0.1
     s.batchSize = 32
     s.samplesPerSecond = 812_000
-    s.wallTime = 83
+    s.trainingTime = 83
     for i in 1...200 {
       s.history.loss.append(x: Double(i), 2 / Float(i))
       s.history.metric.append(x: Double(i), 1 - 1 / Float(i))

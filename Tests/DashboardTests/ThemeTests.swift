@@ -61,6 +61,9 @@ struct ThemeTests {
     #expect(all.allSatisfy { if case .indexed(let i) = $0 { i < 8 } else { true } })
     #expect(t.heatmapShading && !t.monochrome)
     #expect(t.ok != t.bad, "verdict colours stay apart on 8 colours")
+    #expect(t.border == .indexed(7) && t.dim == .indexed(7), "greys read on a dark background")
+    let light = BuiltinThemes.named("light")!.reduced(to: 8)
+    #expect(light.text == .indexed(0) && light.dim == .indexed(0), "greys read on a light background")
     let none = BuiltinThemes.standard.withoutColor
     #expect(none.monochrome && [none.text, none.ok, none.bad].allSatisfy { $0 == .default })
   }

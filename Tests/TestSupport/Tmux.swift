@@ -58,9 +58,10 @@ public final class Tmux {
   }
 
   /// Starts `command` (a shell command line) in a new session of the given
-  /// size, with `environment` set for it.
+  /// size, with `environment` set for it. NO_COLOR is cleared unless given:
+  /// `swift test` sets it for its own output, and the dashboard would obey.
   public func start(_ command: String, environment: [String: String] = [:]) throws {
-    let env = environment.sorted { $0.key < $1.key }.flatMap { ["-e", "\($0.key)=\($0.value)"] }
+    let env = environment.merging(["NO_COLOR": ""]) { given, _ in given }.sorted { $0.key < $1.key }.flatMap { ["-e", "\($0.key)=\($0.value)"] }
     try run(["new-session", "-d", "-s", "main", "-x", String(width), "-y", String(height)] + env + [command])
   }
 

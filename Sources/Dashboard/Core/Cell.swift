@@ -36,11 +36,12 @@ public enum Color: Sendable, Hashable {
   }
 
   /// The same colour on a terminal with only `count` colours (8 or 16):
-  /// the nearest system colour by RGB distance.
-  public func reduced(to count: Int) -> Color {
+  /// the nearest system colour by RGB distance (among red…cyan and their
+  /// bright forms only, with `chromaticOnly`).
+  public func reduced(to count: Int, chromaticOnly: Bool = false) -> Color {
     guard case .indexed(let i) = self, Int(i) >= count, let c = rgb else { return self }
     var best = 0, bestDistance = Int.max
-    for j in 0..<min(count, 16) {
+    for j in 0..<min(count, 16) where !chromaticOnly || ![0, 7, 8, 15].contains(j) {
       let s = Color.indexed(UInt8(j)).rgb!
       let d = (s.r - c.r) * (s.r - c.r) + (s.g - c.g) * (s.g - c.g) + (s.b - c.b) * (s.b - c.b)
       if d < bestDistance {

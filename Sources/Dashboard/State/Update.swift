@@ -8,6 +8,8 @@ public enum DashboardMessage: Sendable {
   case resize(width: Int, height: Int)
   case snapshot(Snapshot)
   case tick(seconds: Double)
+  /// A note of the dashboard's own (a theme file that did not load, say).
+  case note(String, Notice.Level)
 }
 
 /// What the dashboard asks of the world after an update.
@@ -35,6 +37,9 @@ extension DashboardState {
       return []
     case .key(let key):
       return handle(key)
+    case .note(let text, let level):
+      showNote(text, level)
+      return []
     }
   }
 

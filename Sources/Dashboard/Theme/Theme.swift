@@ -47,13 +47,23 @@ public struct Theme: Sendable, Equatable {
   /// The colour of class `k` (cycling through the palette).
   public func classColor(_ k: Int) -> Color { classes.isEmpty ? text : classes[k % classes.count] }
 
-  /// The theme on a terminal with only `colors` colours: every colour mapped to
-  /// the nearest system colour; the heatmap falls back to shading.
+  /// The theme on a terminal with only `colors` colours (8 or 16): chromatic
+  /// colours go to the nearest system colour of the same kind, greys to the
+  /// system grey that reads on the theme's background (white on dark, black
+  /// on light), so no border or label vanishes; the heatmap falls back to
+  /// shading.
   public func reduced(to colors: Int) -> Theme {
     guard colors < 256 else { return self }
     var t = self
-    let map = { (c: Color) in c.reduced(to: colors) }
-    t.background = map(background)
+    let luminance = text.rgb.map { ($0.r * 3 + $0.g * 6 + $0.b) / 10 } ?? 255
+    let darkBackground = luminance >= 128
+    func map(_ c: Color) -> Color {
+      guard case .indexed(let i) = c, Int(i) >= colors, let rgb = c.rgb else { return c }
+      if max(rgb.r, rgb.g, rgb.b) - min(rgb.r, rgb.g, rgb.b) < 48 {
+        return darkBackground ? .indexed(7) : .indexed(0)
+      }
+      return c.reduced(to: colors, chromaticOnly: true)
+    }
     t.text = map(text)
     t.dim = map(dim)
     t.border = map(border)
@@ -72,6 +82,7 @@ public struct Theme: Sendable, Equatable {
     t.diverged = map(diverged)
     t.heatmap = heatmap.map(map)
     t.classes = classes.map(map)
+    t.background = background.reduced(to: colors)
     t.heatmapShading = true
     return t
   }

@@ -51,10 +51,14 @@ public struct StatusBar {
       "η \(shortNumber(s.learningRate))",
       "batch \(s.batchSize)",
       "\(ChartFormat.count(s.samplesPerSecond)) samples/s",
-      ChartFormat.duration(s.wallTime),
+      ChartFormat.duration(s.trainingTime),
       s.info.dataName,
     ]
-    if area.width < 100 { parts.remove(at: 3) }
+    // A notice takes the room it needs (up to half the line) from the right.
+    let reserved = notice.map { min($0.text.count, area.width / 2) + 2 } ?? 16
+    while parts.count > 3 && parts.joined(separator: "  ").count > area.right - x - 1 - reserved {
+      parts.remove(at: parts.count == 7 ? 3 : parts.count - 1)
+    }
     x = buffer.setString(x: x + 1, y: area.y, parts.joined(separator: "  "), style: theme.base, maxWidth: max(area.right - x - 1, 0))
     renderNotice(area, &buffer, theme: theme, symbols: symbols, after: x + 2)
   }

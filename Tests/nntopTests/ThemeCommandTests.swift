@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Themes from the command line: listing, choosing, and broken files.
+@Suite(.serialized)
+struct ThemeCommandTests {
+  let good = """
+    name = "ocean"
+    [base]
+    background = "default"
+    text = 252
+    dim = 244
+    border = 239
+    title = 75
+    accent = 214
+    [chart]
+    train = 39
+    validation = 214
+    axis = 244
+    marks = 141
+    [health]
+    ok = 71
+    warn = 214
+    bad = 196
+    [state]
+    running = 71
+    paused = 214
+    finished = 75
+    diverged = 196
+    [heatmap]
+    negative = 33
+    zero = 236
+    positive = 202
+    steps = 4
+    [classes]
+    colors = [39, 214]
+    """
+
+  @Test func themesListsBuiltinAndUserThemes() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    try FileManager.default.createDirectory(atPath: dir.path + "/nntop/themes", withIntermediateDirectories: true)
+    dir.write("nntop/themes/ocean.toml", good)
+    dir.write("nntop/themes/broken.toml", "name = \"broken\"\n[base\n")
+    let r = try NNTopProcess.run(["themes"], environment: ["XDG_CONFIG_HOME": dir.path])
+    #expect(r.status == 0)
+    for name in ["default", "light", "mono", "solarized-dark", "colorblind"] {
+      #expect(r.stdout.contains("  \(name) "), "\(name) not listed")
+    }
+    #expect(r.stdout.contains("ocean") && r.stdout.contains(dir.path + "/nntop/themes/ocean.toml"))
+    #expect(r.stdout.contains("broken: \(dir.path)/nntop/themes/broken.toml:2: not valid TOML"))
+  }
+
+  @Test func aBrokenThemeFileIsNamedWithItsLine() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.write("mine.toml", good.replacingOccurrences(of: "dim = 244", with: "dim = \"mauve\""))
+    let r = try NNTopProcess.run(["--headless", "--epochs", "1", "--theme", path])
+    #expect(r.status == 65 && r.stderrLines.count == 1)
+    #expect(r.stderr == "nntop: \(path):5: dim = \"mauve\" is not a colour (0-255, \"#rrggbb\" or a name like \"blue\")\n")
+    let unknown = try NNTopProcess.run(["--headless", "--theme", "neon"])
+    #expect(unknown.status == 64 && unknown.stderr.contains("no theme \"neon\"; the themes are default, light, mono, solarized-dark, colorblind"))
+  }
+
+  @Test func noColorMeansNoColourOnScreen() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let tmux = Tmux(width: 100, height: 30)
+    try tmux.start(
+      "cd '\(dir.path)' && '\(NNTopProcess.executable)' --data moons; echo EXIT=$? > exit.txt; exec sleep 600",
+      environment: ["LANG": "C.UTF-8", "NO_COLOR": "1"])
+    try tmux.waitFor("the dashboard") { $0.contains { $0.contains("RUNNING") } }
+    let escaped = try tmux.run(["capture-pane", "-p", "-e", "-t", "main"])
+    #expect(!escaped.contains("38;5;") && !escaped.contains("48;5;"), "256-colour escapes under NO_COLOR")
+    #expect(escaped.contains("\u{1B}[7m") || escaped.contains(";7m"), "the state badge in reverse video")
+    try tmux.send("t")
+    try tmux.waitFor("the next theme") { $0.contains { $0.contains("theme: solarized-dark") } }
+    try tmux.send("q")
+  }
+
+  @Test func eightColourTerminalsDegradeGracefully() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let tmux = Tmux(width: 100, height: 30)
+    try tmux.start(
+      // tmux sets TERM for the pane itself, so it is set on the command.
+      "cd '\(dir.path)' && TERM=screen '\(NNTopProcess.executable)' --data moons; echo EXIT=$? > exit.txt; exec sleep 600",
+      environment: ["LANG": "C.UTF-8"])
+    let screen = try tmux.waitFor("the dashboard") { $0.contains { $0.contains("RUNNING") } }
+    #expect(screen.contains { $0.contains("┌ Decision boundary") })
+    let escaped = try tmux.run(["capture-pane", "-p", "-e", "-t", "main"])
+    #expect(!escaped.contains("38;5;") && !escaped.contains("48;5;"), "256-colour escapes on an 8-colour terminal")
+    #expect((1...7).contains { escaped.contains("\u{1B}[3\($0)m") }, "some colour is still used")
+    // Black text only on a coloured background (the state badge), never on the dark default one.
+    let blackRuns = escaped.components(separatedBy: "\u{1B}[30m").dropFirst()
+    #expect(blackRuns.allSatisfy { run in (1...7).contains { run.hasPrefix("\u{1B}[4\($0)m") } }, "something drawn black on the dark background")
+    try tmux.send("q")
+  }
+}
