@@ -17,10 +17,16 @@ let hostCPUFlags: Set<Substring> = {
 let kernelFlags: [SwiftSetting] = {
   #if arch(x86_64)
     var flags: [String] = []
+    var settings: [SwiftSetting] = []
     if hostCPUFlags.contains("avx2") && hostCPUFlags.contains("fma") {
       flags += ["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c", "-Xcc", "-mbmi2"]
+      // AVX-512: 16-lane vectors and 32 registers for the micro-kernel.
+      if ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy({ hostCPUFlags.contains(Substring($0)) }) {
+        flags += ["-Xcc", "-mavx512f", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vl"]
+        settings.append(.define("NNTOP_AVX512"))
+      }
     }
-    return flags.isEmpty ? [] : [.unsafeFlags(flags)]
+    return flags.isEmpty ? [] : [.unsafeFlags(flags)] + settings
   #else
     return []
   #endif

@@ -47,12 +47,27 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
   /// Softmax has no elementwise derivative: the loss handles it (`Loss.outputGradient`).
   public func multiplyDerivative(_ delta: UnsafeMutablePointer<Float>, activation a: UnsafePointer<Float>, count: Int) {
     switch self {
-    case .sigmoid: for i in 0..<count { delta[i] *= a[i] * (1 - a[i]) }
-    case .tanh: for i in 0..<count { delta[i] *= 1 - a[i] * a[i] }
-    case .relu: for i in 0..<count where a[i] <= 0 { delta[i] = 0 }
-    case .leakyReLU: for i in 0..<count where a[i] < 0 { delta[i] *= Activation.leakySlope }
+    case .sigmoid: Activation.zipMap(delta, a, count) { d, a in d * a * (1 - a) }
+    case .tanh: Activation.zipMap(delta, a, count) { d, a in d * (1 - a * a) }
+    case .relu: Activation.zipMap(delta, a, count) { d, a in d.replacing(with: 0, where: a .<= 0) }
+    case .leakyReLU: Activation.zipMap(delta, a, count) { d, a in d.replacing(with: d * Activation.leakySlope, where: a .< 0) }
     case .linear: break
     case .softmax: preconditionFailure("softmax has no elementwise derivative")
+    }
+  }
+
+  /// `d[i] = f(d[i], a[i])` over `count` floats, a vector at a time.
+  @inline(__always)
+  static func zipMap(_ d: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ count: Int, _ f: (Vec, Vec) -> Vec) {
+    let w = Vec.scalarCount
+    var i = 0
+    while i + w <= count {
+      storeVector(f(loadVector(d + i), loadVector(a + i)), d + i)
+      i += w
+    }
+    if i < count {
+      let r = f(loadPartial(d + i, count: count - i), loadPartial(a + i, count: count - i))
+      storePartial(r, d + i, count: count - i)
     }
   }
 
@@ -80,7 +95,7 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
   /// load runs along a row; each column's max is subtracted first. Needs no
   /// scratch memory.
   static func softmaxColumns(_ z: UnsafeMutablePointer<Float>, units: Int, batch: Int) {
-    typealias V = GEMMVector
+    typealias V = Vec
     let w = V.scalarCount
     var j = 0
     while j < batch {
@@ -97,7 +112,10 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
         if lanes == w { storeVector(v, p) } else { for l in 0..<lanes { p[l] = v[l] } }
       }
       var m = load(0)
-      for r in 1..<max(units, 1) { m = pointwiseMax(m, load(r)) }
+      for r in 1..<max(units, 1) {
+        let v = load(r)
+        m = m.replacing(with: v, where: v .> m)
+      }
       var sum = V()
       for r in 0..<units {
         let e = VectorMath.exp(load(r) - m)

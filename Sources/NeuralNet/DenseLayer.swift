@@ -63,11 +63,6 @@ public struct DenseLayer: Sendable, Equatable {
           b: dZ, ldb: batch, beta: 0, c: dX, ldc: batch, context: context)
       }
     }
-    for r in 0..<outputs {
-      let row = dZ + r * batch
-      var sum: Float = 0
-      for j in 0..<batch { sum += row[j] }
-      db[r] = sum
-    }
+    for r in 0..<outputs { db[r] = rowSum(dZ + r * batch, count: batch) }
   }
 }

@@ -8,8 +8,8 @@ public enum Transpose: Sendable {
 ///
 /// `op(A)` is `(m, k)`, `op(B)` is `(k, n)`, `C` is `(m, n)`; `lda`, `ldb`,
 /// `ldc` are the row strides of the matrices as stored. Transposed operands are
-/// read in place. Small products use direct loops; larger ones the packed,
-/// register-blocked kernel of `GEMM+Packed.swift`. With `beta == 0`, `C` is not
+/// read in place. Small products use direct loops; larger ones the
+/// register-blocked micro-kernel (`GEMMKernel.swift`) driven by `GEMMContext`. With `beta == 0`, `C` is not
 /// read (it may hold garbage, even NaN).
 ///
 /// - Parameter context: packing buffers (and worker threads) reused across
@@ -33,8 +33,8 @@ public func gemm(
     gemmDirect(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     return
   }
-  let ctx = context ?? GEMMContext()
-  ctx.packed(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+  let ctx = context ?? GEMMContext(maxK: k, maxN: n)
+  ctx.run(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
 }
 
 /// `C *= beta` over an `(rows, cols)` block; `beta == 0` writes zeros (NaN-safe).

@@ -23,51 +23,60 @@ public enum Loss: String, Sendable, CaseIterable, Codable {
 
   /// The mean loss of a batch. `z` are the logits and `a` the predictions,
   /// `y` the targets, all `(units, batch)`. Computed from the logits where that
-  /// is stabler (log-sigmoid, log-softmax), in Double.
+  /// is stabler (log-sigmoid, log-softmax), vectorised across the batch, with
+  /// partial sums in fp32 and the total in Double.
   public func value(
     output: Activation, logits z: UnsafePointer<Float>, predictions a: UnsafePointer<Float>,
     targets y: UnsafePointer<Float>, units: Int, batch: Int
   ) -> Double {
+    typealias M = VectorMath
     let n = units * batch
-    var total = 0.0
     switch (self, output) {
     case (.mse, _):
-      for i in 0..<n {
-        let d = Double(a[i]) - Double(y[i])
-        total += d * d
-      }
-      return total / Double(n)
+      return M.sum(n) { i, l in
+        let d = M.load(a + i, l) - M.load(y + i, l)
+        return d * d
+      } / Double(n)
     case (.bce, .sigmoid):
-      for i in 0..<n {
-        let zi = Double(z[i]), yi = Double(y[i])
-        total += max(zi, 0) - zi * yi + ScalarMath.log1p(ScalarMath.exp(-abs(zi)))
-      }
+      // max(z, 0) − z·y + log(1 + e^−|z|)
+      return M.sum(n) { i, l in
+        let zi = M.load(z + i, l), yi = M.load(y + i, l)
+        return zi.replacing(with: 0, where: zi .< 0) - zi * yi + M.log1pExpNegativeAbs(zi)
+      } / Double(batch)
     case (.bce, _):
-      for i in 0..<n {
-        let ai = Loss.clampProbability(Double(a[i])), yi = Double(y[i])
-        total -= yi * ScalarMath.log(ai) + (1 - yi) * ScalarMath.log(1 - ai)
-      }
+      let lo = Vec(repeating: 1e-7), hi = Vec(repeating: 1 - 1e-7)
+      return M.sum(n) { i, l in
+        var ai = M.load(a + i, l, fill: 0.5)
+        ai = ai.replacing(with: lo, where: ai .< lo).replacing(with: hi, where: ai .> hi)
+        let yi = M.load(y + i, l)
+        return -(yi * M.log(ai) + (1 - yi) * M.log(1 - ai))
+      } / Double(batch)
     case (.crossEntropy, .softmax):
-      for j in 0..<batch {
-        var m = -Double.infinity
-        for k in 0..<units { m = max(m, Double(z[k * batch + j])) }
-        var s = 0.0
-        for k in 0..<units { s += ScalarMath.exp(Double(z[k * batch + j]) - m) }
-        let logSum = m + ScalarMath.log(s)
-        for k in 0..<units {
-          let yk = Double(y[k * batch + j])
-          if yk != 0 { total -= yk * (Double(z[k * batch + j]) - logSum) }
+      // −Σₖ yₖ (zₖ − max − log Σⱼ e^(zⱼ − max)), a vector of columns at a time.
+      return M.sum(batch) { j, l in
+        var m = M.load(z + j, l)
+        for k in 1..<max(units, 1) {
+          let v = M.load(z + k * batch + j, l)
+          m = m.replacing(with: v, where: v .> m)
         }
-      }
+        var s = Vec()
+        for k in 0..<units { s += M.exp(M.load(z + k * batch + j, l) - m) }
+        let logS = M.log(s)
+        var column = Vec()
+        for k in 0..<units {
+          let yk = M.load(y + k * batch + j, l)
+          column -= yk * (M.load(z + k * batch + j, l) - m - logS)
+        }
+        return column
+      } / Double(batch)
     case (.crossEntropy, _):
-      // log σ(z) = −(max(−z, 0) + log1p(e^−|z|))
-      for i in 0..<n where y[i] != 0 {
-        let zi = Double(z[i])
-        let logSigmoid = -(max(-zi, 0) + ScalarMath.log1p(ScalarMath.exp(-abs(zi))))
-        total -= Double(y[i]) * logSigmoid
-      }
+      // log σ(z) = −(max(−z, 0) + log(1 + e^−|z|))
+      return M.sum(n) { i, l in
+        let zi = M.load(z + i, l), yi = M.load(y + i, l)
+        let negative = -zi
+        return yi * (negative.replacing(with: 0, where: negative .< 0) + M.log1pExpNegativeAbs(zi))
+      } / Double(batch)
     }
-    return total / Double(batch)
   }
 
   /// Writes dJ/dZ for the output layer into `delta`, all `(units, batch)`.

@@ -36,6 +36,9 @@ public struct Optimizer: Sendable {
     secondMoments = []
   }
 
+  /// Counts an update the engine applied itself (the fused SGD step).
+  mutating func countStep() { steps += 1 }
+
   /// Restores state saved in a checkpoint.
   public mutating func restore(steps: Int, firstMoments: [[Float]], secondMoments: [[Float]]) {
     self.steps = steps

@@ -19,7 +19,8 @@ public final class Workspace {
   /// Packing buffers for the GEMM kernel.
   public let gemm: GEMMContext
 
-  public init(network: Network, capacity: Int) {
+  /// - Parameter runner: threads for the large matrix products (nil: one thread).
+  public init(network: Network, capacity: Int, runner: ParallelRunner? = nil) {
     precondition(capacity > 0, "workspace capacity must be positive")
     self.capacity = capacity
     widths = [network.inputWidth] + network.layers.map(\.outputs)
@@ -33,7 +34,8 @@ public final class Workspace {
     logits = buffer(network.outputWidth * capacity)
     weightGradients = network.layers.map { buffer($0.weights.count) }
     biasGradients = network.layers.map { buffer($0.outputs) }
-    gemm = GEMMContext()
+    let largest = max(widths.max() ?? 1, capacity)
+    gemm = GEMMContext(maxK: largest, maxN: largest, runner: runner)
   }
 
   deinit {

@@ -26,6 +26,7 @@ public final class Trainer {
   private var order: [Int]
   private var cursor = 0
   private let workspace: Workspace
+  private let batchRows: UnsafeMutablePointer<Float>  // (batch, features), gathered
   private let batchInputs: UnsafeMutablePointer<Float>  // (features, batch)
   private let batchTargets: UnsafeMutablePointer<Float>  // (outputs, batch)
   private var batchIndices: [Int]
@@ -39,7 +40,8 @@ public final class Trainer {
   private var epochTime = 0.0
   private var epochSamples: [[LayerStatistics]] = []
 
-  public init(network: Network, spec: NetworkSpec, data: PreparedData, config: TrainingConfig) {
+  /// - Parameter runner: threads for the large matrix products (nil: one).
+  public init(network: Network, spec: NetworkSpec, data: PreparedData, config: TrainingConfig, runner: ParallelRunner? = nil) {
     precondition(network.inputWidth == data.train.inputs.cols && network.outputWidth == data.encoding.outputWidth, "network does not fit the data")
     precondition(config.batchSize > 0)
     self.network = network
@@ -51,7 +53,8 @@ public final class Trainer {
     rng = SeededGenerator(seed: config.seed ^ 0x7EA1_0000)
     order = Array(0..<data.train.count)
     let capacity = min(config.batchSize, data.train.count)
-    workspace = Workspace(network: network, capacity: capacity)
+    workspace = Workspace(network: network, capacity: capacity, runner: runner)
+    batchRows = .allocate(capacity: max(network.inputWidth, network.outputWidth) * capacity)
     batchInputs = .allocate(capacity: network.inputWidth * capacity)
     batchTargets = .allocate(capacity: network.outputWidth * capacity)
     batchIndices = Array(repeating: 0, count: capacity)
@@ -61,6 +64,7 @@ public final class Trainer {
   }
 
   deinit {
+    batchRows.deallocate()
     batchInputs.deallocate()
     batchTargets.deallocate()
   }
@@ -88,15 +92,15 @@ public final class Trainer {
     network.forward(batchInputs, batch: b, workspace: workspace)
     let loss = network.lossValue(targets: batchTargets, batch: b, workspace: workspace)
     accumulateMetrics(batch: b, loss: loss)
-    network.backward(input: batchInputs, targets: batchTargets, batch: b, l2: config.l2, workspace: workspace)
-    let instrumentThis = instrument || cursor + b >= data.train.count
-    if instrumentThis { statistics.beforeUpdate(network: network, workspace: workspace, batch: b) }
-    if instrumentThis {
+    if instrument || cursor + b >= data.train.count {
+      // Statistics need ∂J/∂W written out: backward, look, then update.
+      network.backward(input: batchInputs, targets: batchTargets, batch: b, l2: config.l2, workspace: workspace)
+      statistics.beforeUpdate(network: network, workspace: workspace, batch: b)
       updateNorms.withUnsafeMutableBufferPointer { optimizer.step(&network, gradients: workspace, updateNorms: $0) }
       latestStatistics = statistics.afterUpdate(network: network, updateNorms: updateNorms)
       epochSamples.append(latestStatistics)
     } else {
-      optimizer.step(&network, gradients: workspace)
+      network.backwardAndUpdate(input: batchInputs, targets: batchTargets, batch: b, optimizer: &optimizer, l2: config.l2, workspace: workspace)
     }
     step += 1
     cursor += b
@@ -138,20 +142,14 @@ public final class Trainer {
 
   // MARK: - Internals
 
-  /// Copies the examples of `batchIndices` into the column-per-example batch buffers.
+  /// Copies the examples of `batchIndices` into the column-per-example batch
+  /// buffers: whole rows first (contiguous copies), then one blocked transpose.
   private func gather(batch b: Int) {
-    let width = network.inputWidth, outputs = network.outputWidth
-    data.train.inputs.storage.withUnsafeBufferPointer { x in
-      for j in 0..<b {
-        let row = x.baseAddress! + batchIndices[j] * width
-        for f in 0..<width { batchInputs[f * b + j] = row[f] }
+    for (source, width, destination) in [(data.train.inputs, network.inputWidth, batchInputs), (data.train.targets, network.outputWidth, batchTargets)] {
+      source.storage.withUnsafeBufferPointer { rows in
+        for j in 0..<b { (batchRows + j * width).update(from: rows.baseAddress! + batchIndices[j] * width, count: width) }
       }
-    }
-    data.train.targets.storage.withUnsafeBufferPointer { y in
-      for j in 0..<b {
-        let row = y.baseAddress! + batchIndices[j] * outputs
-        for k in 0..<outputs { batchTargets[k * b + j] = row[k] }
-      }
+      transposeCopy(batchRows, ld: width, rows: b, cols: width, into: destination, ldd: b)
     }
   }
 

@@ -11,6 +11,7 @@ struct DashboardRunner {
   let savePath: String?
   let themes: [Theme]
   let themeIndex: Int
+  let threads: Int
   /// Problems to show on the first screen (user theme files that did not load).
   var notes: [String] = []
 
@@ -28,7 +29,9 @@ struct DashboardRunner {
   }
 
   func run() throws {
-    let trainer = setup.makeTrainer()
+    let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+    defer { pool?.shutdown() }
+    let trainer = setup.makeTrainer(runner: pool)
     let control = TrainingControl()
     let channel = SnapshotChannel()
     var options = SessionOptions()

@@ -12,8 +12,12 @@ struct HeadlessRunner {
   let log: RunLog?
   let savePath: String?
 
+  let threads: Int
+
   func run() throws {
-    let trainer = setup.makeTrainer()
+    let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+    defer { pool?.shutdown() }
+    let trainer = setup.makeTrainer(runner: pool)
     var options = SessionOptions()
     options.epochs = trainer.epoch + (setup.config.epochs ?? 20)
     options.savePath = savePath

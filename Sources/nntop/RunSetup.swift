@@ -77,8 +77,8 @@ struct RunSetup {
   }
 
   /// A trainer for this setup, resumed from the checkpoint when there is one.
-  func makeTrainer() -> Trainer {
-    let trainer = Trainer(network: network, spec: spec, data: prepared, config: config)
+  func makeTrainer(runner: ParallelRunner? = nil) -> Trainer {
+    let trainer = Trainer(network: network, spec: spec, data: prepared, config: config, runner: runner)
     if let saved = checkpoint {
       var optimizer = saved.optimizer
       if optimizer.kind != config.optimizer { optimizer = Optimizer(kind: config.optimizer, learningRate: config.learningRate) }

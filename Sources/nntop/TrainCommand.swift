@@ -18,9 +18,10 @@ struct Train: ParsableCommand {
     let log = try options.log.map { path throws(RunLogError) in try RunLog(path: path) }
     StopSignals.install()
     if headless {
-      try HeadlessRunner(setup: setup, log: log, savePath: options.save).run()
+      try HeadlessRunner(setup: setup, log: log, savePath: options.save, threads: options.threads).run()
     } else {
-      var dashboard = DashboardRunner(setup: setup, log: log, savePath: options.save, themes: selection.themes, themeIndex: selection.index)
+      var dashboard = DashboardRunner(
+        setup: setup, log: log, savePath: options.save, themes: selection.themes, themeIndex: selection.index, threads: options.threads)
       dashboard.notes = catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } }
       try dashboard.run()
     }

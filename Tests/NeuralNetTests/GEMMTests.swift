@@ -10,7 +10,13 @@ struct GEMMTests {
     var testDescription: String { "\(m)x\(n)x\(k) \(ta == .none ? "N" : "T")\(tb == .none ? "N" : "T")" }
   }
 
-  static let shapes = [(1, 1, 1), (2, 3, 4), (6, 16, 8), (7, 17, 9), (13, 33, 300), (64, 32, 64), (128, 129, 257), (5, 300, 3), (257, 10, 64)]
+  /// Shapes hitting every path: direct loops, whole tiles, partial bottom
+  /// tiles (packed), partial right panels (padded), k not a multiple of
+  /// anything, transposes with odd sizes.
+  static let shapes = [
+    (1, 1, 1), (2, 3, 4), (6, 16, 8), (7, 17, 9), (8, 32, 16), (13, 33, 300), (64, 32, 64), (128, 129, 257),
+    (5, 300, 3), (257, 10, 64), (10, 64, 128), (24, 48, 17), (9, 784, 33),
+  ]
   static let cases: [Case] = shapes.flatMap { s in
     [Transpose.none, .transposed].flatMap { ta in
       [Transpose.none, .transposed].map { tb in Case(m: s.0, n: s.1, k: s.2, ta: ta, tb: tb) }

@@ -87,4 +87,35 @@ struct OptimizerTests {
     #expect(n1 == n2)
     #expect(n1 != n3)
   }
+
+  @Test(arguments: [([5, 40, 33, 3], Activation.tanh, Activation.softmax), ([9, 16, 1], .relu, .sigmoid), ([3, 20, 20, 4], .sigmoid, .linear)])
+  func fusedStepEqualsBackwardThenUpdate(sizes: [Int], hidden: Activation, output: Activation) throws {
+    // The fused SGD step (W updated inside the dW product) against the
+    // plain path: gradients written out, then W ← W − η·∂J/∂W.
+    var rng = SeededGenerator(seed: 4)
+    let loss: Loss = output == .softmax ? .crossEntropy : output == .sigmoid ? .bce : .mse
+    var fused = try Network(sizes: sizes, hidden: hidden, output: output, loss: loss, using: &rng)
+    var plain = fused
+    let batch = 37
+    let x = (0..<(sizes[0] * batch)).map { _ in rng.uniform(-1, 1) }
+    var y = [Float](repeating: 0, count: sizes.last! * batch)
+    for j in 0..<batch { y[Int(rng.next() % UInt64(sizes.last!)) * batch + j] = 1 }
+    let wsFused = Workspace(network: fused, capacity: batch), wsPlain = Workspace(network: plain, capacity: batch)
+    var optFused = Optimizer(kind: .sgd, learningRate: 0.3), optPlain = optFused
+    for _ in 0..<3 {
+      x.withUnsafeBufferPointer { xp in
+        y.withUnsafeBufferPointer { yp in
+          fused.trainingStep(input: xp.baseAddress!, targets: yp.baseAddress!, batch: batch, optimizer: &optFused, workspace: wsFused)
+          plain.forward(xp.baseAddress!, batch: batch, workspace: wsPlain)
+          plain.backward(input: xp.baseAddress!, targets: yp.baseAddress!, batch: batch, workspace: wsPlain)
+          optPlain.step(&plain, gradients: wsPlain)
+        }
+      }
+    }
+    for l in fused.layers.indices {
+      #expect(maxAbsoluteDifference(fused.layers[l].weights.storage, plain.layers[l].weights.storage) < 1e-5)
+      #expect(maxAbsoluteDifference(fused.layers[l].bias, plain.layers[l].bias) < 1e-5)
+    }
+    #expect(optFused.steps == 3)
+  }
 }

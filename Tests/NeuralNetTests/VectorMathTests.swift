@@ -32,6 +32,28 @@ struct VectorMathTests {
     #expect(worstSigmoid < 2e-6, "sigmoid worst relative error \(worstSigmoid)")
   }
 
+  @Test func logIsAccurateToAFewUlp() {
+    var worst = 0.0
+    var x: Float = 1e-30
+    while x < 1e30 {
+      let got = Double(VectorMath.log(Vec(repeating: x))[0])
+      let want = Foundation.log(Double(x))
+      worst = max(worst, abs(got - want) / max(abs(want), 1))
+      x *= 1.37
+    }
+    #expect(worst < 1e-6, "worst error \(worst)")
+    let special = VectorMath.log(Vec(repeating: 0))[0], negative = VectorMath.log(Vec(repeating: -1))[0]
+    #expect(special == -.infinity && negative.isNaN)
+    #expect(VectorMath.log(Vec(repeating: 1))[0] == 0)
+  }
+
+  @Test func sumDropsTheLanesPastTheEnd() {
+    // 37 ones: the last vector is partial, its extra lanes must not count.
+    let ones = [Float](repeating: 1, count: 40)
+    let total = ones.withUnsafeBufferPointer { p in VectorMath.sum(37) { i, l in VectorMath.load(p.baseAddress! + i, l, fill: 9) } }
+    #expect(total == 37)
+  }
+
   @Test func activationsOnAFewKnownPoints() {
     #expect(Activation.relu(-2) == 0 && Activation.relu(3) == 3)
     #expect(Activation.leakyReLU(-2) == -0.02 && Activation.leakyReLU(3) == 3)

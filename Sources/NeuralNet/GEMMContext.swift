@@ -1,0 +1,214 @@
+/// Scratch memory for the GEMM driver, reused across calls so a training step
+/// allocates nothing: per thread, a packed bottom-edge A tile (k × MR) and an edge tile;
+/// shared, the transposed B (k × n) of `NT` products and the zero-padded last
+/// column panel of B.
+///
+/// The driver (GotoBLAS order): for each MR-row tile of C, sweep the
+/// NR-column panels of B, read in place from row-major B; A is read in place
+/// too (its rows, or for a transposed A its MR contiguous values per k), so
+/// only a partial bottom tile of A is packed. Large products are split by row tiles (or by
+/// column panels) over the `ParallelRunner`'s threads.
+public final class GEMMContext {
+  /// Products with `m·n·k` at most this run through `gemmDirect`.
+  static let directLimit = 4 * 1024
+  /// Products with `m·n·k` below this stay on one thread.
+  static let parallelLimit = 96 * 1024
+
+  public let runner: ParallelRunner?
+  private var capacityK = 0
+  private var capacityN = 0
+  private var packA: [UnsafeMutablePointer<Float>] = []  // per thread: (k, MR)
+  private var tiles: [UnsafeMutablePointer<Float>] = []  // per thread: (MR, NR)
+  private var transposedB: UnsafeMutablePointer<Float>?  // (k, n)
+  private var edgeB: UnsafeMutablePointer<Float>?  // (k, NR)
+
+  /// - Parameters:
+  ///   - maxK, maxN: the largest k and n expected (buffers grow if exceeded).
+  ///   - runner: threads for large products; nil runs everything on the caller.
+  public init(maxK: Int = 0, maxN: Int = 0, runner: ParallelRunner? = nil) {
+    self.runner = runner
+    reserve(k: maxK, n: maxN)
+  }
+
+  deinit { release() }
+
+  public var threadCount: Int { runner?.threadCount ?? 1 }
+
+  private func release() {
+    for p in packA + tiles { p.deallocate() }
+    transposedB?.deallocate()
+    edgeB?.deallocate()
+  }
+
+  /// Makes the buffers large enough for k × n products.
+  func reserve(k: Int, n: Int) {
+    guard k > capacityK || n > capacityN || packA.isEmpty else { return }
+    release()
+    capacityK = max(k, capacityK, 1)
+    capacityN = max(n, capacityN, 1)
+    packA = (0..<threadCount).map { _ in .allocate(capacity: capacityK * kernelRows) }
+    tiles = (0..<threadCount).map { _ in .allocate(capacity: kernelRows * kernelColumns) }
+    transposedB = .allocate(capacity: capacityK * capacityN)
+    edgeB = .allocate(capacity: capacityK * kernelColumns)
+  }
+
+  func run(
+    _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    reserve(k: k, n: n)
+    // B as row-major (k, n): transpose it once if it is stored (n, k).
+    var bRows = b, bStride = ldb
+    if transB == .transposed {
+      transposeCopy(b, ld: ldb, rows: n, cols: k, into: transposedB!, ldd: n)
+      bRows = UnsafePointer(transposedB!)
+      bStride = n
+    }
+    // The last, partial column panel, zero-padded to NR.
+    let fullColumns = n / kernelColumns * kernelColumns
+    if fullColumns < n {
+      let edge = edgeB!, width = n - fullColumns
+      for p in 0..<k {
+        let src = bRows + p * bStride + fullColumns, dst = edge + p * kernelColumns
+        dst.update(from: src, count: width)
+        (dst + width).update(repeating: 0, count: kernelColumns - width)
+      }
+    }
+    let job = GEMMJob(
+      transA: transA, m: m, n: n, k: k, alpha: alpha, lda: lda, bStride: bStride, beta: beta, ldc: ldc,
+      pointers: SharedPointers(a: a, b: bRows, c: c), edge: UnsafePointer(edgeB!), packA: packA, tiles: tiles)
+    let rowTiles = (m + kernelRows - 1) / kernelRows
+    let panels = (n + kernelColumns - 1) / kernelColumns
+    let threads = threadCount
+    guard let runner, threads > 1, m * n * k >= Self.parallelLimit, rowTiles * panels >= 2 else {
+      job.compute(rowTiles: 0..<rowTiles, panels: 0..<panels, thread: 0)
+      return
+    }
+    if rowTiles >= threads {
+      runner.run { t in job.compute(rowTiles: share(rowTiles, t, threads), panels: 0..<panels, thread: t) }
+    } else {
+      runner.run { t in job.compute(rowTiles: 0..<rowTiles, panels: share(panels, t, threads), thread: t) }
+    }
+  }
+}
+
+/// The t-th of `parts` nearly equal contiguous shares of 0..<count.
+@inline(__always)
+func share(_ count: Int, _ t: Int, _ parts: Int) -> Range<Int> {
+  (count * t / parts)..<(count * (t + 1) / parts)
+}
+
+/// One product, as the worker threads see it: only values and pointers.
+///
+/// `@unchecked Sendable` is safe: threads given different `thread` indices
+/// write disjoint row tiles or column panels of C and their own `packA` and
+/// `tiles` buffers; everything else is only read during the parallel region,
+/// which the caller does not leave before all workers are done.
+struct GEMMJob: @unchecked Sendable {
+  let transA: Transpose
+  let m, n, k: Int
+  let alpha: Float
+  let lda, bStride: Int
+  let beta: Float
+  let ldc: Int
+  let pointers: SharedPointers
+  let edge: UnsafePointer<Float>
+  let packA: [UnsafeMutablePointer<Float>]
+  let tiles: [UnsafeMutablePointer<Float>]
+
+  /// Depth of a k block: an A tile slice (MR × KC) and a B panel slice
+  /// (KC × NR) stay in L1.
+  static let kBlock = 256
+  /// Column panels per block: a KC × (NC · NR) slice of B stays in L2 while
+  /// every row tile sweeps it.
+  static let panelBlock = 8
+
+  func compute(rowTiles: Range<Int>, panels: Range<Int>, thread: Int) {
+    let a = pointers.a, b = pointers.b, c = pointers.c
+    var p0 = 0
+    repeat {
+      let kb = min(Self.kBlock, k - p0)
+      // Later k blocks add to what the first wrote.
+      let blockBeta = p0 == 0 ? beta : 1
+      var firstPanel = panels.lowerBound
+      while firstPanel < panels.upperBound {
+        let panelRange = firstPanel..<min(firstPanel + Self.panelBlock, panels.upperBound)
+        for t in rowTiles {
+          block(tile: t, panels: panelRange, depth: p0..<(p0 + kb), beta: blockBeta, a: a, b: b, c: c, thread: thread)
+        }
+        firstPanel = panelRange.upperBound
+      }
+      p0 += kb
+    } while p0 < k
+  }
+
+  /// One row tile against a run of column panels, over k range `depth`.
+  @inline(__always)
+  private func block(
+    tile t: Int, panels: Range<Int>, depth: Range<Int>, beta: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>, thread: Int
+  ) {
+    let mr = kernelRows, nr = kernelColumns
+    let i0 = t * mr, rows = min(mr, m - i0)
+    let p0 = depth.lowerBound, kb = depth.count
+    // A's tile in place — its rows (NN) or its MR contiguous values per k
+    // (transposed) — except a partial bottom tile, packed (kb, MR) with zeros.
+    let aTile: UnsafePointer<Float>, aStride: Int
+    let inPlaceRows = transA == .none && rows == mr
+    if transA == .transposed && rows == mr {
+      aTile = a + p0 * lda + i0
+      aStride = lda
+    } else if inPlaceRows {
+      aTile = a + i0 * lda + p0
+      aStride = lda
+    } else {
+      packTile(rowStart: i0, rows: rows, depth: depth, into: packA[thread])
+      aTile = UnsafePointer(packA[thread])
+      aStride = mr
+    }
+    let bBlock = b + p0 * bStride
+    for panel in panels {
+      let j0 = panel * nr, cols = min(nr, n - j0)
+      let cTile = c + i0 * ldc + j0
+      if rows == mr && cols == nr {
+        if inPlaceRows {
+          microKernelRows(k: kb, a: aTile, lda: lda, b: bBlock + j0, ldb: bStride, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
+        } else {
+          microKernel(k: kb, a: aTile, aStride: aStride, b: bBlock + j0, ldb: bStride, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
+        }
+        continue
+      }
+      // A partial tile: compute it whole into scratch, keep the part inside C.
+      let scratch = tiles[thread]
+      let panelB = cols == nr ? bBlock + j0 : edge + p0 * nr, panelStride = cols == nr ? bStride : nr
+      if inPlaceRows {
+        microKernelRows(k: kb, a: aTile, lda: lda, b: panelB, ldb: panelStride, c: scratch, ldc: nr, alpha: alpha, beta: 0)
+      } else {
+        microKernel(k: kb, a: aTile, aStride: aStride, b: panelB, ldb: panelStride, c: scratch, ldc: nr, alpha: alpha, beta: 0)
+      }
+      for r in 0..<rows {
+        let row = cTile + r * ldc, tile = scratch + r * nr
+        if beta == 0 {
+          row.update(from: tile, count: cols)
+        } else {
+          for j in 0..<cols { row[j] = tile[j] + beta * row[j] }
+        }
+      }
+    }
+  }
+
+  /// Packs rows i0 ..< i0+rows of op(A), k range `depth`, as (kb, MR), zero rows below.
+  @inline(__always)
+  private func packTile(rowStart i0: Int, rows: Int, depth: Range<Int>, into pack: UnsafeMutablePointer<Float>) {
+    let mr = kernelRows, a = pointers.a, kb = depth.count, p0 = depth.lowerBound
+    if transA == .none {
+      transposeCopy(a + i0 * lda + p0, ld: lda, rows: rows, cols: kb, into: pack, ldd: mr)
+    } else {
+      for p in 0..<kb { (pack + p * mr).update(from: a + (p0 + p) * lda + i0, count: rows) }
+    }
+    if rows < mr {
+      for p in 0..<kb { (pack + p * mr + rows).update(repeating: 0, count: mr - rows) }
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import NeuralNet
+import Training
+
+/// `nntop bench`: training throughput on the peer benchmark's workloads,
+/// written in peers.py's JSON format so both can be set side by side.
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Measure training throughput on the peer benchmark's workloads (see BENCHMARKS.md).")
+
+  @Option(help: "tiny, spirals, digits, mnist, deep, a comma list, or all.")
+  var workload: String = "all"
+
+  @Option(help: "Threads for the matrix products: 1, 2, or a comma list like 1,2.")
+  var threads: String = "1"
+
+  @Option(help: "Measured seconds per case.")
+  var seconds: Double = 3
+
+  @Option(help: "Warm-up seconds per case.")
+  var warmup: Double = 0.5
+
+  @Option(help: "Run the whole matrix this many times, interleaved.")
+  var `repeat`: Int = 1
+
+  @Flag(help: "Also measure square fp32 GEMM GFLOP/s at n = 2048 and 512.")
+  var gemm = false
+
+  @Option(help: ArgumentHelp("Write the records (peers.py's format, peer \"nntop\") to this file.", valueName: "file.json"))
+  var json: String?
+
+  func validate() throws {
+    _ = try workloads()
+    _ = try threadCounts()
+    guard seconds.isFinite && seconds > 0 else { throw ValidationError("--seconds must be positive, got \(seconds)") }
+    guard warmup.isFinite && warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0, got \(warmup)") }
+    guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1, got \(`repeat`)") }
+  }
+
+  func workloads() throws -> [BenchmarkWorkload] {
+    if workload == "all" { return BenchmarkWorkload.all }
+    if workload == "none" { return [] }
+    return try workload.split(separator: ",").map { name in
+      guard let w = BenchmarkWorkload.named(String(name)) else {
+        throw ValidationError("--workload \(name): choose from \(BenchmarkWorkload.all.map(\.name).joined(separator: ", ")) or all")
+      }
+      return w
+    }
+  }
+
+  func threadCounts() throws -> [Int] {
+    try threads.split(separator: ",").map { t in
+      guard let n = Int(t), (1...64).contains(n) else { throw ValidationError("--threads takes counts from 1 to 64, like 1 or 1,2; got \(t)") }
+      return n
+    }
+  }
+
+  func run() throws {
+    var records: [JSON] = []
+    let host = JSON.object([
+      ("machine", .string("x86_64")),
+      ("cpus", .number(Double(ProcessInfo.processInfo.activeProcessorCount))),
+      ("date", .string(ISO8601DateFormatter().string(from: Date()))),
+      ("simd", .string("\(Vec.scalarCount) × fp32")),
+    ])
+    print("nntop bench: \(Vec.scalarCount)-lane fp32 kernels, \(seconds) s per case after \(warmup) s warm-up")
+    var table: [String: [String]] = [:]
+    for run in 1...`repeat` {
+      for t in try threadCounts() {
+        for w in try workloads() {
+          let bench = try BenchmarkRun(w, threads: t)
+          let r = bench.measure(seconds: seconds, warmup: warmup)
+          let tag = "\(w.name.padding(toLength: 8, withPad: " ", startingAt: 0)) nntop T=\(t) run \(run)"
+          print("  \(tag)  \(rate(r.samplesPerSecond).leftPadded(9)) samples/s  (\(String(format: "%.1f", r.matmulGflops)) matmul GFLOP/s, \(r.steps) steps in \(String(format: "%.2f", r.seconds))s, cpu_util \(String(format: "%.2f", r.cpuSeconds / r.seconds)))")
+          table["\(w.name) T=\(t)", default: []].append(rate(r.samplesPerSecond))
+          records.append(.object([
+            ("peer", .string("nntop")), ("workload", .string(w.name)), ("threads", .number(Double(t))),
+            ("batch", .number(Double(w.batch))), ("samples_per_s", .finite(r.samplesPerSecond)), ("steps", .number(Double(r.steps))),
+            ("seconds", .finite(r.seconds)), ("version", .string("nntop \(NNTop.configuration.version)")), ("status", .string(r.finite ? "ok" : "failed")),
+            ("run", .number(Double(run))), ("flops_per_sample", .number(Double(w.flopsPerSample))),
+            ("matmul_flops_per_sample", .number(Double(w.matmulFlopsPerSample))), ("gflops", .finite(r.gflops)),
+            ("cpu_util", .finite(r.cpuSeconds / r.seconds)), ("cpu_s", .finite(r.cpuSeconds)),
+            ("samples_per_s_median_window", .finite(r.medianWindow)), ("samples_per_s_best_window", .finite(r.bestWindow)),
+            ("blas", .string("nntop GEMM, \(Vec.scalarCount)-lane fp32")), ("pinned_cpus", .null), ("host", host),
+          ]))
+          if let json { try write(records, to: json) }
+        }
+        if gemm {
+          for n in [2048, 512] {
+            let g = GEMMBenchmark.measure(n: n, threads: t, seconds: seconds)
+            print("  gemm-\(n) nntop T=\(t)  \(String(format: "%.1f", g.gflops)) GFLOP/s (best call \(String(format: "%.1f", g.best)))")
+            records.append(.object([
+              ("peer", .string("nntop-gemm")), ("workload", .string("gemm-\(n)")), ("threads", .number(Double(t))),
+              ("batch", .number(Double(n))), ("samples_per_s", .null), ("gflops", .finite(g.gflops)), ("gflops_best", .finite(g.best)),
+              ("status", .string("ok")), ("run", .number(Double(run))), ("host", host),
+            ]))
+            if let json { try write(records, to: json) }
+          }
+        }
+      }
+    }
+    print("\nsamples/s (runs separated by '/')")
+    for w in try workloads() {
+      let cells = try threadCounts().map { t in "T=\(t) " + (table["\(w.name) T=\(t)"] ?? []).joined(separator: "/") }
+      print("  \(w.name.padding(toLength: 8, withPad: " ", startingAt: 0)) " + cells.map { $0.padding(toLength: 28, withPad: " ", startingAt: 0) }.joined())
+    }
+  }
+
+  func rate(_ x: Double) -> String {
+    if x >= 1e6 { return String(format: "%.2fM", x / 1e6) }
+    if x >= 1e3 { return String(format: "%.1fk", x / 1e3) }
+    return String(format: "%.0f", x)
+  }
+
+  func write(_ records: [JSON], to path: String) throws {
+    let text = "[\n" + records.map { "  " + $0.serialized }.joined(separator: ",\n") + "\n]\n"
+    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+      throw RunFailure(message: "\(path): cannot write", code: 73)
+    }
+  }
+}
+
+extension String {
+  func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}
+
+/// Square fp32 GEMM throughput, as peers.py's `--gemm` measures NumPy's.
+enum GEMMBenchmark {
+  static func measure(n: Int, threads: Int, seconds: Double) -> (gflops: Double, best: Double) {
+    var rng = SeededGenerator(seed: 1234)
+    let a = (0..<(n * n)).map { _ in rng.normal() }, b = (0..<(n * n)).map { _ in rng.normal() }
+    var c = [Float](repeating: 0, count: n * n)
+    let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+    defer { pool?.shutdown() }
+    let context = GEMMContext(maxK: n, maxN: n, runner: pool)
+    let flop = 2 * Double(n) * Double(n) * Double(n)
+    var times: [Double] = []
+    let clock = ContinuousClock()
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeBufferPointer { bp in
+        c.withUnsafeMutableBufferPointer { cp in
+          func call() {
+            NeuralNet.gemm(.none, .none, m: n, n: n, k: n, alpha: 1, a: ap.baseAddress!, lda: n, b: bp.baseAddress!, ldb: n, beta: 0, c: cp.baseAddress!, ldc: n, context: context)
+          }
+          for _ in 0..<3 { call() }
+          let t0 = clock.now
+          while (clock.now - t0).seconds < seconds || times.count < 3 {
+            let t = clock.now
+            call()
+            times.append((clock.now - t).seconds)
+          }
+        }
+      }
+    }
+    let total = times.reduce(0, +)
+    return (flop * Double(times.count) / total / 1e9, flop / times.min()! / 1e9)
+  }
+}

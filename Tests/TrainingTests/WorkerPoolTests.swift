@@ -1,0 +1,83 @@
+import Foundation
+import NeuralNet
+import Synchronization
+import Testing
+import TestSupport
+import Training
+
+/// The worker threads that split large products: results equal the
+/// single-threaded reference, and no job is ever lost.
+@Suite(.serialized)
+struct WorkerPoolTests {
+  @Test func everyThreadRunsEveryJob() {
+    let pool = WorkerPool(threads: 2)
+    defer { pool.shutdown() }
+    let counts = Mutex([0, 0])
+    for _ in 0..<20_000 {
+      pool.run { t in counts.withLock { $0[t] += 1 } }
+    }
+    #expect(counts.withLock { $0 } == [20_000, 20_000])
+  }
+
+  @Test func jobsAfterSleepingAndRightAfterStartAreNotLost() {
+    // The first job can come before the worker thread runs; later ones after
+    // it has gone to sleep on its condition.
+    for _ in 0..<50 {
+      let pool = WorkerPool(threads: 2)
+      let hits = Atomic<Int>(0)
+      pool.run { _ in hits.add(1, ordering: .relaxed) }
+      #expect(hits.load(ordering: .relaxed) == 2)
+      pool.shutdown()
+    }
+    let pool = WorkerPool(threads: 2)
+    defer { pool.shutdown() }
+    let hits = Atomic<Int>(0)
+    for _ in 0..<5 {
+      usleep(20_000)  // longer than the spin: the worker sleeps
+      pool.run { _ in hits.add(1, ordering: .relaxed) }
+    }
+    #expect(hits.load(ordering: .relaxed) == 10)
+  }
+
+  @Test(arguments: [(256, 128, 784), (64, 32, 64), (10, 300, 64), (250, 7, 129)])
+  func parallelGEMMEqualsTheReference(shape: (Int, Int, Int)) {
+    let (m, n, k) = shape
+    let pool = WorkerPool(threads: 2)
+    defer { pool.shutdown() }
+    let context = GEMMContext(maxK: k, maxN: n, runner: pool)
+    var rng = SeededGenerator(seed: 3)
+    for (ta, tb) in [(Transpose.none, Transpose.none), (.transposed, .none), (.none, .transposed), (.transposed, .transposed)] {
+      let a = (0..<(m * k)).map { _ in rng.uniform(-1, 1) }, b = (0..<(k * n)).map { _ in rng.uniform(-1, 1) }
+      var fast = (0..<(m * n)).map { _ in rng.uniform(-1, 1) }
+      var naive = fast
+      a.withUnsafeBufferPointer { ap in
+        b.withUnsafeBufferPointer { bp in
+          let lda = ta == .none ? k : m, ldb = tb == .none ? n : k
+          fast.withUnsafeMutableBufferPointer { cp in
+            gemm(ta, tb, m: m, n: n, k: k, alpha: -0.5, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb, beta: 1, c: cp.baseAddress!, ldc: n, context: context)
+          }
+          naive.withUnsafeMutableBufferPointer { cp in
+            gemmNaive(ta, tb, m: m, n: n, k: k, alpha: -0.5, a: ap.baseAddress!, lda: lda, b: bp.baseAddress!, ldb: ldb, beta: 1, c: cp.baseAddress!, ldc: n)
+          }
+        }
+      }
+      #expect(maxAbsoluteDifference(fast, naive) < 1e-5 * Double(k).squareRoot() + 1e-6, "\(ta) \(tb) \(shape)")
+    }
+  }
+
+  @Test func benchmarkStepsMatchOnOneAndTwoThreads() throws {
+    // The same seeded workload trained 10 steps on 1 and on 2 threads ends
+    // with the same weights (up to summation order).
+    for name in ["digits", "deep"] {
+      let workload = try #require(BenchmarkWorkload.named(name))
+      let one = try BenchmarkRun(workload, threads: 1), two = try BenchmarkRun(workload, threads: 2)
+      for _ in 0..<10 {
+        one.step()
+        two.step()
+      }
+      for l in one.network.layers.indices {
+        #expect(maxAbsoluteDifference(one.network.layers[l].weights.storage, two.network.layers[l].weights.storage) < 1e-5)
+      }
+    }
+  }
+}
