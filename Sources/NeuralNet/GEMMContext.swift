@@ -12,7 +12,7 @@ public final class GEMMContext {
   /// Products with `m·n·k` at most this run through `gemmDirect`.
   static let directLimit = 4 * 1024
   /// Products with `m·n·k` below this stay on one thread.
-  static let parallelLimit = 96 * 1024
+  static let parallelLimit = 1024 * 1024
 
   public let runner: ParallelRunner?
   private var capacityK = 0
@@ -85,18 +85,14 @@ public final class GEMMContext {
       job.compute(rowTiles: 0..<rowTiles, panels: 0..<panels, thread: 0)
       return
     }
-    if rowTiles >= threads {
-      runner.run { t in job.compute(rowTiles: share(rowTiles, t, threads), panels: 0..<panels, thread: t) }
+    // Items small enough that a late or busy thread holds up little: single
+    // row tiles, or single column panels when there are few row tiles.
+    if rowTiles >= 2 * threads {
+      runner.run(items: rowTiles) { t, thread in job.compute(rowTiles: t..<(t + 1), panels: 0..<panels, thread: thread) }
     } else {
-      runner.run { t in job.compute(rowTiles: 0..<rowTiles, panels: share(panels, t, threads), thread: t) }
+      runner.run(items: panels) { p, thread in job.compute(rowTiles: 0..<rowTiles, panels: p..<(p + 1), thread: thread) }
     }
   }
-}
-
-/// The t-th of `parts` nearly equal contiguous shares of 0..<count.
-@inline(__always)
-func share(_ count: Int, _ t: Int, _ parts: Int) -> Range<Int> {
-  (count * t / parts)..<(count * (t + 1) / parts)
 }
 
 /// One product, as the worker threads see it: only values and pointers.

@@ -2,11 +2,14 @@
 /// matrix products; the layer that may create threads provides it
 /// (`Training.WorkerPool`), so this module stays standard-library only.
 public protocol ParallelRunner: AnyObject, Sendable {
-  /// Threads that take part, the caller included.
+  /// Threads that may take part, the caller included.
   var threadCount: Int { get }
-  /// Calls `work(i)` for every i in 0..<threadCount at once (i = 0 on the
-  /// calling thread) and returns when all have finished.
-  func run(_ work: @Sendable (Int) -> Void)
+  /// Calls `work(item, participant)` once for every item in 0..<items,
+  /// spread over the threads as they become free (the caller takes part as
+  /// participant 0, so a busy or descheduled worker costs at most the item
+  /// it holds); returns when every item is done. Participants have distinct
+  /// numbers below `threadCount` at any one time.
+  func run(items: Int, _ work: @Sendable (_ item: Int, _ participant: Int) -> Void)
 }
 
 /// Raw pointers handed to worker threads.
@@ -14,8 +17,8 @@ public protocol ParallelRunner: AnyObject, Sendable {
 /// `@unchecked Sendable` is safe because of how the engine uses it: every
 /// parallel region writes disjoint parts of the pointed-to memory (separate
 /// row or column ranges of C, separate packing buffers), and
-/// `ParallelRunner.run` returns only after every worker has finished, so no
-/// access outlives the caller's ownership of the memory.
+/// `ParallelRunner.run` returns only after every item is done, so no access
+/// outlives the caller's ownership of the memory.
 struct SharedPointers: @unchecked Sendable {
   var a: UnsafePointer<Float>
   var b: UnsafePointer<Float>

@@ -4,76 +4,96 @@ import Synchronization
 
 /// Persistent worker threads for the engine's large matrix products.
 ///
-/// `run` publishes a job by bumping a generation counter; workers spin on it
-/// for a short while (a training step issues several products back to back,
-/// so waking must take well under a microsecond) and then sleep on a
-/// condition until the next job. The caller runs its own share and spins
-/// until every worker has reported done.
+/// `run` opens a job — a counter of items to claim — by making the
+/// generation odd; workers spin on the generation for a short while (a
+/// training step issues several products back to back, so joining must take
+/// well under a microsecond), then sleep on a condition. Everyone, the caller
+/// included, claims items until none are left, so a worker that is slow to
+/// wake (or descheduled) only means the caller does more items itself. The
+/// caller then closes the job (generation even) and waits until no worker is
+/// inside it, so the one job record is reused without allocation.
 ///
-/// `@unchecked Sendable` is safe: `job` is written only by the caller of
-/// `run`, before the generation counter is incremented with release ordering,
-/// and read by workers only after they observe the new generation with
-/// acquire ordering; `run` clears it only after every worker has finished
-/// (release increments of `finished`, acquire loads by the caller). The
-/// condition and its `sleepers` count are used only under `condition`'s lock
-/// or through atomics.
+/// `@unchecked Sendable` is safe: shared mutable state is atomics, plus
+/// `work`, which the caller writes before opening a job (sequentially
+/// consistent generation increment) and clears after closing it and seeing
+/// `inside` at 0, while workers read it only between entering (incrementing
+/// `inside`, then re-checking that the job is still the one they saw open)
+/// and leaving; and the condition, used under its own lock.
 public final class WorkerPool: ParallelRunner, @unchecked Sendable {
   public let threadCount: Int
+  /// Odd while a job is open.
   private let generation = Atomic<Int>(0)
-  private let finished = Atomic<Int>(0)
+  private let next = Atomic<Int>(0)
+  private let done = Atomic<Int>(0)
+  private let inside = Atomic<Int>(0)
   private let sleepers = Atomic<Int>(0)
   private let stopping = Atomic<Bool>(false)
   private let exited = Atomic<Int>(0)
   private let condition = NSCondition()
-  private var job: (@Sendable (Int) -> Void)?
+  private var items = 0
+  private var work: (@Sendable (Int, Int) -> Void)?
   /// Busy-wait iterations before a worker sleeps (tens of microseconds).
   private static let spinLimit = 200_000
 
-  /// A pool where `threads` threads take part in each job: the caller and
+  /// A pool where up to `threads` threads share each job: the caller and
   /// `threads − 1` workers.
   public init(threads: Int) {
     threadCount = max(threads, 1)
     for index in 1..<threadCount {
-      let thread = Thread { [self] in work(index) }
+      let thread = Thread { [self] in workerLoop(index) }
       thread.name = "nntop-gemm-\(index)"
       thread.start()
     }
   }
 
-  deinit { shutdown() }
-
   /// Stops the workers and waits for them to exit (idempotent).
   public func shutdown() {
     guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
-    generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
-    condition.lock()
-    condition.broadcast()
-    condition.unlock()
+    generation.wrappingAdd(2, ordering: .sequentiallyConsistent)
+    wakeSleepers(force: true)
     while exited.load(ordering: .acquiring) < threadCount - 1 { sched_yield() }
   }
 
-  public func run(_ work: @Sendable (Int) -> Void) {
-    guard threadCount > 1 else {
-      work(0)
+  public func run(items count: Int, _ body: @Sendable (Int, Int) -> Void) {
+    guard threadCount > 1, count > 1 else {
+      for i in 0..<count { body(i, 0) }
       return
     }
-    withoutActuallyEscaping(work) { escapable in
-      job = escapable
-      finished.store(0, ordering: .relaxed)
-      generation.wrappingAdd(1, ordering: .sequentiallyConsistent)
-      if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-        condition.lock()
-        condition.broadcast()
-        condition.unlock()
-      }
-      escapable(0)
-      while finished.load(ordering: .acquiring) < threadCount - 1 {}
-      job = nil
+    withoutActuallyEscaping(body) { escapable in
+      items = count
+      work = escapable
+      done.store(0, ordering: .relaxed)
+      next.store(0, ordering: .relaxed)
+      generation.wrappingAdd(1, ordering: .sequentiallyConsistent)  // open (odd)
+      wakeSleepers(force: false)
+      drain(participant: 0)
+      while done.load(ordering: .acquiring) < count {}
+      generation.wrappingAdd(1, ordering: .sequentiallyConsistent)  // closed (even)
+      while inside.load(ordering: .sequentiallyConsistent) > 0 {}
+      work = nil  // the closure must not outlive this call
     }
   }
 
-  private func work(_ index: Int) {
-    // Generation 0 is "no job yet": a job published before this thread got
+  /// Claims and runs items until none are left.
+  @inline(__always)
+  private func drain(participant: Int) {
+    while true {
+      let item = next.add(1, ordering: .relaxed).oldValue
+      guard item < items else { return }
+      work?(item, participant)
+      done.add(1, ordering: .releasing)
+    }
+  }
+
+  private func wakeSleepers(force: Bool) {
+    guard force || sleepers.load(ordering: .sequentiallyConsistent) > 0 else { return }
+    condition.lock()
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  private func workerLoop(_ index: Int) {
+    // Generation 0 is "no job yet": a job opened before this thread got
     // going must still be seen, so the start is not read from the counter.
     var seen = 0
     while true {
@@ -88,13 +108,15 @@ public final class WorkerPool: ParallelRunner, @unchecked Sendable {
           sleepers.subtract(1, ordering: .sequentiallyConsistent)
         }
       }
-      seen = generation.load(ordering: .acquiring)
-      if stopping.load(ordering: .acquiring) {
+      seen = generation.load(ordering: .sequentiallyConsistent)
+      if stopping.load(ordering: .sequentiallyConsistent) {
         exited.add(1, ordering: .releasing)
         return
       }
-      job?(index)
-      finished.add(1, ordering: .releasing)
+      guard seen & 1 == 1 else { continue }  // a job closed before we got here
+      inside.add(1, ordering: .sequentiallyConsistent)
+      if generation.load(ordering: .sequentiallyConsistent) == seen { drain(participant: index) }
+      inside.subtract(1, ordering: .sequentiallyConsistent)
     }
   }
 }

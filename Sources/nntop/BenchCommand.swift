@@ -27,6 +27,9 @@ struct Bench: ParsableCommand {
   @Flag(help: "Also measure square fp32 GEMM GFLOP/s at n = 2048 and 512.")
   var gemm = false
 
+  @Flag(help: "Also measure how long one dashboard frame takes to render at 200×60 (and 120×40).")
+  var render = false
+
   @Option(help: ArgumentHelp("Write the records (peers.py's format, peer \"nntop\") to this file.", valueName: "file.json"))
   var json: String?
 
@@ -100,6 +103,18 @@ struct Bench: ParsableCommand {
         }
       }
     }
+    if render {
+      for (data, w, h) in [("digits", 200, 60), ("spirals", 200, 60), ("digits", 120, 40)] {
+        let r = try RenderBenchmark.measure(data: data, width: w, height: h)
+        print("  render \(data) \(w)×\(h): median \(String(format: "%.2f", r.medianMilliseconds)) ms, worst \(String(format: "%.2f", r.worstMilliseconds)) ms over \(r.frames) frames")
+        records.append(.object([
+          ("peer", .string("nntop-render")), ("workload", .string("render-\(data)-\(w)x\(h)")), ("frames", .number(Double(r.frames))),
+          ("median_ms", .finite(r.medianMilliseconds)), ("worst_ms", .finite(r.worstMilliseconds)), ("status", .string("ok")), ("host", host),
+        ]))
+        if let json { try write(records, to: json) }
+      }
+    }
+    guard !(try workloads()).isEmpty else { return }
     print("\nsamples/s (runs separated by '/')")
     for w in try workloads() {
       let cells = try threadCounts().map { t in "T=\(t) " + (table["\(w.name) T=\(t)"] ?? []).joined(separator: "/") }

@@ -9,14 +9,19 @@ import Training
 /// single-threaded reference, and no job is ever lost.
 @Suite(.serialized)
 struct WorkerPoolTests {
-  @Test func everyThreadRunsEveryJob() {
+  @Test func everyItemRunsExactlyOnce() {
     let pool = WorkerPool(threads: 2)
     defer { pool.shutdown() }
-    let counts = Mutex([0, 0])
+    let counts = Mutex([Int](repeating: 0, count: 7))
+    let participants = Mutex(Set<Int>())
     for _ in 0..<20_000 {
-      pool.run { t in counts.withLock { $0[t] += 1 } }
+      pool.run(items: 7) { item, participant in
+        counts.withLock { $0[item] += 1 }
+        participants.withLock { _ = $0.insert(participant) }
+      }
     }
-    #expect(counts.withLock { $0 } == [20_000, 20_000])
+    #expect(counts.withLock { $0 } == Array(repeating: 20_000, count: 7))
+    #expect(participants.withLock { $0 }.isSubset(of: [0, 1]))
   }
 
   @Test func jobsAfterSleepingAndRightAfterStartAreNotLost() {
@@ -25,18 +30,25 @@ struct WorkerPoolTests {
     for _ in 0..<50 {
       let pool = WorkerPool(threads: 2)
       let hits = Atomic<Int>(0)
-      pool.run { _ in hits.add(1, ordering: .relaxed) }
-      #expect(hits.load(ordering: .relaxed) == 2)
+      pool.run(items: 64) { _, _ in hits.add(1, ordering: .relaxed) }
+      #expect(hits.load(ordering: .relaxed) == 64)
       pool.shutdown()
     }
     let pool = WorkerPool(threads: 2)
     defer { pool.shutdown() }
     let hits = Atomic<Int>(0)
+    let workerTookPart = Atomic<Bool>(false)
     for _ in 0..<5 {
       usleep(20_000)  // longer than the spin: the worker sleeps
-      pool.run { _ in hits.add(1, ordering: .relaxed) }
+      pool.run(items: 200) { _, participant in
+        hits.add(1, ordering: .relaxed)
+        if participant == 1 { workerTookPart.store(true, ordering: .relaxed) }
+        usleep(50)
+      }
     }
-    #expect(hits.load(ordering: .relaxed) == 10)
+    #expect(hits.load(ordering: .relaxed) == 1000)
+    let woken = workerTookPart.load(ordering: .relaxed)
+    #expect(woken, "the sleeping worker was woken")
   }
 
   @Test(arguments: [(256, 128, 784), (64, 32, 64), (10, 300, 64), (250, 7, 129)])
