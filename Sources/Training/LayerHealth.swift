@@ -1,63 +1,162 @@
 import Foundation
+import NeuralNet
 
 /// A layer's verdict, as the run log's `status` and the dashboard's badge.
+/// Cases are in order of severity; a cause (dead, saturated) outranks the
+/// vanishing gradient it brings.
 public enum HealthStatus: String, Sendable, CaseIterable, Comparable {
   case ok
+  /// ‖ΔW‖/‖W‖ tiny while the gradient is still large: η too small.
+  case learningRateLow = "lr-low"
+  /// ‖ΔW‖/‖W‖ large: η too large.
+  case learningRateHigh = "lr-high"
   case vanishing
+  /// Most sigmoid/tanh units sit where σ' ≈ 0 (a cause of vanishing gradients).
+  case saturated
+  /// Most ReLU units never fire (their gradient is exactly 0).
+  case dead
   case exploding
   case nan
 
-  /// Worse verdicts sort later.
   public static func < (a: HealthStatus, b: HealthStatus) -> Bool {
     allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
   }
+
+  /// The badge text: a word, so it reads without colour.
+  public var badge: String {
+    switch self {
+    case .ok: "OK"
+    case .learningRateLow: "η LOW"
+    case .learningRateHigh: "η HIGH"
+    case .saturated: "SATURATED"
+    case .dead: "DEAD"
+    case .vanishing: "VANISHING"
+    case .exploding: "EXPLODING"
+    case .nan: "NaN"
+    }
+  }
 }
 
-/// The bounds the verdicts use; each has a flag (README lists them).
+/// The bounds the verdicts use. Each has a flag; README.md lists them.
 public struct HealthThresholds: Sendable, Equatable {
   /// ‖∂J/∂W‖ below this is vanishing (`--vanishing-grad`).
   public var vanishingNorm = 1e-6
-  /// A layer whose ‖∂J/∂W‖ is below this fraction of the largest layer's is
-  /// vanishing too (`--vanishing-ratio`): gradient flow dies on the way down.
+  /// ‖∂J/∂W‖ below this fraction of the largest layer's is vanishing too
+  /// (`--vanishing-ratio`): gradient flow dying on its way down.
   public var vanishingRatio = 1e-3
   /// ‖∂J/∂W‖ above this is exploding (`--exploding-grad`).
   public var explodingNorm = 1e3
+  /// Share of a layer's ReLU units that never fired over the last
+  /// `LayerStatisticsCollector.deadWindow` sampled batches (`--dead-fraction`).
+  public var deadFraction = 0.5
+  /// Share of a layer's sigmoid/tanh activations with σ' below 5 % of its
+  /// maximum (`--saturated-fraction`).
+  public var saturatedFraction = 0.5
+  /// ‖ΔW‖/‖W‖ above this: η too large (`--update-ratio-high`).
+  public var updateRatioHigh = 1e-1
+  /// ‖ΔW‖/‖W‖ below this while ‖∂J/∂W‖ is still at least a tenth of its peak
+  /// in the run: η too small (`--update-ratio-low`). (A layer that has
+  /// converged has a small gradient too, and is not flagged.)
+  public var updateRatioLow = 1e-6
 
   public init() {}
 }
 
-/// A verdict with its reason.
+/// A verdict, with why (for the log) and what to try (for the dashboard).
 public struct LayerHealth: Sendable, Equatable {
   public var status: HealthStatus
-  /// One line saying why, for the dashboard ("" when ok).
+  /// Why, with the numbers: "layer 1 gradient is 1.2e-07 of layer 8's".
   public var reason: String
+  /// What to try: "try ReLU with He init".
+  public var hint: String
 
-  public init(status: HealthStatus, reason: String = "") {
+  public init(status: HealthStatus, reason: String = "", hint: String = "") {
     self.status = status
     self.reason = reason
+    self.hint = hint
   }
 
-  /// The verdict of every layer, judged together (the relative rule needs the largest layer).
-  public static func judge(_ layers: [LayerStatistics], thresholds t: HealthThresholds) -> [LayerHealth] {
+  /// "reason: hint", the one line the dashboard shows.
+  public var message: String { hint.isEmpty ? reason : "\(reason): \(hint)" }
+}
+
+/// Judges layers from their statistics. Keeps, per layer, the largest
+/// gradient norm seen in the run (the η-too-small rule needs it).
+public struct HealthMonitor: Sendable {
+  public var thresholds: HealthThresholds
+  /// The hidden activation of each layer (the output layer's is ignored).
+  public let activations: [Activation]
+  private var peakGradient: [Double]
+
+  public init(thresholds: HealthThresholds, activations: [Activation]) {
+    self.thresholds = thresholds
+    self.activations = activations
+    peakGradient = Array(repeating: 0, count: activations.count)
+  }
+
+  /// Records a sample's gradient norms (for the peaks).
+  public mutating func observe(_ layers: [LayerStatistics]) {
+    for (l, s) in layers.enumerated() where l < peakGradient.count && s.gradientNorm.isFinite {
+      peakGradient[l] = max(peakGradient[l], s.gradientNorm)
+    }
+  }
+
+  /// The verdict of every layer, judged together (the relative rule needs
+  /// the largest layer).
+  public func judge(_ layers: [LayerStatistics]) -> [LayerHealth] {
+    let t = thresholds
     // The relative rule compares with the largest layer that is neither NaN nor exploding.
-    let largest = layers.filter { $0.gradientNorm.isFinite && $0.gradientNorm <= t.explodingNorm }.map(\.gradientNorm).max() ?? 0
-    let largestIndex = layers.firstIndex { $0.gradientNorm == largest }
+    let candidates = layers.enumerated().filter { $0.element.gradientNorm.isFinite && $0.element.gradientNorm <= t.explodingNorm }
+    let largest = candidates.max { $0.element.gradientNorm < $1.element.gradientNorm }
+    let deep = activations.dropLast().contains { $0 == .sigmoid || $0 == .tanh }
     return layers.enumerated().map { i, s in
+      let name = "layer \(i + 1)"
       if s.nonFinite || !s.gradientNorm.isFinite || !s.weightNorm.isFinite {
-        return LayerHealth(status: .nan, reason: "layer \(i + 1) has NaN or infinite values")
+        return LayerHealth(status: .nan, reason: "\(name) has NaN or infinite values", hint: "lower η (d rolls back with η ÷ 10) or re-initialise (r)")
       }
       if s.gradientNorm > t.explodingNorm {
-        return LayerHealth(status: .exploding, reason: "layer \(i + 1) gradient norm \(scientific(s.gradientNorm)) > \(scientific(t.explodingNorm))")
+        return LayerHealth(
+          status: .exploding, reason: "\(name) ‖∂J/∂W‖ \(scientific(s.gradientNorm)) > \(scientific(t.explodingNorm))",
+          hint: "lower η, use Xavier/He init (no extra gain), or add --l2")
       }
+      let activation = i < activations.count ? activations[i] : .linear
+      let hidden = i < layers.count - 1
+      if hidden && (activation == .relu || activation == .leakyReLU) && s.deadFraction > t.deadFraction {
+        return LayerHealth(
+          status: .dead, reason: "\(percent(s.deadFraction)) of \(name)'s ReLUs never fire",
+          hint: "lower η, use He init, or --activation leaky-relu")
+      }
+      if hidden && (activation == .sigmoid || activation == .tanh) && s.saturatedFraction > t.saturatedFraction {
+        return LayerHealth(
+          status: .saturated, reason: "\(percent(s.saturatedFraction)) of \(name)'s units are saturated (σ' < 5% of max)",
+          hint: "use Xavier init (--init xavier) and standardised inputs, or ReLU")
+      }
+      let vanishingHint = deep ? "try ReLU with He init, or fewer layers" : "try He init, fewer layers or a larger η"
       if s.gradientNorm < t.vanishingNorm {
-        return LayerHealth(status: .vanishing, reason: "layer \(i + 1) gradient norm \(scientific(s.gradientNorm)) < \(scientific(t.vanishingNorm))")
+        return LayerHealth(
+          status: .vanishing, reason: "\(name) ‖∂J/∂W‖ \(scientific(s.gradientNorm)) < \(scientific(t.vanishingNorm))", hint: vanishingHint)
       }
-      if let j = largestIndex, j != i, largest > 0, s.gradientNorm < t.vanishingRatio * largest {
-        return LayerHealth(status: .vanishing, reason: "layer \(i + 1) gradient is \(scientific(s.gradientNorm / largest)) of layer \(j + 1)'s")
+      if let (j, top) = largest, j != i, top.gradientNorm > 0, s.gradientNorm < t.vanishingRatio * top.gradientNorm {
+        return LayerHealth(
+          status: .vanishing, reason: "\(name) gradient is \(scientific(s.gradientNorm / top.gradientNorm)) of layer \(j + 1)'s",
+          hint: vanishingHint)
+      }
+      if s.updateRatio > t.updateRatioHigh {
+        return LayerHealth(
+          status: .learningRateHigh, reason: "\(name) updates are \(percent(s.updateRatio)) of its weights per step",
+          hint: "η is too large: try η ÷ 10 (-, or e to type one)")
+      }
+      let peak = i < peakGradient.count ? peakGradient[i] : 0
+      if s.updateRatio > 0 && s.updateRatio < t.updateRatioLow && s.gradientNorm >= 0.1 * peak {
+        return LayerHealth(
+          status: .learningRateLow, reason: "\(name) updates are \(scientific(s.updateRatio)) of its weights per step",
+          hint: "η is too small: try η × 10 (+, or e to type one)")
       }
       return LayerHealth(status: .ok)
     }
   }
+
+  private func percent(_ v: Double) -> String { String(format: "%.0f%%", 100 * v) }
 }
 
 /// `1.2e-07`-style formatting for norms and ratios.

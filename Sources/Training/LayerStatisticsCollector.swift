@@ -3,11 +3,11 @@ import NeuralNet
 /// Takes the per-layer statistics of an instrumented step: gradient norms
 /// and activation statistics after backward, weight norms and update ratios
 /// after the update. Tracks which ReLU units have stayed inactive.
-struct LayerStatisticsCollector {
-  /// Instrumented batches a ReLU unit must stay inactive to count as dead.
-  static let deadWindow = 20
+public struct LayerStatisticsCollector {
+  /// Sampled batches in a row a ReLU unit must stay inactive to count as dead.
+  public static let deadWindow = 8
   /// σ'(z) below this fraction of its maximum counts as saturated.
-  static let saturationBound = 0.05
+  public static let saturationBound = 0.05
 
   private var partial: [LayerStatistics]
   /// Per layer and unit: instrumented batches in a row without activity.

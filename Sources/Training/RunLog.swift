@@ -95,6 +95,7 @@ extension JSON {
       ("nonfinite", .bool(s.nonFinite)),
       ("status", .string(health.status.rawValue)),
       ("reason", health.reason.isEmpty ? .null : .string(health.reason)),
+      ("hint", health.hint.isEmpty ? .null : .string(health.hint)),
     ])
   }
 

@@ -5,6 +5,7 @@ import Foundation
 public struct RunSummary: Sendable {
   public enum Ending: String, Sendable {
     case completed, quit, interrupted, terminated, diverged
+    case earlyStopped = "early-stopped"
   }
 
   public var ending: Ending
@@ -47,7 +48,7 @@ public struct RunSummary: Sendable {
   /// `done: 30 epochs, 1,350 steps in 0.05 s · val_acc 97.2% (best 97.8% at epoch 13) · loss 0.0037`
   public var text: String {
     func pct(_ v: Double) -> String { String(format: "%.1f%%", 100 * v) }
-    let word = ending == .completed ? "done" : ending.rawValue
+    let word = ending == .completed ? "done" : ending == .earlyStopped ? "stopped early" : ending.rawValue
     var s = "\(word): \(epochs) epoch\(epochs == 1 ? "" : "s"), \(steps.grouped) steps in \(String(format: "%.2f", time)) s"
     if let last {
       if let v = last.validationAccuracy {

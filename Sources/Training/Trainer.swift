@@ -19,6 +19,13 @@ public final class Trainer {
   public private(set) var trainingTime = 0.0
   /// The statistics of the last instrumented step.
   public private(set) var latestStatistics: [LayerStatistics] = []
+  /// The verdicts on `latestStatistics`.
+  public private(set) var latestHealth: [LayerHealth] = []
+  /// Judges layers from their statistics (keeps the run's peak gradients).
+  public private(set) var monitor: HealthMonitor
+  /// Besides the steps asked for and each epoch's last, statistics are taken
+  /// every this many steps (so dead units and verdicts show within an epoch).
+  public static let statisticsInterval = 16
   /// The last batch's accuracy (classification) or RMSE (regression).
   public private(set) var lastBatchMetric: Double = 0
 
@@ -60,6 +67,7 @@ public final class Trainer {
     batchIndices = Array(repeating: 0, count: capacity)
     updateNorms = Array(repeating: 0, count: network.layers.count)
     statistics = LayerStatisticsCollector(network: network)
+    monitor = HealthMonitor(thresholds: config.thresholds, activations: network.layers.map(\.activation))
     rng.shuffle(&order)
   }
 
@@ -92,12 +100,14 @@ public final class Trainer {
     network.forward(batchInputs, batch: b, workspace: workspace)
     let loss = network.lossValue(targets: batchTargets, batch: b, workspace: workspace)
     accumulateMetrics(batch: b, loss: loss)
-    if instrument || cursor + b >= data.train.count {
+    if instrument || cursor + b >= data.train.count || step % Self.statisticsInterval == 0 {
       // Statistics need ∂J/∂W written out: backward, look, then update.
       network.backward(input: batchInputs, targets: batchTargets, batch: b, l2: config.l2, workspace: workspace)
       statistics.beforeUpdate(network: network, workspace: workspace, batch: b)
       updateNorms.withUnsafeMutableBufferPointer { optimizer.step(&network, gradients: workspace, updateNorms: $0) }
       latestStatistics = statistics.afterUpdate(network: network, updateNorms: updateNorms)
+      monitor.observe(latestStatistics)
+      latestHealth = monitor.judge(latestStatistics)
       epochSamples.append(latestStatistics)
     } else {
       network.backwardAndUpdate(input: batchInputs, targets: batchTargets, batch: b, optimizer: &optimizer, l2: config.l2, workspace: workspace)
@@ -129,6 +139,7 @@ public final class Trainer {
     network = (try? spec.make(using: &rng)) ?? network
     optimizer.reset()
     statistics = LayerStatisticsCollector(network: network)
+    monitor = HealthMonitor(thresholds: config.thresholds, activations: network.layers.map(\.activation))
   }
 
   /// Replaces the network and optimiser (a loaded checkpoint) and the counters.
@@ -192,7 +203,7 @@ public final class Trainer {
       rmse: data.train.values == nil ? nil : (epochSquaredError / (seen * Double(network.outputWidth))).squareRoot(),
       validationRMSE: validation?.rmse,
       samplesPerSecond: epochTime > 0 ? seen / epochTime : 0,
-      layers: layers, health: LayerHealth.judge(layers, thresholds: config.thresholds))
+      layers: layers, health: monitor.judge(layers))
     epochLoss = 0
     epochCorrect = 0
     epochSquaredError = 0

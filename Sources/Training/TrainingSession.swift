@@ -15,6 +15,10 @@ public struct SessionOptions: Sendable {
   public var publishInterval = 0.03
   /// Where `s` and the end of the run save the model; nil: `s` picks a name, the end saves nothing.
   public var savePath: String?
+  /// `--reduce-lr-on-plateau`.
+  public var plateau: PlateauScheduler?
+  /// `--early-stop`.
+  public var earlyStop: EarlyStopping?
 
   public init() {}
 }
@@ -48,6 +52,9 @@ public final class TrainingSession {
   /// The last weights and optimiser state with nothing non-finite, to roll back to.
   private var lastGood: (network: Network, optimizer: Optimizer)?
   private let fieldEvaluator: DecisionFieldEvaluator?
+  private var plateau: PlateauScheduler?
+  private var earlyStop: EarlyStopping?
+  private var stoppedEarly = false
 
   public init(trainer: Trainer, info: RunInfo, control: TrainingControl, channel: SnapshotChannel?, log: RunLog?, options: SessionOptions) {
     self.trainer = trainer
@@ -58,6 +65,9 @@ public final class TrainingSession {
     snapshot = Snapshot(info: info, layers: trainer.network.layers.count)
     fieldEvaluator = channel != nil && trainer.network.inputWidth == 2 ? DecisionFieldEvaluator(points: info.points, encoding: trainer.data.encoding) : nil
     if options.startPaused { state = .paused }
+    lastGood = (trainer.network, trainer.optimizer)
+    plateau = options.plateau
+    earlyStop = options.earlyStop
   }
 
   /// Trains until stopped; returns how the run ended. Writes the summary line
@@ -96,7 +106,15 @@ public final class TrainingSession {
       }
       if let record {
         finishEpoch(record)
-        if let epochs = options.epochs, trainer.epoch >= epochs, state == .running {
+        if stoppedEarly {
+          stoppedEarly = false
+          if !options.interactive {
+            ending = .earlyStopped
+            break
+          }
+          state = .finished
+          publish()
+        } else if let epochs = options.epochs, trainer.epoch >= epochs, state == .running {
           if !options.interactive { break }
           state = .finished
           notify("finished \(epochs) epochs: space trains on, q quits", .info)
@@ -162,7 +180,7 @@ public final class TrainingSession {
       }
     case .reinitialize:
       trainer.reinitialize()
-      lastGood = nil
+      lastGood = (trainer.network, trainer.optimizer)
       snapshot.divergence = nil
       if state == .diverged { state = .paused }
       event("reset")
@@ -220,6 +238,20 @@ public final class TrainingSession {
     let x = Double(record.step)
     if let v = record.validationLoss { snapshot.history.validationLoss.append(x: x, Float(v)) }
     if let v = record.validationAccuracy ?? record.validationRMSE { snapshot.history.validationMetric.append(x: x, Float(v)) }
+    let monitored = record.validationLoss ?? record.loss
+    if plateau?.observe(monitored) == true, let factor = plateau?.factor {
+      let old = trainer.learningRate
+      trainer.learningRate = old * factor
+      log?.write(.event("reduce-lr", step: trainer.step, [("epoch", .number(Double(record.epoch))), ("from", .finite(old)), ("to", .finite(trainer.learningRate))]))
+      snapshot.history.mark(step: trainer.step, "η↓")
+      notify("plateau: η \(shortNumber(old)) → \(shortNumber(trainer.learningRate))", .info)
+    }
+    if earlyStop?.observe(monitored, epoch: record.epoch) == true, let stopper = earlyStop {
+      stoppedEarly = true
+      log?.write(.event("early-stop", step: trainer.step, [("epoch", .number(Double(record.epoch))), ("best_epoch", .number(Double(stopper.bestEpoch))), ("best_loss", .finite(stopper.best))]))
+      notify("early stop: no improvement for \(stopper.patience) epochs (best at epoch \(stopper.bestEpoch))", .info)
+      earlyStop = nil
+    }
   }
 
   private func recordStatistics() {
@@ -264,7 +296,7 @@ public final class TrainingSession {
     snapshot.trainingTime = trainer.trainingTime
     snapshot.wallTime = (now - started).seconds
     snapshot.layers = trainer.latestStatistics
-    snapshot.health = LayerHealth.judge(trainer.latestStatistics, thresholds: trainer.config.thresholds)
+    snapshot.health = trainer.latestHealth
     snapshot.weights = trainer.network.layers.map(\.weights)
     if let fieldEvaluator, snapshot.field == nil || now - lastField >= .milliseconds(100) || state != .running {
       snapshot.field = fieldEvaluator.field(of: trainer.network)

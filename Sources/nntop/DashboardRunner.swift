@@ -39,6 +39,8 @@ struct DashboardRunner {
     options.interactive = true
     options.startPaused = setup.checkpoint != nil
     options.savePath = savePath
+    options.plateau = setup.plateau
+    options.earlyStop = setup.earlyStop
     let session = TrainingSession(
       trainer: trainer, info: RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path),
       control: control, channel: channel, log: log, options: options)

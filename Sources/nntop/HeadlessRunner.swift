@@ -21,6 +21,8 @@ struct HeadlessRunner {
     var options = SessionOptions()
     options.epochs = trainer.epoch + (setup.config.epochs ?? 20)
     options.savePath = savePath
+    options.plateau = setup.plateau
+    options.earlyStop = setup.earlyStop
     let session = TrainingSession(
       trainer: trainer, info: RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path),
       control: TrainingControl(), channel: nil, log: log, options: options)

@@ -15,13 +15,26 @@ struct RunSetup {
   var config: TrainingConfig
   /// The checkpoint `--load` read, if any.
   var checkpoint: Checkpoint?
+  var preset: Preset?
+  var plateau: PlateauScheduler?
+  var earlyStop: EarlyStopping?
 
   static let defaultHiddenLayers = [64, 32]
 
   init(_ o: TrainOptions, headless: Bool) throws {
-    source = try DataSource(spec: o.data)
+    let preset = o.preset.flatMap(Preset.named)
+    self.preset = preset
+    source = try DataSource(spec: o.data ?? preset?.data ?? "digits")
     dataset = try source.load(seed: o.seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns))
-    let suggested = dataset.suggestions
+    // The preset's settings come before the data set's suggestions.
+    var suggested = dataset.suggestions
+    if let preset {
+      suggested.hiddenLayers = preset.hiddenLayers
+      suggested.activation = preset.activation
+      suggested.learningRate = preset.learningRate
+      suggested.batch = preset.batch
+      suggested.network = nil
+    }
     var config = TrainingConfig()
     config.seed = o.seed
     config.optimizer = o.optimizer ?? .sgd
@@ -30,6 +43,8 @@ struct RunSetup {
     config.batchSize = o.batch ?? suggested.batch ?? 32
     config.epochs = o.epochs ?? (headless ? 20 : nil)
     config.l2 = o.l2 ?? 0
+    if let patience = o.reduceLROnPlateau { plateau = PlateauScheduler(factor: o.lrFactor ?? 0.1, patience: patience) }
+    if let patience = o.earlyStop { earlyStop = EarlyStopping(patience: patience) }
     config.thresholds = o.thresholds
     let normalize = !o.noNormalize && (suggested.normalize ?? true)
     let validationSplit = o.valSplit ?? suggested.validationSplit ?? 0.2
@@ -38,7 +53,7 @@ struct RunSetup {
       let saved = try Checkpoint.read(from: path)
       guard saved.network.inputWidth == dataset.featureCount else {
         throw DataError(
-          .malformed, file: o.data,
+          .malformed, file: o.data ?? preset?.data ?? "digits",
           "has \(dataset.featureCount) feature\(dataset.featureCount == 1 ? "" : "s") but \(path) was trained on \(saved.network.inputWidth)")
       }
       let changesArchitecture = try o.layers != nil || o.activation != nil || o.outputActivation() != nil || o.lossChoice() != nil
@@ -64,7 +79,7 @@ struct RunSetup {
     spec = NetworkSpec(
       sizes: [dataset.featureCount] + hidden + [prepared.encoding.outputWidth],
       hidden: try o.hiddenActivation() ?? suggested.activation ?? .relu, output: output, loss: loss,
-      initializer: o.initializer ?? .auto, gain: o.initGain ?? 1)
+      initializer: o.initializer ?? preset?.initializer ?? .auto, gain: o.initGain ?? preset?.gain ?? 1)
     let explicitArchitecture = o.layers != nil || o.activation != nil || o.initializer != nil || o.initGain != nil
     if let given = suggested.network, !explicitArchitecture, given.outputWidth == spec.sizes.last {
       network = given

@@ -7,8 +7,11 @@ import Training
 /// The `train` flags. Optional ones left out take the preset's value, then
 /// the data set's suggestion, then nntop's default (see `RunSetup`).
 struct TrainOptions: ParsableArguments {
-  @Option(help: "A built-in data set (\(DataSource.builtinNames.joined(separator: ", "))), a .csv file or an IDX file.")
-  var data: String = "digits"
+  @Option(help: "A built-in data set (\(DataSource.builtinNames.joined(separator: ", "))), a .csv file or an IDX file. (default: digits)")
+  var data: String?
+
+  @Option(help: "A run that shows one problem on purpose: \(Preset.names.joined(separator: ", ")) (see README).")
+  var preset: String?
 
   @Option(help: "CSV: the column to predict (default: the last column).")
   var target: String?
@@ -64,6 +67,27 @@ struct TrainOptions: ParsableArguments {
   @Option(name: .customLong("exploding-grad"), help: "Flag a layer whose ‖∂J/∂W‖ is above this as exploding. (default: 1e3)")
   var explodingGrad: Double?
 
+  @Option(name: .customLong("dead-fraction"), help: "Flag a layer where more than this share of ReLUs never fire. (default: 0.5)")
+  var deadFraction: Double?
+
+  @Option(name: .customLong("saturated-fraction"), help: "Flag a layer where more than this share of sigmoid/tanh activations are saturated. (default: 0.5)")
+  var saturatedFraction: Double?
+
+  @Option(name: .customLong("update-ratio-high"), help: "Flag ‖ΔW‖/‖W‖ above this: η too large. (default: 0.1)")
+  var updateRatioHigh: Double?
+
+  @Option(name: .customLong("update-ratio-low"), help: "Flag ‖ΔW‖/‖W‖ below this (while the gradient is not small): η too small. (default: 1e-6)")
+  var updateRatioLow: Double?
+
+  @Option(name: .customLong("reduce-lr-on-plateau"), help: ArgumentHelp("Multiply η by --lr-factor when the validation loss has not improved for this many epochs.", valueName: "patience"))
+  var reduceLROnPlateau: Int?
+
+  @Option(name: .customLong("lr-factor"), help: "The factor --reduce-lr-on-plateau applies. (default: 0.1)")
+  var lrFactor: Float?
+
+  @Option(name: .customLong("early-stop"), help: ArgumentHelp("Stop when the validation loss has not improved for this many epochs.", valueName: "patience"))
+  var earlyStop: Int?
+
   @Option(help: "Threads for the large matrix products (2 helps networks the size of MNIST's). (default: 1)")
   var threads: Int = 1
 
@@ -99,7 +123,20 @@ struct TrainOptions: ParsableArguments {
     if let valSplit, !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in 0..<1, got \(valSplit)") }
     if let l2, !(l2.isFinite && l2 >= 0) { throw ValidationError("--l2 must be a number ≥ 0, got \(l2)") }
     if let initGain, !(initGain.isFinite && initGain > 0) { throw ValidationError("--init-gain must be a positive number, got \(initGain)") }
-    for (flag, value) in [("--vanishing-grad", vanishingGrad), ("--vanishing-ratio", vanishingRatio), ("--exploding-grad", explodingGrad)] {
+    if let preset, Preset.named(preset) == nil {
+      throw ValidationError("--preset must be one of \(Preset.names.joined(separator: ", ")), got \"\(preset)\"")
+    }
+    for (flag, value) in [("--dead-fraction", deadFraction), ("--saturated-fraction", saturatedFraction)] {
+      if let value, !(value >= 0 && value < 1) { throw ValidationError("\(flag) must be in 0..<1, got \(value)") }
+    }
+    if let n = reduceLROnPlateau, n < 1 { throw ValidationError("--reduce-lr-on-plateau takes a patience of at least 1 epoch, got \(n)") }
+    if let n = earlyStop, n < 1 { throw ValidationError("--early-stop takes a patience of at least 1 epoch, got \(n)") }
+    if let f = lrFactor, !(f.isFinite && f > 0 && f < 1) { throw ValidationError("--lr-factor must be in 0<…<1, got \(f)") }
+    if lrFactor != nil && reduceLROnPlateau == nil { throw ValidationError("--lr-factor goes with --reduce-lr-on-plateau") }
+    for (flag, value) in [
+      ("--vanishing-grad", vanishingGrad), ("--vanishing-ratio", vanishingRatio), ("--exploding-grad", explodingGrad),
+      ("--update-ratio-high", updateRatioHigh), ("--update-ratio-low", updateRatioLow),
+    ] {
       if let value, !(value.isFinite && value > 0) { throw ValidationError("\(flag) must be a positive number, got \(value)") }
     }
     if let vanishingRatio, vanishingRatio >= 1 { throw ValidationError("--vanishing-ratio must be below 1, got \(vanishingRatio)") }
@@ -155,6 +192,10 @@ struct TrainOptions: ParsableArguments {
     if let vanishingGrad { t.vanishingNorm = vanishingGrad }
     if let vanishingRatio { t.vanishingRatio = vanishingRatio }
     if let explodingGrad { t.explodingNorm = explodingGrad }
+    if let deadFraction { t.deadFraction = deadFraction }
+    if let saturatedFraction { t.saturatedFraction = saturatedFraction }
+    if let updateRatioHigh { t.updateRatioHigh = updateRatioHigh }
+    if let updateRatioLow { t.updateRatioLow = updateRatioLow }
     return t
   }
 

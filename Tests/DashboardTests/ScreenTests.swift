@@ -30,7 +30,7 @@ struct ScreenTests {
     s.history.validationLoss.append(x: 100, 0.2)
     s.history.validationLoss.append(x: 200, 0.1)
     s.layers = shapes.map { LayerStatistics(inputs: $0.inputs, outputs: $0.outputs, gradientNorm: 0.05, weightNorm: 2, updateRatio: 1e-3) }
-    s.health = LayerHealth.judge(s.layers, thresholds: HealthThresholds())
+    s.health = HealthMonitor(thresholds: HealthThresholds(), activations: [twoD ? .tanh : .relu, .softmax]).judge(s.layers)
     var rng = SeededGenerator(seed: 1)
     s.weights = shapes.map { Initializer.xavier.weights(fanIn: $0.inputs, fanOut: $0.outputs, activation: .tanh, using: &rng) }
     if twoD {

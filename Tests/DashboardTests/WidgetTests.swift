@@ -75,14 +75,14 @@ struct WidgetTests {
       LayerStatistics(inputs: 4, outputs: 3, gradientNorm: 1e-9, weightNorm: 1, updateRatio: 1e-3),
       LayerStatistics(inputs: 3, outputs: 2, gradientNorm: 0.1, weightNorm: 1, updateRatio: 1e-3),
     ]
-    let health = LayerHealth.judge(layers, thresholds: HealthThresholds())
+    let health = HealthMonitor(thresholds: HealthThresholds(), activations: [.tanh, .softmax]).judge(layers)
     var b = sentinel(60, 5)
     GradientPanel(names: ["W1 4→3", "W2 3→2"], layers: layers, health: health, history: [Series(), Series()], selected: 0)
       .render(Rect(x: 0, y: 0, width: 60, height: 4), &b, theme: mono, symbols: .unicode)
     #expect(b.line(1).hasPrefix("W1 4→3 "))
     #expect(b.line(1).contains("1.0e-09") && b.line(1).contains("-3.0") && b.line(1).contains("VANISHING"))
     #expect(b.line(2).contains("0.100") && b.line(2).contains("OK"))
-    #expect(b.line(3).hasPrefix("⚠ layer 1 gradient norm 1.0e-09 < 1.0e-06"))
+    #expect(b.line(3).hasPrefix("⚠ layer 1 ‖∂J/∂W‖ 1.0e-09 < 1.0e-06: try ReLU with He init"))
     #expect(b.line(4) == String(repeating: "x", count: 60))
     // The flagged badge is in reverse video in mono; OK is not.
     let vanishing = b.line(1).distance(of: "VANISHING")!

@@ -121,6 +121,20 @@ struct SessionTests {
     running.finished.wait()
   }
 
+  @Test func rollBackRestoresFiniteWeightsWithATenthOfEta() throws {
+    let (session, channel, control) = try session(lr: 1e3, regression: true)
+    let running = start(session)
+    let diverged = try #require(waitFor(channel) { $0.state == .diverged })
+    #expect(diverged.learningRate == 1e3)
+    control.send(.scaleLearningRate(0.1))
+    let rolledBack = try #require(waitFor(channel) { $0.state == .paused })
+    #expect(rolledBack.learningRate == 100)
+    #expect(rolledBack.weights.allSatisfy { $0.storage.allSatisfy(\.isFinite) })
+    #expect(rolledBack.divergence == nil)
+    control.send(.stop)
+    running.finished.wait()
+  }
+
   @Test func headlessSessionStopsAtItsEpochs() throws {
     let (session, _, _) = try session(epochs: 3, interactive: false)
     let summary = session.run()

@@ -40,6 +40,11 @@ struct BadInputTests {
     Case(name: "unknown flag", arguments: ["--learning-rate", "0.1"], message: "Unknown option '--learning-rate'"),
     Case(name: "bad activation", arguments: ["--activation", "swish"], message: "--activation must be sigmoid, tanh, relu, leaky-relu or linear"),
     Case(name: "loss without probabilities", arguments: ["--output", "linear", "--loss", "bce"], message: "bce needs probabilities"),
+    Case(name: "unknown preset", arguments: ["--preset", "wobbly"], message: "--preset must be one of healthy, vanishing, exploding, dead-relu, saturated"),
+    Case(name: "dead fraction 1", arguments: ["--dead-fraction", "1"], message: "--dead-fraction must be in 0..<1"),
+    Case(name: "zero patience", arguments: ["--early-stop", "0"], message: "--early-stop takes a patience of at least 1 epoch"),
+    Case(name: "factor without plateau", arguments: ["--lr-factor", "0.5"], message: "--lr-factor goes with --reduce-lr-on-plateau"),
+    Case(name: "threads 0", arguments: ["--threads", "0"], message: "--threads must be from 1 to 64"),
     Case(name: "missing checkpoint", arguments: ["predict", "--load", "none.safetensors", "--data", "digits"], message: "none.safetensors: no such file"),
     Case(name: "not a checkpoint", arguments: ["predict", "--load", "x.safetensors", "--data", "digits"], file: ("x.safetensors", text("hello")), message: "x.safetensors: not a safetensors file"),
   ]

@@ -23,12 +23,12 @@ public enum DashboardScreen {
     let left = Layout.split(columns[0], .vertical, [.percentage(60), .fill])
     renderLoss(left[0], &buffer, state, s)
     renderMetric(left[1], &buffer, state, s)
-    let gradientRows = min(s.info.layerNames.count + 4, columns[1].height * 45 / 100)
+    let gradients = GradientPanel(
+      names: s.info.layerNames, layers: s.layers, health: s.health, history: s.history.gradientNorms, selected: state.selectedLayer)
+    let gradientRows = min(gradients.preferredHeight + 3, columns[1].height * 45 / 100)
     let right = Layout.split(columns[1], .vertical, [.length(max(gradientRows, 5)), .fill])
     let gradientInner = Block(title: "Gradient health").render(right[0], &buffer, theme: theme, symbols: symbols)
-    GradientPanel(
-      names: s.info.layerNames, layers: s.layers, health: s.health, history: s.history.gradientNorms, selected: state.selectedLayer
-    ).render(gradientInner, &buffer, theme: theme, symbols: symbols)
+    gradients.render(gradientInner, &buffer, theme: theme, symbols: symbols)
     if let field = s.field {
       let parts = Layout.split(right[1], .vertical, [.percentage(42), .fill])
       renderWeights(parts[0], &buffer, state, s)

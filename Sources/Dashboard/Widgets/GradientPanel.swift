@@ -20,22 +20,13 @@ public struct GradientPanel {
     self.selected = selected
   }
 
-  /// Rows the panel wants: a header, the layers, a hint.
-  public var preferredHeight: Int { names.count + 2 }
-
-  public static func badge(_ status: HealthStatus) -> String {
-    switch status {
-    case .ok: "OK"
-    case .vanishing: "VANISHING"
-    case .exploding: "EXPLODING"
-    case .nan: "NaN"
-    }
-  }
+  /// Rows the panel wants: a header, the layers, a hint per flagged layer.
+  public var preferredHeight: Int { names.count + 1 + health.filter { $0.status != .ok }.count }
 
   static func color(_ status: HealthStatus, _ theme: Theme) -> Color {
     switch status {
     case .ok: theme.ok
-    case .vanishing: theme.warn
+    case .learningRateLow, .learningRateHigh, .saturated, .dead, .vanishing: theme.warn
     case .exploding, .nan: theme.bad
     }
   }
@@ -57,7 +48,7 @@ public struct GradientPanel {
       var x = area.x
       x = put(x, pad("layer", to: nameWidth + 1), theme.dimmed)
       if barWidth > 0 { x = put(x, pad("‖∂J/∂W‖ (log scale)", to: barWidth + valueWidth + 2), theme.dimmed) }
-      if sparkWidth > 0 { x = put(x, pad("history", to: sparkWidth + 1), theme.dimmed) }
+      if sparkWidth > 0 { x = put(x, pad(sparkWidth >= 7 ? "history" : "trend", to: sparkWidth + 1), theme.dimmed) }
       x = put(x, pad("ΔW/W", to: ratioWidth + 1), theme.dimmed)
       _ = put(x, "verdict", theme.dimmed)
       y += 1
@@ -89,13 +80,14 @@ public struct GradientPanel {
       let ratio = stats.updateRatio > 0 && stats.updateRatio.isFinite ? String(format: "%.1f", log10(stats.updateRatio)) : "-"
       x = put(x, pad(ratio, to: ratioWidth, alignRight: true), rowStyle)
       x += 1
-      _ = put(x, pad(Self.badge(verdict.status), to: badgeWidth), theme.badge(color, emphasis: verdict.status != .ok))
+      _ = put(x, pad(verdict.status.badge, to: badgeWidth), theme.badge(color, emphasis: verdict.status != .ok))
       y += 1
     }
-    // The reason for the worst verdict.
-    if y < area.bottom, let worst = health.enumerated().filter({ $0.element.status != .ok }).max(by: { $0.element.status < $1.element.status }) {
-      let text = "⚠ " + worst.element.reason
-      _ = put(area.x, truncate(text, to: area.width, symbols: symbols), theme.badge(Self.color(worst.element.status, theme), emphasis: false))
+    // What is wrong and what to try, worst first, as many as fit.
+    let flagged = health.filter { $0.status != .ok }.sorted { $0.status > $1.status }
+    for verdict in flagged where y < area.bottom {
+      _ = put(area.x, truncate("⚠ " + verdict.message, to: area.width, symbols: symbols), theme.badge(Self.color(verdict.status, theme), emphasis: false))
+      y += 1
     }
   }
 }

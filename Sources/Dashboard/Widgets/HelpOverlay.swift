@@ -1,14 +1,19 @@
+import Training
+
 /// The help box over the dashboard: every key from `KeyMap`, and what the
 /// panels show.
 public struct HelpOverlay {
   public init() {}
 
   public static let panelNotes = [
-    "Loss: training (per step) and validation (per epoch) loss.",
     "Gradient health: ‖∂J/∂W‖ per layer on a log bar, its history,",
-    "  log10 ‖ΔW‖/‖W‖ (healthy near -3), and a verdict.",
-    "Weights: the selected layer, blue < 0 < orange (by theme).",
-  ]
+    "  log10 ‖ΔW‖/‖W‖ (healthy near -3), a verdict, and what to try:",
+    "  VANISHING  tiny gradient, or far below the largest layer's",
+    "  EXPLODING  huge gradient          DEAD  most ReLUs never fire",
+    "  SATURATED  sigmoid/tanh flat      η HIGH / η LOW  update too big / small",
+    "  NaN        the run diverged and paused: r re-initialises, d rolls back",
+    "Presets (--preset), one problem each:",
+  ] + Preset.all.map { "  \(pad($0.name, to: 10)) \($0.shows)" }
 
   public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
     let lines = KeyMap.bindings.map { pad($0.label, to: 7) + $0.help } + [""] + Self.panelNotes + ["", "any key closes this help"]
