@@ -15,6 +15,7 @@ public final class GEMMContext {
   static let parallelLimit = 1024 * 1024
 
   public let runner: ParallelRunner?
+  private let task = GEMMTask()
   private var capacityK = 0
   private var capacityN = 0
   private var packA: [UnsafeMutablePointer<Float>] = []  // per thread: (k, MR)
@@ -87,10 +88,28 @@ public final class GEMMContext {
     }
     // Items small enough that a late or busy thread holds up little: single
     // row tiles, or single column panels when there are few row tiles.
-    if rowTiles >= 2 * threads {
-      runner.run(items: rowTiles) { t, thread in job.compute(rowTiles: t..<(t + 1), panels: 0..<panels, thread: thread) }
+    task.job = job
+    task.byRows = rowTiles >= 2 * threads
+    runner.run(items: task.byRows ? rowTiles : panels, task)
+    task.job = nil
+  }
+}
+
+/// The product being split, as the runner's threads see it.
+///
+/// `@unchecked Sendable` is safe: `job` and `byRows` are written by the
+/// owning thread only outside `ParallelRunner.run`, and only read inside it.
+final class GEMMTask: ParallelTask, @unchecked Sendable {
+  var job: GEMMJob?
+  var byRows = true
+
+  func run(item: Int, participant: Int) {
+    guard let job else { return }
+    let rowTiles = (job.m + kernelRows - 1) / kernelRows, panels = (job.n + kernelColumns - 1) / kernelColumns
+    if byRows {
+      job.compute(rowTiles: item..<(item + 1), panels: 0..<panels, thread: participant)
     } else {
-      runner.run(items: panels) { p, thread in job.compute(rowTiles: 0..<rowTiles, panels: p..<(p + 1), thread: thread) }
+      job.compute(rowTiles: 0..<rowTiles, panels: item..<(item + 1), thread: participant)
     }
   }
 }

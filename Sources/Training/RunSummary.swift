@@ -16,15 +16,19 @@ public struct RunSummary: Sendable {
   /// The epoch with the best validation accuracy (classification).
   public var best: EpochRecord?
 
-  public init(records: [EpochRecord], epochs: Int, steps: Int, time: Double, ending: Ending) {
+  public init(last: EpochRecord?, best: EpochRecord?, epochs: Int, steps: Int, time: Double, ending: Ending) {
     self.ending = ending
     self.epochs = epochs
     self.steps = steps
     self.time = time
-    last = records.last
-    best = records.filter { $0.validationAccuracy != nil }.max {
-      ($0.validationAccuracy!, -$0.epoch) < ($1.validationAccuracy!, -$1.epoch)
-    }
+    self.last = last
+    self.best = best
+  }
+
+  /// Whether `record` beats `best` on validation accuracy (the earlier wins a tie).
+  public static func isBetter(_ record: EpochRecord, than best: EpochRecord?) -> Bool {
+    guard let accuracy = record.validationAccuracy else { return false }
+    return accuracy > (best?.validationAccuracy ?? -1)
   }
 
   public var json: JSON {

@@ -12,7 +12,7 @@ public struct SessionOptions: Sendable {
   /// Start paused (a loaded model opens paused in the dashboard).
   public var startPaused = false
   /// Seconds between snapshots.
-  public var publishInterval = 0.03
+  public var publishInterval = 0.04
   /// Where `s` and the end of the run save the model; nil: `s` picks a name, the end saves nothing.
   public var savePath: String?
   /// `--reduce-lr-on-plateau`.
@@ -37,7 +37,10 @@ public final class TrainingSession {
   public var onEpoch: ((EpochRecord) -> Void)?
   /// Polled before every step: SIGINT, SIGTERM.
   public var stopReason: () -> RunSummary.Ending? = { nil }
-  public private(set) var records: [EpochRecord] = []
+  /// The last epoch's record and the one with the best validation accuracy
+  /// (only these are kept: memory stays flat however long the run).
+  public private(set) var lastRecord: EpochRecord?
+  public private(set) var bestRecord: EpochRecord?
 
   private var snapshot: Snapshot
   private var state: RunState = .running
@@ -45,6 +48,11 @@ public final class TrainingSession {
   private var noticeCount = 0
   private var lastPublish = ContinuousClock.now
   private var lastField = ContinuousClock.now - .seconds(10)
+  private var lastWeights = ContinuousClock.now - .seconds(10)
+  /// Weights (the heatmap) and the decision field change slowly: they are
+  /// refreshed at most this often while training runs, which keeps the
+  /// terminal output — and so the dashboard's cost — down.
+  static let slowRefresh = Duration.milliseconds(125)
   private let started = ContinuousClock.now
   private var samplesAtPublish = 0
   private var timeAtPublish = 0.0
@@ -126,7 +134,7 @@ public final class TrainingSession {
     }
     state = .stopped
     if let path = options.savePath { save(to: path) }
-    let summary = RunSummary(records: records, epochs: trainer.epoch, steps: trainer.step, time: trainer.trainingTime, ending: ending)
+    let summary = RunSummary(last: lastRecord, best: bestRecord, epochs: trainer.epoch, steps: trainer.step, time: trainer.trainingTime, ending: ending)
     log?.write(summary.json)
     log?.close()
     publish()
@@ -232,7 +240,8 @@ public final class TrainingSession {
   }
 
   private func finishEpoch(_ record: EpochRecord) {
-    records.append(record)
+    lastRecord = record
+    if RunSummary.isBetter(record, than: bestRecord) { bestRecord = record }
     log?.write(.epoch(record))
     onEpoch?(record)
     let x = Double(record.step)
@@ -297,8 +306,11 @@ public final class TrainingSession {
     snapshot.wallTime = (now - started).seconds
     snapshot.layers = trainer.latestStatistics
     snapshot.health = trainer.latestHealth
-    snapshot.weights = trainer.network.layers.map(\.weights)
-    if let fieldEvaluator, snapshot.field == nil || now - lastField >= .milliseconds(100) || state != .running {
+    if snapshot.weights.isEmpty || now - lastWeights >= Self.slowRefresh || state != .running {
+      snapshot.weights = trainer.network.layers.map(\.weights)
+      lastWeights = now
+    }
+    if let fieldEvaluator, snapshot.field == nil || now - lastField >= Self.slowRefresh || state != .running {
       snapshot.field = fieldEvaluator.field(of: trainer.network)
       lastField = now
     }

@@ -14,11 +14,12 @@ import Synchronization
 /// inside it, so the one job record is reused without allocation.
 ///
 /// `@unchecked Sendable` is safe: shared mutable state is atomics, plus
-/// `work`, which the caller writes before opening a job (sequentially
-/// consistent generation increment) and clears after closing it and seeing
-/// `inside` at 0, while workers read it only between entering (incrementing
-/// `inside`, then re-checking that the job is still the one they saw open)
-/// and leaving; and the condition, used under its own lock.
+/// `items` and `task`, which the caller writes before opening a job
+/// (sequentially consistent generation increment) and clears after closing
+/// it and seeing `inside` at 0, while workers read them only between
+/// entering (incrementing `inside`, then re-checking that the job is still
+/// the one they saw open) and leaving; and the condition, used under its
+/// own lock.
 public final class WorkerPool: ParallelRunner, @unchecked Sendable {
   public let threadCount: Int
   /// Odd while a job is open.
@@ -31,7 +32,7 @@ public final class WorkerPool: ParallelRunner, @unchecked Sendable {
   private let exited = Atomic<Int>(0)
   private let condition = NSCondition()
   private var items = 0
-  private var work: (@Sendable (Int, Int) -> Void)?
+  private var task: ParallelTask?
   /// Busy-wait iterations before a worker sleeps (tens of microseconds).
   private static let spinLimit = 200_000
 
@@ -54,24 +55,22 @@ public final class WorkerPool: ParallelRunner, @unchecked Sendable {
     while exited.load(ordering: .acquiring) < threadCount - 1 { sched_yield() }
   }
 
-  public func run(items count: Int, _ body: @Sendable (Int, Int) -> Void) {
+  public func run(items count: Int, _ job: ParallelTask) {
     guard threadCount > 1, count > 1 else {
-      for i in 0..<count { body(i, 0) }
+      for i in 0..<count { job.run(item: i, participant: 0) }
       return
     }
-    withoutActuallyEscaping(body) { escapable in
-      items = count
-      work = escapable
-      done.store(0, ordering: .relaxed)
-      next.store(0, ordering: .relaxed)
-      generation.wrappingAdd(1, ordering: .sequentiallyConsistent)  // open (odd)
-      wakeSleepers(force: false)
-      drain(participant: 0)
-      while done.load(ordering: .acquiring) < count {}
-      generation.wrappingAdd(1, ordering: .sequentiallyConsistent)  // closed (even)
-      while inside.load(ordering: .sequentiallyConsistent) > 0 {}
-      work = nil  // the closure must not outlive this call
-    }
+    items = count
+    task = job
+    done.store(0, ordering: .relaxed)
+    next.store(0, ordering: .relaxed)
+    generation.wrappingAdd(1, ordering: .sequentiallyConsistent)  // open (odd)
+    wakeSleepers(force: false)
+    drain(participant: 0)
+    while done.load(ordering: .acquiring) < count {}
+    generation.wrappingAdd(1, ordering: .sequentiallyConsistent)  // closed (even)
+    while inside.load(ordering: .sequentiallyConsistent) > 0 {}
+    task = nil
   }
 
   /// Claims and runs items until none are left.
@@ -80,7 +79,7 @@ public final class WorkerPool: ParallelRunner, @unchecked Sendable {
     while true {
       let item = next.add(1, ordering: .relaxed).oldValue
       guard item < items else { return }
-      work?(item, participant)
+      task?.run(item: item, participant: participant)
       done.add(1, ordering: .releasing)
     }
   }

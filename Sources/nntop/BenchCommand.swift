@@ -104,7 +104,8 @@ struct Bench: ParsableCommand {
       }
     }
     if render {
-      for (data, w, h) in [("digits", 200, 60), ("spirals", 200, 60), ("digits", 120, 40)] {
+      let cases = [("digits", 200, 60), ("spirals", 200, 60), ("digits", 120, 40)] + (ProcessInfo.processInfo.environment["NNTOP_RENDER_DATA"].map { [($0, 120, 40)] } ?? [])
+      for (data, w, h) in cases {
         let r = try RenderBenchmark.measure(data: data, width: w, height: h)
         print("  render \(data) \(w)×\(h): median \(String(format: "%.2f", r.medianMilliseconds)) ms, worst \(String(format: "%.2f", r.worstMilliseconds)) ms over \(r.frames) frames")
         records.append(.object([

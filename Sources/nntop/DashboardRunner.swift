@@ -55,6 +55,12 @@ struct DashboardRunner {
     }
     thread.name = "nntop-trainer"
     thread.start()
+    // Training comes first: this (UI) thread runs at a lower priority, so on
+    // a machine with as many busy training threads as cores, drawing waits
+    // rather than preempting a matrix product. On Linux the nice value is
+    // per thread; the main thread's id is the process id. Set after the
+    // training threads exist, so they do not inherit it.
+    setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(getpid()), 10)
 
     var theme = themes
     if terminal.colorCount == 0 {
@@ -73,6 +79,7 @@ struct DashboardRunner {
     var needsDraw = true
     var shownNotice: Notice?
     var frames = 0
+    var renderTime = 0.0, drawTime = 0.0
     loop: while true {
       // SIGINT/SIGTERM: the trainer thread sees it too and ends the run with that reason.
       if StopSignals.pending != nil { break }
@@ -104,7 +111,12 @@ struct DashboardRunner {
         needsDraw = true
       }
       if needsDraw {
-        terminal.draw(DashboardScreen.render(state))
+        let t0 = ContinuousClock.now
+        let frame = DashboardScreen.render(state)
+        let t1 = ContinuousClock.now
+        terminal.draw(frame)
+        renderTime += (t1 - t0).seconds
+        drawTime += (ContinuousClock.now - t1).seconds
         frames += 1
         needsDraw = false
       }
@@ -112,7 +124,7 @@ struct DashboardRunner {
     let seconds = (ContinuousClock.now - started).seconds
     terminal.stop()
     box.finished.wait()
-    writeFrameStatistics(frames: frames, seconds: seconds, trainer: trainer)
+    writeFrameStatistics(frames: frames, seconds: seconds, renderTime: renderTime, drawTime: drawTime, trainer: trainer)
     if let summary = box.summary {
       print(summary.text)
       if let savePath { print("saved \(savePath)") }
@@ -122,14 +134,17 @@ struct DashboardRunner {
 
 extension DashboardRunner {
   /// With `NNTOP_FRAME_STATS=FILE`, appends one JSON line at exit: frames
-  /// drawn, seconds, frames per second, training throughput. BENCHMARKS.md
+  /// drawn, seconds, frames per second, mean milliseconds per frame spent
+  /// rendering into the buffer and drawing it with curses, training throughput. BENCHMARKS.md
   /// measures the dashboard's cost with it.
-  func writeFrameStatistics(frames: Int, seconds: Double, trainer: Trainer) {
+  func writeFrameStatistics(frames: Int, seconds: Double, renderTime: Double, drawTime: Double, trainer: Trainer) {
     guard let path = ProcessInfo.processInfo.environment["NNTOP_FRAME_STATS"], !path.isEmpty else { return }
     let line = JSON.object([
       ("frames", .number(Double(frames))),
       ("seconds", .finite(seconds.rounded(toPlaces: 3))),
       ("fps", .finite((Double(frames) / max(seconds, 1e-9)).rounded(toPlaces: 1))),
+      ("render_ms", .finite((1000 * renderTime / Double(max(frames, 1))).rounded(toPlaces: 3))),
+      ("draw_ms", .finite((1000 * drawTime / Double(max(frames, 1))).rounded(toPlaces: 3))),
       ("steps", .number(Double(trainer.step))),
       ("training_seconds", .finite(trainer.trainingTime.rounded(toPlaces: 3))),
       ("samples_per_s", .finite((Double(trainer.step * trainer.config.batchSize) / max(trainer.trainingTime, 1e-9)).rounded())),

@@ -9,16 +9,23 @@ import Training
 /// single-threaded reference, and no job is ever lost.
 @Suite(.serialized)
 struct WorkerPoolTests {
+  /// A task running a closure (tests may allocate; the engine reuses its tasks).
+  final class ClosureTask: ParallelTask, Sendable {
+    let body: @Sendable (Int, Int) -> Void
+    init(_ body: @escaping @Sendable (Int, Int) -> Void) { self.body = body }
+    func run(item: Int, participant: Int) { body(item, participant) }
+  }
+
   @Test func everyItemRunsExactlyOnce() {
     let pool = WorkerPool(threads: 2)
     defer { pool.shutdown() }
     let counts = Mutex([Int](repeating: 0, count: 7))
     let participants = Mutex(Set<Int>())
     for _ in 0..<20_000 {
-      pool.run(items: 7) { item, participant in
+      pool.run(items: 7, ClosureTask { item, participant in
         counts.withLock { $0[item] += 1 }
         participants.withLock { _ = $0.insert(participant) }
-      }
+      })
     }
     #expect(counts.withLock { $0 } == Array(repeating: 20_000, count: 7))
     #expect(participants.withLock { $0 }.isSubset(of: [0, 1]))
@@ -30,7 +37,7 @@ struct WorkerPoolTests {
     for _ in 0..<50 {
       let pool = WorkerPool(threads: 2)
       let hits = Atomic<Int>(0)
-      pool.run(items: 64) { _, _ in hits.add(1, ordering: .relaxed) }
+      pool.run(items: 64, ClosureTask { _, _ in hits.add(1, ordering: .relaxed) })
       #expect(hits.load(ordering: .relaxed) == 64)
       pool.shutdown()
     }
@@ -40,11 +47,11 @@ struct WorkerPoolTests {
     let workerTookPart = Atomic<Bool>(false)
     for _ in 0..<5 {
       usleep(20_000)  // longer than the spin: the worker sleeps
-      pool.run(items: 200) { _, participant in
+      pool.run(items: 200, ClosureTask { _, participant in
         hits.add(1, ordering: .relaxed)
         if participant == 1 { workerTookPart.store(true, ordering: .relaxed) }
         usleep(50)
-      }
+      })
     }
     #expect(hits.load(ordering: .relaxed) == 1000)
     let woken = workerTookPart.load(ordering: .relaxed)
