@@ -14,7 +14,22 @@ public struct Series: Sendable, Equatable {
 
     public var mean: Float { Float(sum / Double(Swift.max(count, 1))) }
 
-    mutating func absorb(_ other: Bucket) {
+    /// One sample.
+    public init(x: Double, _ y: Float) {
+      self.init(x: x, min: y, max: y, sum: Double(y), count: 1, last: y)
+    }
+
+    public init(x: Double, min: Float, max: Float, sum: Double, count: Int, last: Float) {
+      self.x = x
+      self.min = min
+      self.max = max
+      self.sum = sum
+      self.count = count
+      self.last = last
+    }
+
+    /// Adds `other`'s samples (which come after this bucket's).
+    public mutating func absorb(_ other: Bucket) {
       x = other.x
       min = Swift.min(min, other.min)
       max = Swift.max(max, other.max)
@@ -26,7 +41,8 @@ public struct Series: Sendable, Equatable {
 
   public let capacity: Int
   public private(set) var buckets: [Bucket] = []
-  /// Samples per full bucket (a power of two).
+  /// Samples per full bucket (a power of two) — with pre-aggregated buckets,
+  /// the buckets per merged bucket.
   public private(set) var stride = 1
   /// Samples seen in all.
   public private(set) var total = 0
@@ -43,14 +59,21 @@ public struct Series: Sendable, Equatable {
   /// Adds one sample; NaN and infinities are skipped (they never reach a plot).
   public mutating func append(x: Double, _ y: Float) {
     guard y.isFinite else { return }
-    total += 1
+    append(Bucket(x: x, y))
+  }
+
+  /// Adds a bucket of already aggregated samples (a replayed log's `sample`
+  /// line); it merges like single samples do, keeping its min and max.
+  public mutating func append(_ bucket: Bucket) {
+    guard bucket.count > 0, bucket.min.isFinite, bucket.max.isFinite, bucket.sum.isFinite else { return }
+    total += bucket.count
     if var open = buckets.last, open.count < stride {
-      open.absorb(Bucket(x: x, min: y, max: y, sum: Double(y), count: 1, last: y))
+      open.absorb(bucket)
       buckets[buckets.count - 1] = open
       return
     }
     if buckets.count == capacity { halve() }
-    buckets.append(Bucket(x: x, min: y, max: y, sum: Double(y), count: 1, last: y))
+    buckets.append(bucket)
   }
 
   private mutating func halve() {

@@ -19,6 +19,8 @@ public struct RunInfo: Sendable, Equatable {
   /// `W1 64→128` … per layer.
   public var layerNames: [String]
   public var layerShapes: [(inputs: Int, outputs: Int)]
+  /// Each layer's activation, the output's last.
+  public var activations: [Activation]
   public var imageShape: ImageShape?
   public var classNames: [String]
   public var isClassification: Bool
@@ -36,13 +38,15 @@ public struct RunInfo: Sendable, Equatable {
   }
 
   public init(
-    dataName: String, networkDescription: String, layerShapes: [(inputs: Int, outputs: Int)], imageShape: ImageShape?,
+    dataName: String, networkDescription: String, layerShapes: [(inputs: Int, outputs: Int)], activations: [Activation],
+    imageShape: ImageShape?,
     classNames: [String], isClassification: Bool, trainCount: Int, epochs: Int?, points: [PlanePoint], optimizer: String,
     logPath: String?
   ) {
     self.dataName = dataName
     self.networkDescription = networkDescription
     self.layerShapes = layerShapes
+    self.activations = activations
     layerNames = layerShapes.enumerated().map { "W\($0 + 1) \($1.inputs)→\($1.outputs)" }
     self.imageShape = imageShape
     self.classNames = classNames
@@ -161,7 +165,8 @@ extension RunInfo {
     let hidden = net.layers.count > 1 ? "\(net.layers[0].activation.rawValue)→" : ""
     self.init(
       dataName: data.name, networkDescription: "\(net.shapeDescription) \(hidden)\(net.outputActivation.rawValue)",
-      layerShapes: net.layers.map { ($0.inputs, $0.outputs) }, imageShape: data.imageShape,
+      layerShapes: net.layers.map { ($0.inputs, $0.outputs) }, activations: net.layers.map(\.activation),
+      imageShape: data.imageShape,
       classNames: data.encoding.classNames, isClassification: data.encoding.isClassification,
       trainCount: data.train.count, epochs: epochs, points: points, optimizer: trainer.config.optimizer.rawValue,
       logPath: logPath)

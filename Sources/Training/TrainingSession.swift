@@ -60,6 +60,21 @@ public final class TrainingSession {
   /// The last weights and optimiser state with nothing non-finite, to roll back to.
   private var lastGood: (network: Network, optimizer: Optimizer)?
   private let fieldEvaluator: DecisionFieldEvaluator?
+  /// The log's `sample` lines, each aggregating the steps since the one
+  /// before: every 250 ms, and more often early in a run — every
+  /// max(16, step/64) steps — so a run of seconds replays as finely as one
+  /// of hours (a million steps take about 500 lines).
+  static let sampleInterval = Duration.milliseconds(250)
+  /// `weights` lines: every second for small networks, less often for large
+  /// ones (a millisecond per thousand parameters, at most a minute), which
+  /// keeps the log under about 10 kB a second.
+  private let weightsInterval: Duration
+  private var lastSample = (time: ContinuousClock.now, step: 0)
+  /// `weights` lines also come at doubling step counts (16, 32, 64…), so the
+  /// first moments of a run are in the log.
+  private var lastWeightsLine = (time: ContinuousClock.now, step: 0)
+  private var pendingLoss: Series.Bucket?
+  private var pendingMetric: Series.Bucket?
   private var plateau: PlateauScheduler?
   private var earlyStop: EarlyStopping?
   private var stoppedEarly = false
@@ -74,6 +89,7 @@ public final class TrainingSession {
     fieldEvaluator = channel != nil && trainer.network.inputWidth == 2 ? DecisionFieldEvaluator(points: info.points, encoding: trainer.data.encoding) : nil
     if options.startPaused { state = .paused }
     lastGood = (trainer.network, trainer.optimizer)
+    weightsInterval = .seconds(min(max(1, Double(trainer.network.parameterCount) / 1000), 60))
     plateau = options.plateau
     earlyStop = options.earlyStop
   }
@@ -83,6 +99,10 @@ public final class TrainingSession {
   @discardableResult
   public func run() -> RunSummary {
     var ending = RunSummary.Ending.completed
+    if let log {
+      log.write(.weights(step: trainer.step, trainer.network))
+      lastWeightsLine = (ContinuousClock.now, trainer.step)
+    }
     publish()
     loop: while true {
       for command in control.take() {
@@ -97,12 +117,22 @@ public final class TrainingSession {
         }
         continue
       }
-      let instrument = channel != nil && ContinuousClock.now - lastPublish >= .seconds(options.publishInterval)
+      let now = ContinuousClock.now
+      let publishDue = channel != nil && now - lastPublish >= .seconds(options.publishInterval)
+      let sampleDue = log != nil && (now - lastSample.time >= Self.sampleInterval || trainer.step + 1 - lastSample.step >= max(16, trainer.step / 64))
+      let instrument = publishDue || sampleDue
       let (loss, record) = trainer.trainStep(instrument: instrument)
       samplesSeen += min(trainer.config.batchSize, trainer.data.train.count)
-      snapshot.history.loss.append(x: Double(trainer.step), Float(loss))
-      snapshot.history.metric.append(x: Double(trainer.step), Float(trainer.lastBatchMetric))
+      let x = Double(trainer.step)
+      snapshot.history.loss.append(x: x, Float(loss))
+      snapshot.history.metric.append(x: x, Float(trainer.lastBatchMetric))
+      accumulate(&pendingLoss, Series.Bucket(x: x, Float(loss)))
+      accumulate(&pendingMetric, Series.Bucket(x: x, Float(trainer.lastBatchMetric)))
       if instrument { recordStatistics() }
+      if sampleDue {
+        writeSample()
+        lastSample = (now, trainer.step)
+      }
       if !loss.isFinite || (instrument && trainer.latestStatistics.contains { $0.nonFinite }) {
         diverged(loss: loss)
         if !options.interactive { ending = .diverged; break }
@@ -130,9 +160,13 @@ public final class TrainingSession {
           publish()
         }
       }
-      if instrument { publish() }
+      if publishDue { publish() }
     }
     state = .stopped
+    if log != nil {
+      writeSample()
+      log?.write(.weights(step: trainer.step, trainer.network))
+    }
     if let path = options.savePath { save(to: path) }
     let summary = RunSummary(last: lastRecord, best: bestRecord, epochs: trainer.epoch, steps: trainer.step, time: trainer.trainingTime, ending: ending)
     log?.write(summary.json)
@@ -260,6 +294,29 @@ public final class TrainingSession {
       log?.write(.event("early-stop", step: trainer.step, [("epoch", .number(Double(record.epoch))), ("best_epoch", .number(Double(stopper.bestEpoch))), ("best_loss", .finite(stopper.best))]))
       notify("early stop: no improvement for \(stopper.patience) epochs (best at epoch \(stopper.bestEpoch))", .info)
       earlyStop = nil
+    }
+  }
+
+  /// Folds a step's value into the bucket the next `sample` line reports.
+  private func accumulate(_ bucket: inout Series.Bucket?, _ value: Series.Bucket) {
+    guard value.min.isFinite else { return }
+    if bucket == nil { bucket = value } else { bucket!.absorb(value) }
+  }
+
+  /// Writes the `sample` line for the steps since the last one (and, when
+  /// due, a `weights` line).
+  private func writeSample() {
+    guard let log, let loss = pendingLoss else { return }
+    log.write(
+      .sample(
+        step: trainer.step, epoch: trainer.epoch, epochProgress: trainer.epochProgress, time: trainer.trainingTime, learningRate: trainer.learningRate,
+        loss: loss, metric: pendingMetric ?? loss, layers: trainer.latestStatistics, health: trainer.latestHealth))
+    pendingLoss = nil
+    pendingMetric = nil
+    let now = ContinuousClock.now
+    if now - lastWeightsLine.time >= weightsInterval || trainer.step >= 2 * max(lastWeightsLine.step, 8) {
+      log.write(.weights(step: trainer.step, trainer.network))
+      lastWeightsLine = (now, trainer.step)
     }
   }
 

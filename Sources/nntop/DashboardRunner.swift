@@ -3,8 +3,8 @@ import Foundation
 import Terminal
 import Training
 
-/// The live dashboard: the trainer on its own thread, the UI loop on this
-/// one (keys polled every ~33 ms, the latest snapshot drawn when it changed).
+/// The live dashboard: the trainer on its own thread, the UI loop
+/// (`DashboardLoop`) on this one.
 struct DashboardRunner {
   let setup: RunSetup
   let log: RunLog?
@@ -41,11 +41,10 @@ struct DashboardRunner {
     options.savePath = savePath
     options.plateau = setup.plateau
     options.earlyStop = setup.earlyStop
-    let session = TrainingSession(
-      trainer: trainer, info: RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path),
-      control: control, channel: channel, log: log, options: options)
+    let info = RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path)
+    let session = TrainingSession(trainer: trainer, info: info, control: control, channel: channel, log: log, options: options)
     session.stopReason = stopReasonFromSignals
-    log?.write(RunHeader.json(setup: setup, mode: "dashboard"))
+    log?.write(RunHeader.json(setup: setup, info: info, mode: "dashboard"))
 
     let terminal = try TerminalScreen()
     let box = SessionBox(session)
@@ -62,69 +61,16 @@ struct DashboardRunner {
     // training threads exist, so they do not inherit it.
     setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(getpid()), 10)
 
-    var theme = themes
-    if terminal.colorCount == 0 {
-      theme = theme.map(\.withoutColor)
-    } else if terminal.colorCount < 256 {
-      theme = theme.map { $0.reduced(to: terminal.colorCount) }
-    }
-    let size = terminal.size
-    var state = DashboardState(
-      width: size.width, height: size.height, themes: theme, themeIndex: themeIndex,
-      symbols: terminal.unicode ? .unicode : .ascii,
-      savePath: savePath ?? "nntop-\(setup.dataset.name.replacingOccurrences(of: "/", with: "_")).safetensors")
-    for note in notes { _ = state.update(.note(note, .warning)) }
-    let started = ContinuousClock.now
-    var lastSequence: UInt64 = 0
-    var needsDraw = true
-    var shownNotice: Notice?
-    var frames = 0
-    var renderTime = 0.0, drawTime = 0.0
-    loop: while true {
-      // SIGINT/SIGTERM: the trainer thread sees it too and ends the run with that reason.
-      if StopSignals.pending != nil { break }
-      var event = terminal.nextEvent(timeout: 33)
-      while let e = event {
-        let effects: [DashboardEffect]
-        switch e {
-        case .key(let key): effects = state.update(.key(key))
-        case .resize(let w, let h): effects = state.update(.resize(width: w, height: h))
-        }
-        needsDraw = true
-        for effect in effects {
-          switch effect {
-          case .send(let command): control.send(command)
-          case .quit: break loop
-          }
-        }
-        event = terminal.nextEvent(timeout: 0)
-      }
-      _ = state.update(.tick(seconds: (ContinuousClock.now - started).seconds))
-      let (sequence, snapshot) = channel.latest()
-      if sequence != lastSequence, let snapshot {
-        lastSequence = sequence
-        _ = state.update(.snapshot(snapshot))
-        needsDraw = true
-      }
-      if state.visibleNotice != shownNotice {
-        shownNotice = state.visibleNotice
-        needsDraw = true
-      }
-      if needsDraw {
-        let t0 = ContinuousClock.now
-        let frame = DashboardScreen.render(state)
-        let t1 = ContinuousClock.now
-        terminal.draw(frame)
-        renderTime += (t1 - t0).seconds
-        drawTime += (ContinuousClock.now - t1).seconds
-        frames += 1
-        needsDraw = false
-      }
-    }
-    let seconds = (ContinuousClock.now - started).seconds
+    var ui = DashboardLoop(
+      terminal: terminal, themes: themes, themeIndex: themeIndex,
+      savePath: savePath ?? "nntop-\(setup.dataset.name.replacingOccurrences(of: "/", with: "_")).safetensors", mode: .live,
+      notes: notes)
+    var feed = LiveFeed(channel: channel, control: control)
+    // SIGINT/SIGTERM end the loop; the trainer thread sees them too and ends the run with that reason.
+    let seconds = ui.run(&feed)
     terminal.stop()
     box.finished.wait()
-    writeFrameStatistics(frames: frames, seconds: seconds, renderTime: renderTime, drawTime: drawTime, trainer: trainer)
+    writeFrameStatistics(ui, seconds: seconds, trainer: trainer)
     if let summary = box.summary {
       print(summary.text)
       if let savePath { print("saved \(savePath)") }
@@ -137,14 +83,15 @@ extension DashboardRunner {
   /// drawn, seconds, frames per second, mean milliseconds per frame spent
   /// rendering into the buffer and drawing it with curses, training throughput. BENCHMARKS.md
   /// measures the dashboard's cost with it.
-  func writeFrameStatistics(frames: Int, seconds: Double, renderTime: Double, drawTime: Double, trainer: Trainer) {
+  func writeFrameStatistics(_ ui: DashboardLoop, seconds: Double, trainer: Trainer) {
+    let frames = ui.frames
     guard let path = ProcessInfo.processInfo.environment["NNTOP_FRAME_STATS"], !path.isEmpty else { return }
     let line = JSON.object([
       ("frames", .number(Double(frames))),
       ("seconds", .finite(seconds.rounded(toPlaces: 3))),
       ("fps", .finite((Double(frames) / max(seconds, 1e-9)).rounded(toPlaces: 1))),
-      ("render_ms", .finite((1000 * renderTime / Double(max(frames, 1))).rounded(toPlaces: 3))),
-      ("draw_ms", .finite((1000 * drawTime / Double(max(frames, 1))).rounded(toPlaces: 3))),
+      ("render_ms", .finite((1000 * ui.renderTime / Double(max(frames, 1))).rounded(toPlaces: 3))),
+      ("draw_ms", .finite((1000 * ui.drawTime / Double(max(frames, 1))).rounded(toPlaces: 3))),
       ("steps", .number(Double(trainer.step))),
       ("training_seconds", .finite(trainer.trainingTime.rounded(toPlaces: 3))),
       ("samples_per_s", .finite((Double(trainer.step * trainer.config.batchSize) / max(trainer.trainingTime, 1e-9)).rounded())),

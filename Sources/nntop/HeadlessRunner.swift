@@ -23,9 +23,8 @@ struct HeadlessRunner {
     options.savePath = savePath
     options.plateau = setup.plateau
     options.earlyStop = setup.earlyStop
-    let session = TrainingSession(
-      trainer: trainer, info: RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path),
-      control: TrainingControl(), channel: nil, log: log, options: options)
+    let info = RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path)
+    let session = TrainingSession(trainer: trainer, info: info, control: TrainingControl(), channel: nil, log: log, options: options)
     session.stopReason = stopReasonFromSignals
     let total = options.epochs!
     session.onEpoch = { record in
@@ -34,7 +33,7 @@ struct HeadlessRunner {
     }
     print("nntop · \(setup.dataSummary)")
     print(setup.networkSummary)
-    log?.write(RunHeader.json(setup: setup, mode: "headless"))
+    log?.write(RunHeader.json(setup: setup, info: info, mode: "headless"))
     let summary = session.run()
     print(summary.text)
     if let savePath { print("saved \(savePath)") }
@@ -72,25 +71,19 @@ func percent(_ v: Double?) -> String {
 
 /// The run log's first line: what was trained, on what, how.
 enum RunHeader {
-  static func json(setup: RunSetup, mode: String) -> JSON {
-    .object([
-      ("type", .string("run")),
+  static func json(setup: RunSetup, info: RunInfo, mode: String) -> JSON {
+    .runHeader(info, mode: mode, settings: [
       ("version", .string(NNTop.configuration.version)),
-      ("mode", .string(mode)),
-      ("data", .string(setup.dataset.name)),
       ("examples", .number(Double(setup.dataset.count))),
-      ("train", .number(Double(setup.prepared.train.count))),
       ("validation", .number(Double(setup.prepared.validation?.count ?? 0))),
-      ("task", .string(setup.prepared.encoding.isClassification ? "classification" : "regression")),
-      ("classes", .array(setup.prepared.encoding.classNames.map { .string($0) })),
-      ("network", .string(setup.network.shapeDescription)),
-      ("activations", .array(setup.network.layers.map { .string($0.activation.rawValue) })),
       ("loss_fn", .string(setup.network.loss.rawValue)),
       ("optimizer", .string(setup.config.optimizer.rawValue)),
       ("lr", .finite(setup.config.learningRate)),
       ("batch", .number(Double(setup.config.batchSize))),
       ("l2", .finite(setup.config.l2)),
       ("seed", .string(String(setup.config.seed))),
+      ("preset", setup.preset.map { .string($0.name) } ?? .null),
+      ("resumed_from", setup.checkpoint.map { _ in .string("checkpoint") } ?? .null),
     ])
   }
 }

@@ -11,6 +11,7 @@ struct ScreenTests {
     let shapes: [(inputs: Int, outputs: Int)] = twoD ? [(2, 16), (16, 3)] : [(64, 32), (32, 10)]
     let info = RunInfo(
       dataName: twoD ? "spirals" : "digits", networkDescription: "64-32-10 relu→softmax", layerShapes: shapes,
+      activations: [twoD ? .tanh : .relu, .softmax],
       imageShape: twoD ? nil : ImageShape(rows: 8, cols: 8), classNames: (0..<(twoD ? 3 : 10)).map(String.init),
       isClassification: true, trainCount: 1438, epochs: 30, points: twoD ? [PlanePoint(x: 0, y: 0, label: 1)] : [],
       optimizer: "sgd", logPath: nil)

@@ -7,7 +7,7 @@ import Training
 struct ChannelTests {
   static func snapshot(step: Int) -> Snapshot {
     let info = RunInfo(
-      dataName: "t", networkDescription: "2-2-1", layerShapes: [(2, 2), (2, 1)], imageShape: nil, classNames: ["a", "b"],
+      dataName: "t", networkDescription: "2-2-1", layerShapes: [(2, 2), (2, 1)], activations: [.tanh, .sigmoid], imageShape: nil, classNames: ["a", "b"],
       isClassification: true, trainCount: 4, epochs: nil, points: [], optimizer: "sgd", logPath: nil)
     var s = Snapshot(info: info, layers: 2)
     s.step = step

@@ -142,4 +142,47 @@ struct DashboardEndToEndTests {
     try tmux.send("q")
     #expect(try exitStatus(dir) == "EXIT=0")
   }
+
+  @Test func replayPlaysPausesSeeksAndQuits() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let record = try NNTopProcess.run(["--headless", "--data", "spirals", "--epochs", "40", "--log", "run.jsonl"], in: dir.path)
+    #expect(record.status == 0)
+    let lines = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n")
+    let summary = try #require(lines.last.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+    let finalStep = try #require(summary["steps"] as? Int)
+    let tmux = Tmux(width: 120, height: 40)
+    // 40 spirals epochs train in well under a second: the replay slows them down.
+    try launch(tmux, in: dir, "replay run.jsonl")
+    let playing = try tmux.waitFor("the replay to move") { s in Self.status(s).contains("REPLAY") && (Self.step(s) ?? 0) > 0 }
+    for title in ["┌ Loss", "┌ Gradient health", "┌ Decision boundary"] {
+      #expect(playing.contains { $0.contains(title) }, "\(title) missing")
+    }
+    #expect(Self.status(playing).contains("▶"))
+    // Space pauses the replay: the step count freezes.
+    try tmux.send("Space")
+    let paused = try tmux.waitFor("the pause mark") { Self.status($0).contains("‖") }
+    let frozen = try #require(Self.step(paused))
+    usleep(600_000)
+    #expect(Self.step(try tmux.capture()) == frozen)
+    #expect(frozen < finalStep)
+    // End jumps to the last step of the run; Home back to the start.
+    try tmux.send("End")
+    try tmux.waitFor("the end of the run") { s in Self.status(s).contains("■") && Self.step(s) == finalStep && Self.status(s).contains("100% of the log") }
+    try tmux.send("Home")
+    try tmux.waitFor("the start") { s in Self.step(s) == 0 && Self.status(s).contains("0% of the log") }
+    // + doubles the speed shown on the status line.
+    let speed = Self.status(try tmux.capture()).split(separator: " ").first { $0.hasPrefix("×") }.map(String.init)
+    try tmux.send("+")
+    try tmux.waitFor("a new speed") { Self.status($0).split(separator: " ").first { $0.hasPrefix("×") }.map(String.init) != speed }
+    // The help lists the replay's keys, not training's.
+    try tmux.send("?")
+    let help = try tmux.waitFor("the help") { $0.contains { $0.contains("nntop keys") } }
+    #expect(help.contains { $0.contains("jump to the end") })
+    #expect(!help.contains { $0.contains("one mini-batch step") })
+    try tmux.send("Escape")
+    try tmux.send("q")
+    #expect(try exitStatus(dir) == "EXIT=0")
+    #expect(try tmux.pane("alternate_on") == "0")
+  }
 }

@@ -13,8 +13,9 @@ public enum DashboardScreen {
       return buffer
     }
     let (main, status) = screen.splitTop(screen.height - 1)
-    StatusBar(snapshot: state.snapshot, notice: state.visibleNotice, entry: state.learningRateEntry)
-      .render(status, &buffer, theme: theme, symbols: symbols)
+    var bar = StatusBar(snapshot: state.snapshot, notice: state.visibleNotice, entry: state.learningRateEntry)
+    if state.mode == .replay { bar.replay = (state.replaySpeed, state.replayProgress) }
+    bar.render(status, &buffer, theme: theme, symbols: symbols)
     guard let s = state.snapshot else {
       buffer.setString(x: 2, y: 1, "nntop: starting…", style: theme.dimmed)
       return buffer
@@ -38,7 +39,7 @@ public enum DashboardScreen {
     } else {
       renderWeights(right[1], &buffer, state, s)
     }
-    if state.showHelp { HelpOverlay().render(screen, &buffer, theme: theme, symbols: symbols) }
+    if state.showHelp { HelpOverlay(mode: state.mode).render(screen, &buffer, theme: theme, symbols: symbols) }
     return buffer
   }
 

@@ -27,13 +27,19 @@ public struct DashboardState: Sendable {
   /// Where `s` saves.
   public var savePath: String
   public var quitting = false
+  /// Live training, or a run log played back.
+  public let mode: KeyMap.Mode
+  /// The replay's speed and position (0…1), shown on the status line.
+  public var replaySpeed: Double = 1
+  public var replayProgress: Double = 0
 
   public static let noticeSeconds = 4.0
   public static let smoothingWeight = 0.6
   public static let minimumWidth = 80
   public static let minimumHeight = 24
 
-  public init(width: Int, height: Int, themes: [Theme], themeIndex: Int = 0, symbols: Symbols = .unicode, savePath: String) {
+  public init(width: Int, height: Int, themes: [Theme], themeIndex: Int = 0, symbols: Symbols = .unicode, savePath: String, mode: KeyMap.Mode = .live) {
+    self.mode = mode
     self.width = width
     self.height = height
     self.themes = themes.isEmpty ? [BuiltinThemes.standard] : themes

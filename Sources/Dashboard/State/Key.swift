@@ -31,6 +31,13 @@ public enum Action: Sendable, Hashable, CaseIterable {
   case rollBack
   case toggleHelp
   case quit
+  // Replay only.
+  case faster
+  case slower
+  case seekStart
+  case seekEnd
+  case seekBack
+  case seekForward
 }
 
 /// Every key of the dashboard, in one table (help is generated from it).
@@ -40,29 +47,43 @@ public enum KeyMap {
     public var keys: [Key]
     public var action: Action
     public var help: String
+    /// The modes the key works in.
+    public var modes: Set<Mode> = [.live, .replay]
   }
+
+  public enum Mode: Sendable, Hashable { case live, replay }
 
   /// η changes by this factor on `+` and `-`.
   public static let learningRateFactor: Float = 2
 
   public static let bindings: [Binding] = [
-    Binding(label: "space", keys: [.character(" ")], action: .togglePause, help: "pause / resume training"),
-    Binding(label: "n", keys: [.character("n")], action: .step, help: "one mini-batch step (pauses first)"),
-    Binding(label: "+", keys: [.character("+"), .character("=")], action: .learningRateUp, help: "η × 2"),
-    Binding(label: "-", keys: [.character("-"), .character("_")], action: .learningRateDown, help: "η ÷ 2"),
-    Binding(label: "e", keys: [.character("e")], action: .editLearningRate, help: "type an exact η (Enter sets, Esc cancels)"),
+    Binding(label: "space", keys: [.character(" ")], action: .togglePause, help: "pause / resume training", modes: [.live]),
+    Binding(label: "space", keys: [.character(" ")], action: .togglePause, help: "pause / resume the replay", modes: [.replay]),
+    Binding(label: "n", keys: [.character("n")], action: .step, help: "one mini-batch step (pauses first)", modes: [.live]),
+    Binding(label: "+", keys: [.character("+"), .character("=")], action: .learningRateUp, help: "η × 2", modes: [.live]),
+    Binding(label: "-", keys: [.character("-"), .character("_")], action: .learningRateDown, help: "η ÷ 2", modes: [.live]),
+    Binding(label: "e", keys: [.character("e")], action: .editLearningRate, help: "type an exact η (Enter sets, Esc cancels)", modes: [.live]),
+    Binding(label: "+", keys: [.character("+"), .character("=")], action: .faster, help: "play twice as fast", modes: [.replay]),
+    Binding(label: "-", keys: [.character("-"), .character("_")], action: .slower, help: "play half as fast", modes: [.replay]),
+    Binding(label: "Home", keys: [.home, .character("g")], action: .seekStart, help: "jump to the start", modes: [.replay]),
+    Binding(label: "End", keys: [.end, .character("G")], action: .seekEnd, help: "jump to the end", modes: [.replay]),
+    Binding(label: "←", keys: [.left, .character("[")], action: .seekBack, help: "back a twentieth of the run", modes: [.replay]),
+    Binding(label: "→", keys: [.right, .character("]")], action: .seekForward, help: "forward a twentieth of the run", modes: [.replay]),
     Binding(label: "Tab", keys: [.tab], action: .nextLayer, help: "next layer in the weights panel"),
     Binding(label: "l", keys: [.character("l")], action: .toggleLogScale, help: "log-scale loss axis"),
     Binding(label: "a", keys: [.character("a")], action: .toggleSmoothing, help: "smooth the curves (debiased EMA)"),
     Binding(label: "t", keys: [.character("t")], action: .nextTheme, help: "next theme"),
-    Binding(label: "s", keys: [.character("s")], action: .save, help: "save a checkpoint"),
-    Binding(label: "r", keys: [.character("r")], action: .reinitialize, help: "re-initialise the weights"),
-    Binding(label: "d", keys: [.character("d")], action: .rollBack, help: "after divergence: last good weights, η ÷ 10"),
+    Binding(label: "s", keys: [.character("s")], action: .save, help: "save a checkpoint", modes: [.live]),
+    Binding(label: "r", keys: [.character("r")], action: .reinitialize, help: "re-initialise the weights", modes: [.live]),
+    Binding(label: "d", keys: [.character("d")], action: .rollBack, help: "after divergence: last good weights, η ÷ 10", modes: [.live]),
     Binding(label: "?", keys: [.character("?"), .character("h")], action: .toggleHelp, help: "this help"),
     Binding(label: "q", keys: [.character("q"), .character("Q")], action: .quit, help: "quit (log flushed, terminal restored)"),
   ]
 
-  public static func action(for key: Key) -> Action? {
-    bindings.first { $0.keys.contains(key) }?.action
+  /// The bindings of one mode, in table order.
+  public static func bindings(for mode: Mode) -> [Binding] { bindings.filter { $0.modes.contains(mode) } }
+
+  public static func action(for key: Key, mode: Mode) -> Action? {
+    bindings.first { $0.modes.contains(mode) && $0.keys.contains(key) }?.action
   }
 }

@@ -8,13 +8,18 @@ public enum DashboardMessage: Sendable {
   case resize(width: Int, height: Int)
   case snapshot(Snapshot)
   case tick(seconds: Double)
+  /// A replay's speed and position (0…1).
+  case replayStatus(speed: Double, progress: Double)
   /// A note of the dashboard's own (a theme file that did not load, say).
   case note(String, Notice.Level)
 }
 
 /// What the dashboard asks of the world after an update.
 public enum DashboardEffect: Sendable, Equatable {
+  /// To the trainer (live mode).
   case send(ControlCommand)
+  /// To the player (replay mode).
+  case replay(ReplayCommand)
   case quit
 }
 
@@ -37,6 +42,10 @@ extension DashboardState {
       return []
     case .key(let key):
       return handle(key)
+    case .replayStatus(let speed, let progress):
+      replaySpeed = speed
+      replayProgress = progress
+      return []
     case .note(let text, let level):
       showNote(text, level)
       return []
@@ -45,7 +54,7 @@ extension DashboardState {
 
   private mutating func handle(_ key: Key) -> [DashboardEffect] {
     if learningRateEntry != nil { return typeLearningRate(key) }
-    guard let action = KeyMap.action(for: key) else {
+    guard let action = KeyMap.action(for: key, mode: mode) else {
       if showHelp && key == .escape { showHelp = false }
       return []
     }
@@ -54,7 +63,7 @@ extension DashboardState {
       if action == .toggleHelp { return [] }
     }
     switch action {
-    case .togglePause: return [.send(.togglePause)]
+    case .togglePause: return mode == .replay ? [.replay(.togglePause)] : [.send(.togglePause)]
     case .step: return [.send(.step(1))]
     case .learningRateUp: return [.send(.scaleLearningRate(KeyMap.learningRateFactor))]
     case .learningRateDown: return [.send(.scaleLearningRate(1 / KeyMap.learningRateFactor))]
@@ -87,7 +96,13 @@ extension DashboardState {
       return []
     case .quit:
       quitting = true
-      return [.send(.stop), .quit]
+      return mode == .replay ? [.quit] : [.send(.stop), .quit]
+    case .faster: return [.replay(.faster)]
+    case .slower: return [.replay(.slower)]
+    case .seekStart: return [.replay(.seekStart)]
+    case .seekEnd: return [.replay(.seekEnd)]
+    case .seekBack: return [.replay(.back)]
+    case .seekForward: return [.replay(.forward)]
     }
   }
 

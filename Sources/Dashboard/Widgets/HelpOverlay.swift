@@ -3,7 +3,11 @@ import Training
 /// The help box over the dashboard: every key from `KeyMap`, and what the
 /// panels show.
 public struct HelpOverlay {
-  public init() {}
+  public var mode: KeyMap.Mode
+
+  public init(mode: KeyMap.Mode = .live) {
+    self.mode = mode
+  }
 
   public static let panelNotes = [
     "Gradient health: ‖∂J/∂W‖ per layer on a log bar, its history,",
@@ -16,7 +20,8 @@ public struct HelpOverlay {
   ] + Preset.all.map { "  \(pad($0.name, to: 10)) \($0.shows)" }
 
   public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
-    let lines = KeyMap.bindings.map { pad($0.label, to: 7) + $0.help } + [""] + Self.panelNotes + ["", "any key closes this help"]
+    let bindings = KeyMap.bindings(for: mode)
+    let lines = bindings.map { pad($0.label, to: 7) + $0.help } + [""] + Self.panelNotes + ["", "any key closes this help"]
     let width = min((lines.map(\.count).max() ?? 20) + 4, area.width)
     let height = min(lines.count + 2, area.height)
     let box = area.centered(width: width, height: height)
@@ -24,12 +29,12 @@ public struct HelpOverlay {
     buffer.fill(box, with: Cell(" ", style: theme.base))
     let inner = Block(title: "nntop keys", highlighted: true).render(box, &buffer, theme: theme, symbols: symbols)
     for (i, line) in lines.prefix(inner.height).enumerated() {
-      let style = i < KeyMap.bindings.count ? theme.base : theme.dimmed
+      let style = i < bindings.count ? theme.base : theme.dimmed
       let x = inner.x + 1
-      if i < KeyMap.bindings.count {
-        let label = pad(KeyMap.bindings[i].label, to: 7)
+      if i < bindings.count {
+        let label = pad(bindings[i].label, to: 7)
         let after = buffer.setString(x: x, y: inner.y + i, label, style: theme.accentStyle, maxWidth: inner.width - 1)
-        buffer.setString(x: after, y: inner.y + i, KeyMap.bindings[i].help, style: style, maxWidth: inner.right - after)
+        buffer.setString(x: after, y: inner.y + i, bindings[i].help, style: style, maxWidth: inner.right - after)
       } else {
         buffer.setString(x: x, y: inner.y + i, line, style: style, maxWidth: inner.width - 1)
       }

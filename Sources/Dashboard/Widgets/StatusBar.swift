@@ -7,6 +7,8 @@ public struct StatusBar {
   public var snapshot: Snapshot?
   public var notice: Notice?
   public var entry: String?
+  /// Replay speed and position (0…1), when playing back a run log.
+  public var replay: (speed: Double, progress: Double)?
 
   public init(snapshot: Snapshot?, notice: Notice?, entry: String?) {
     self.snapshot = snapshot
@@ -40,7 +42,7 @@ public struct StatusBar {
       return
     }
     let color = Self.stateColor(s.state, theme)
-    let badge = " \(s.state.rawValue) "
+    let badge = replay.map { r in " REPLAY \(Self.speed(r.speed)) \(s.state == .paused ? "‖" : s.state == .finished ? "■" : "▶") " } ?? " \(s.state.rawValue) "
     var style = theme.monochrome ? Style(reverse: true) : Style(fg: theme.background == .default ? .indexed(0) : theme.background, bg: color, bold: true)
     style.bold = true
     var x = buffer.setString(x: area.x, y: area.y, badge, style: style, maxWidth: area.width)
@@ -54,6 +56,7 @@ public struct StatusBar {
       ChartFormat.duration(s.trainingTime),
       s.info.dataName,
     ]
+    if let replay { parts.insert("\(Int((replay.progress * 100).rounded()))% of the log", at: 0) }
     // A notice takes the room it needs (up to half the line) from the right.
     let reserved = notice.map { min($0.text.count, area.width / 2) + 2 } ?? 16
     while parts.count > 3 && parts.joined(separator: "  ").count > area.right - x - 1 - reserved {
@@ -61,6 +64,12 @@ public struct StatusBar {
     }
     x = buffer.setString(x: x + 1, y: area.y, parts.joined(separator: "  "), style: theme.base, maxWidth: max(area.right - x - 1, 0))
     renderNotice(area, &buffer, theme: theme, symbols: symbols, after: x + 2)
+  }
+
+  /// `×1`, `×4`, `×1/8`, `×3.5`.
+  static func speed(_ v: Double) -> String {
+    if v < 1, v > 0, (1 / v).rounded() == 1 / v { return "×1/\(Int(1 / v))" }
+    return "×" + String(format: "%g", v)
   }
 
   private func renderNotice(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols, after start: Int) {

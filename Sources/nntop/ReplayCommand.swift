@@ -1,0 +1,76 @@
+import ArgumentParser
+import Dashboard
+import Foundation
+import Terminal
+import Training
+
+/// `nntop replay FILE.jsonl`: a recorded run played back in the dashboard.
+struct Replay: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Play a run log (--log FILE.jsonl) back in the dashboard.",
+    discussion: """
+      Keys: space pauses, + and - change the speed (×1/8 … ×256), Home/g and End/G jump to the \
+      start and the end, ← and → move by a twentieth of the run, q quits. Without a terminal, \
+      prints what the log holds.
+      """)
+
+  @Argument(help: "A run log written with --log.")
+  var file: String
+
+  @Option(help: "Playback speed, in seconds of training per second (default: the whole run in about a minute).")
+  var speed: Double?
+
+  @Flag(help: "Open at the end of the run instead of playing it.")
+  var end = false
+
+  @Option(help: "Dashboard theme: a built-in name, a user theme or a .toml file.")
+  var theme: String?
+
+  func validate() throws {
+    if let speed, !(speed > 0 && speed.isFinite) {
+      throw ValidationError("--speed must be a positive number, not \(speed)")
+    }
+  }
+
+  func run() throws {
+    let recording = try RunRecording(path: file)
+    var player = ReplayPlayer(recording: recording)
+    if let speed { player.setSpeed(speed) }
+    guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
+      print(Self.describe(recording, player))
+      return
+    }
+    if end { player.seek(to: .infinity) }
+    let catalog = ThemeCatalog()
+    let selection = try catalog.selection(option: theme)
+    StopSignals.install()
+    let terminal = try TerminalScreen()
+    var ui = DashboardLoop(
+      terminal: terminal, themes: selection.themes, themeIndex: selection.index, savePath: "", mode: .replay,
+      notes: catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } })
+    var feed = ReplayFeed(player: player)
+    _ = ui.run(&feed)
+    terminal.stop()
+  }
+
+  /// What the log holds, for a pipe or a script.
+  static func describe(_ r: RunRecording, _ player: ReplayPlayer) -> String {
+    var samples = 0, epochs = 0, events = 0, weights = 0
+    var lastStep = 0
+    for entry in r.entries {
+      switch entry {
+      case .sample(let s): samples += 1; lastStep = max(lastStep, s.step)
+      case .epoch(let e): epochs += 1; lastStep = max(lastStep, e.step)
+      case .event: events += 1
+      case .weights: weights += 1
+      case .summary: break
+      }
+    }
+    return """
+      \(r.info.dataName) · \(r.info.networkDescription)
+      \(samples) samples, \(epochs) epochs, \(events) events, \(weights) weight snapshots; \
+      \(lastStep) steps in \(ChartFormat.duration(player.duration)) of training\
+      \(r.complete ? "" : " (no summary: the run did not end cleanly)")
+      """
+  }
+}
