@@ -40,8 +40,8 @@ struct ScreenTests {
     return s
   }
 
-  func render(_ w: Int, _ h: Int, theme: Int = 0, configure: (inout DashboardState) -> Void = { _ in }) -> Buffer {
-    var state = DashboardState(width: w, height: h, themes: BuiltinThemes.all, themeIndex: theme, savePath: "m.safetensors")
+  func render(_ w: Int, _ h: Int, theme: Int = 0, mode: KeyMap.Mode = .live, configure: (inout DashboardState) -> Void = { _ in }) -> Buffer {
+    var state = DashboardState(width: w, height: h, themes: BuiltinThemes.all, themeIndex: theme, savePath: "m.safetensors", mode: mode)
     _ = state.update(.snapshot(Self.snapshot()))
     configure(&state)
     return DashboardScreen.render(state)
@@ -101,12 +101,19 @@ struct ScreenTests {
     #expect(typing.line(39).hasPrefix(" η = 0.03▏ Enter sets, Esc cancels (now 0.1)"))
   }
 
-  @Test func helpListsEveryKey() {
-    let b = render(120, 40) { _ = $0.update(.key(.character("?"))) }
+  @Test(arguments: [KeyMap.Mode.live, .replay])
+  func helpListsEveryKeyOfItsMode(mode: KeyMap.Mode) {
+    let b = render(120, 40, mode: mode) { _ = $0.update(.key(.character("?"))) }
     let text = b.lines.joined(separator: "\n")
     for binding in KeyMap.bindings {
-      #expect(text.contains(binding.help), "help lacks \(binding.label)")
+      let shown = text.contains(binding.help)
+      #expect(shown == binding.modes.contains(mode), "\(mode) help and \(binding.label): \(binding.help)")
     }
+  }
+
+  @Test func replayStatusLineShowsSpeedAndPosition() {
+    let b = render(120, 40, mode: .replay) { _ = $0.update(.replayStatus(speed: 0.25, progress: 0.42)) }
+    #expect(b.line(39).hasPrefix(" REPLAY ×1/4 ▶  42% of the log  epoch "), "\(b.line(39))")
   }
 
   @Test(arguments: 0..<BuiltinThemes.all.count)

@@ -22,6 +22,24 @@ struct UpdateTests {
     #expect(s.update(.key(.character("q"))) == [.send(.stop), .quit])
   }
 
+  @Test func replayKeysSteerThePlayerAndNeverTheTrainer() {
+    var s = DashboardState(width: 120, height: 40, themes: BuiltinThemes.all, savePath: "", mode: .replay)
+    _ = s.update(.snapshot(ScreenTests.snapshot()))
+    #expect(s.update(.key(.character(" "))) == [.replay(.togglePause)])
+    #expect(s.update(.key(.character("+"))) == [.replay(.faster)])
+    #expect(s.update(.key(.character("-"))) == [.replay(.slower)])
+    #expect(s.update(.key(.home)) == [.replay(.seekStart)])
+    #expect(s.update(.key(.character("G"))) == [.replay(.seekEnd)])
+    #expect(s.update(.key(.left)) == [.replay(.back)])
+    #expect(s.update(.key(.right)) == [.replay(.forward)])
+    for key in ["n", "e", "s", "r", "d"] {
+      #expect(s.update(.key(.character(Character(key)))) == [], "\(key) in replay")
+    }
+    #expect(s.learningRateEntry == nil)
+    #expect(s.update(.key(.tab)) == [] && s.selectedLayer == 1)
+    #expect(s.update(.key(.character("q"))) == [.quit])
+  }
+
   @Test func viewKeysChangeOnlyTheView() {
     var s = state()
     #expect(s.update(.key(.tab)) == [] && s.selectedLayer == 1)
