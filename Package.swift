@@ -71,7 +71,7 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "TestSupport"]),
     .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Training", "TestSupport"]),
-    .testTarget(name: "nntopTests", dependencies: ["nntop", "TestSupport"]),
+    .testTarget(name: "nntopTests", dependencies: ["nntop", "NeuralNet", "Training", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -121,6 +121,12 @@ public final class Trainer {
     return (loss, nil)
   }
 
+  /// Layer `l`'s ∂J/∂W from the last instrumented step, `(out, in)` row-major,
+  /// valid until the next step.
+  public func weightGradient(layer l: Int) -> UnsafeBufferPointer<Float> {
+    workspace.weightGradient(layer: l)
+  }
+
   /// Runs the rest of the current epoch and returns its record.
   @discardableResult
   public func trainEpoch() -> EpochRecord {
@@ -143,12 +149,13 @@ public final class Trainer {
   }
 
   /// Replaces the network and optimiser (a loaded checkpoint) and the counters.
-  public func restore(network: Network, optimizer: Optimizer, step: Int, epoch: Int) {
+  public func restore(network: Network, optimizer: Optimizer, step: Int, epoch: Int, trainingTime: Double? = nil) {
     precondition(workspace.fits(network), "restored network has another shape")
     self.network = network
     self.optimizer = optimizer
     self.step = step
     self.epoch = epoch
+    if let trainingTime { self.trainingTime = trainingTime }
   }
 
   // MARK: - Internals

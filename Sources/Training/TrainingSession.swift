@@ -15,6 +15,10 @@ public struct SessionOptions: Sendable {
   public var publishInterval = 0.04
   /// Where `s` and the end of the run save the model; nil: `s` picks a name, the end saves nothing.
   public var savePath: String?
+  /// `--checkpoint-every`: save to `savePath` after every this many epochs.
+  public var checkpointEvery: Int?
+  /// The history to start from (a resumed run's, read from its log).
+  public var history: History?
   /// `--reduce-lr-on-plateau`.
   public var plateau: PlateauScheduler?
   /// `--early-stop`.
@@ -60,36 +64,24 @@ public final class TrainingSession {
   /// The last weights and optimiser state with nothing non-finite, to roll back to.
   private var lastGood: (network: Network, optimizer: Optimizer)?
   private let fieldEvaluator: DecisionFieldEvaluator?
-  /// The log's `sample` lines, each aggregating the steps since the one
-  /// before: every 250 ms, and more often early in a run — every
-  /// max(16, step/64) steps — so a run of seconds replays as finely as one
-  /// of hours (a million steps take about 500 lines).
-  static let sampleInterval = Duration.milliseconds(250)
-  /// `weights` lines: every second for small networks, less often for large
-  /// ones (a millisecond per thousand parameters, at most a minute), which
-  /// keeps the log under about 10 kB a second.
-  private let weightsInterval: Duration
-  private var lastSample = (time: ContinuousClock.now, step: 0)
-  /// `weights` lines also come at doubling step counts (16, 32, 64…), so the
-  /// first moments of a run are in the log.
-  private var lastWeightsLine = (time: ContinuousClock.now, step: 0)
-  private var pendingLoss: Series.Bucket?
-  private var pendingMetric: Series.Bucket?
+  /// Samples and weights for the log and TensorBoard.
+  private let recorder: RunRecorder
   private var plateau: PlateauScheduler?
   private var earlyStop: EarlyStopping?
   private var stoppedEarly = false
 
-  public init(trainer: Trainer, info: RunInfo, control: TrainingControl, channel: SnapshotChannel?, log: RunLog?, options: SessionOptions) {
+  public init(trainer: Trainer, info: RunInfo, control: TrainingControl, channel: SnapshotChannel?, log: RunLog?, tensorboard: TensorBoardWriter? = nil, options: SessionOptions) {
     self.trainer = trainer
     self.control = control
     self.channel = channel
     self.log = log
     self.options = options
     snapshot = Snapshot(info: info, layers: trainer.network.layers.count)
+    if let history = options.history, history.gradientNorms.count == trainer.network.layers.count { snapshot.history = history }
     fieldEvaluator = channel != nil && trainer.network.inputWidth == 2 ? DecisionFieldEvaluator(points: info.points, encoding: trainer.data.encoding) : nil
     if options.startPaused { state = .paused }
     lastGood = (trainer.network, trainer.optimizer)
-    weightsInterval = .seconds(min(max(1, Double(trainer.network.parameterCount) / 1000), 60))
+    recorder = RunRecorder(log: log, tensorboard: tensorboard, trainer: trainer)
     plateau = options.plateau
     earlyStop = options.earlyStop
   }
@@ -99,10 +91,7 @@ public final class TrainingSession {
   @discardableResult
   public func run() -> RunSummary {
     var ending = RunSummary.Ending.completed
-    if let log {
-      log.write(.weights(step: trainer.step, trainer.network))
-      lastWeightsLine = (ContinuousClock.now, trainer.step)
-    }
+    recorder.start(trainer)
     publish()
     loop: while true {
       for command in control.take() {
@@ -119,20 +108,16 @@ public final class TrainingSession {
       }
       let now = ContinuousClock.now
       let publishDue = channel != nil && now - lastPublish >= .seconds(options.publishInterval)
-      let sampleDue = log != nil && (now - lastSample.time >= Self.sampleInterval || trainer.step + 1 - lastSample.step >= max(16, trainer.step / 64))
+      let sampleDue = recorder.sampleDue(step: trainer.step, now: now)
       let instrument = publishDue || sampleDue
       let (loss, record) = trainer.trainStep(instrument: instrument)
       samplesSeen += min(trainer.config.batchSize, trainer.data.train.count)
       let x = Double(trainer.step)
       snapshot.history.loss.append(x: x, Float(loss))
       snapshot.history.metric.append(x: x, Float(trainer.lastBatchMetric))
-      accumulate(&pendingLoss, Series.Bucket(x: x, Float(loss)))
-      accumulate(&pendingMetric, Series.Bucket(x: x, Float(trainer.lastBatchMetric)))
+      recorder.observe(step: trainer.step, loss: loss, metric: trainer.lastBatchMetric)
       if instrument { recordStatistics() }
-      if sampleDue {
-        writeSample()
-        lastSample = (now, trainer.step)
-      }
+      if sampleDue { recorder.sample(trainer, now: now) }
       if !loss.isFinite || (instrument && trainer.latestStatistics.contains { $0.nonFinite }) {
         diverged(loss: loss)
         if !options.interactive { ending = .diverged; break }
@@ -163,14 +148,12 @@ public final class TrainingSession {
       if publishDue { publish() }
     }
     state = .stopped
-    if log != nil {
-      writeSample()
-      log?.write(.weights(step: trainer.step, trainer.network))
-    }
+    recorder.finish(trainer)
     if let path = options.savePath { save(to: path) }
     let summary = RunSummary(last: lastRecord, best: bestRecord, epochs: trainer.epoch, steps: trainer.step, time: trainer.trainingTime, ending: ending)
     log?.write(summary.json)
     log?.close()
+    recorder.tensorboard?.close()
     publish()
     return summary
   }
@@ -247,11 +230,18 @@ public final class TrainingSession {
     notify("η \(shortNumber(old)) → \(shortNumber(eta))", .info)
   }
 
-  private func save(to path: String) {
+  /// Saves a checkpoint; after a divergence, of the last finite weights.
+  private func save(to path: String, automatic: Bool = false) {
+    var checkpoint = Checkpoint(trainer: trainer)
+    let rolledBack = snapshot.divergence != nil && lastGood != nil
+    if rolledBack, let good = lastGood {
+      checkpoint.network = good.network
+      checkpoint.optimizer = good.optimizer
+    }
     do {
-      try Checkpoint(trainer: trainer).write(to: path)
-      event("save", [("path", .string(path)), ("ok", .bool(true))])
-      notify("saved \(path)", .info)
+      try checkpoint.write(to: path)
+      event("save", [("path", .string(path)), ("ok", .bool(true))] + (automatic ? [("auto", .bool(true))] : []))
+      if !automatic { notify(rolledBack ? "saved the last finite weights to \(path)" : "saved \(path)", .info) }
     } catch {
       event("save", [("path", .string(path)), ("ok", .bool(false)), ("error", .string(error.description))])
       notify("save failed: \(error.description)", .error)
@@ -277,6 +267,10 @@ public final class TrainingSession {
     lastRecord = record
     if RunSummary.isBetter(record, than: bestRecord) { bestRecord = record }
     log?.write(.epoch(record))
+    recorder.epoch(record)
+    if let every = options.checkpointEvery, let path = options.savePath, record.epoch % every == 0 {
+      save(to: path, automatic: true)
+    }
     onEpoch?(record)
     let x = Double(record.step)
     if let v = record.validationLoss { snapshot.history.validationLoss.append(x: x, Float(v)) }
@@ -294,29 +288,6 @@ public final class TrainingSession {
       log?.write(.event("early-stop", step: trainer.step, [("epoch", .number(Double(record.epoch))), ("best_epoch", .number(Double(stopper.bestEpoch))), ("best_loss", .finite(stopper.best))]))
       notify("early stop: no improvement for \(stopper.patience) epochs (best at epoch \(stopper.bestEpoch))", .info)
       earlyStop = nil
-    }
-  }
-
-  /// Folds a step's value into the bucket the next `sample` line reports.
-  private func accumulate(_ bucket: inout Series.Bucket?, _ value: Series.Bucket) {
-    guard value.min.isFinite else { return }
-    if bucket == nil { bucket = value } else { bucket!.absorb(value) }
-  }
-
-  /// Writes the `sample` line for the steps since the last one (and, when
-  /// due, a `weights` line).
-  private func writeSample() {
-    guard let log, let loss = pendingLoss else { return }
-    log.write(
-      .sample(
-        step: trainer.step, epoch: trainer.epoch, epochProgress: trainer.epochProgress, time: trainer.trainingTime, learningRate: trainer.learningRate,
-        loss: loss, metric: pendingMetric ?? loss, layers: trainer.latestStatistics, health: trainer.latestHealth))
-    pendingLoss = nil
-    pendingMetric = nil
-    let now = ContinuousClock.now
-    if now - lastWeightsLine.time >= weightsInterval || trainer.step >= 2 * max(lastWeightsLine.step, 8) {
-      log.write(.weights(step: trainer.step, trainer.network))
-      lastWeightsLine = (now, trainer.step)
     }
   }
 

@@ -7,11 +7,10 @@ import Training
 /// (`DashboardLoop`) on this one.
 struct DashboardRunner {
   let setup: RunSetup
-  let log: RunLog?
-  let savePath: String?
+  let outputs: RunOutputs
+  let options: TrainOptions
   let themes: [Theme]
   let themeIndex: Int
-  let threads: Int
   /// Problems to show on the first screen (user theme files that did not load).
   var notes: [String] = []
 
@@ -29,22 +28,23 @@ struct DashboardRunner {
   }
 
   func run() throws {
-    let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+    let pool = self.options.threads > 1 ? WorkerPool(threads: self.options.threads) : nil
     defer { pool?.shutdown() }
     let trainer = setup.makeTrainer(runner: pool)
     let control = TrainingControl()
     let channel = SnapshotChannel()
-    var options = SessionOptions()
+    let savePath = self.options.save
+    let log = outputs.log
+    var options = setup.sessionOptions(save: savePath, checkpointEvery: self.options.checkpointEvery)
     options.epochs = setup.config.epochs.map { trainer.epoch + $0 }
     options.interactive = true
     options.startPaused = setup.checkpoint != nil
-    options.savePath = savePath
-    options.plateau = setup.plateau
-    options.earlyStop = setup.earlyStop
+    options.history = outputs.resumedHistory
     let info = RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path)
-    let session = TrainingSession(trainer: trainer, info: info, control: control, channel: channel, log: log, options: options)
+    let session = TrainingSession(
+      trainer: trainer, info: info, control: control, channel: channel, log: log, tensorboard: outputs.tensorboard, options: options)
     session.stopReason = stopReasonFromSignals
-    log?.write(RunHeader.json(setup: setup, info: info, mode: "dashboard"))
+    outputs.writeHeader(setup: setup, info: info, mode: "dashboard", checkpointPath: self.options.load)
 
     let terminal = try TerminalScreen()
     let box = SessionBox(session)

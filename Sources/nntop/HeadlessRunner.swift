@@ -9,31 +9,33 @@ import Training
 /// summary written, `--save` honoured).
 struct HeadlessRunner {
   let setup: RunSetup
-  let log: RunLog?
-  let savePath: String?
-
-  let threads: Int
+  let outputs: RunOutputs
+  let options: TrainOptions
 
   func run() throws {
-    let pool = threads > 1 ? WorkerPool(threads: threads) : nil
+    let pool = options.threads > 1 ? WorkerPool(threads: options.threads) : nil
     defer { pool?.shutdown() }
     let trainer = setup.makeTrainer(runner: pool)
-    var options = SessionOptions()
+    let savePath = options.save
+    let log = outputs.log
+    var options = setup.sessionOptions(save: savePath, checkpointEvery: self.options.checkpointEvery)
     options.epochs = trainer.epoch + (setup.config.epochs ?? 20)
-    options.savePath = savePath
-    options.plateau = setup.plateau
-    options.earlyStop = setup.earlyStop
     let info = RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path)
-    let session = TrainingSession(trainer: trainer, info: info, control: TrainingControl(), channel: nil, log: log, options: options)
-    session.stopReason = stopReasonFromSignals
+    let session = TrainingSession(
+      trainer: trainer, info: info, control: TrainingControl(), channel: nil, log: log, tensorboard: outputs.tensorboard, options: options)
+    // A reader that goes away (`nntop … | head`) ends the run like SIGINT
+    // does — log summary, --save — instead of killing it with SIGPIPE.
+    signal(SIGPIPE, SIG_IGN)
+    nonisolated(unsafe) var outputClosed = false
+    session.stopReason = { stopReasonFromSignals() ?? (outputClosed ? .interrupted : nil) }
     let total = options.epochs!
     session.onEpoch = { record in
       print(Self.line(record, of: total))
-      fflush(nil)
+      if fflush(nil) != 0 { outputClosed = true }
     }
     print("nntop · \(setup.dataSummary)")
     print(setup.networkSummary)
-    log?.write(RunHeader.json(setup: setup, info: info, mode: "headless"))
+    outputs.writeHeader(setup: setup, info: info, mode: "headless", checkpointPath: self.options.load)
     let summary = session.run()
     print(summary.text)
     if let savePath { print("saved \(savePath)") }

@@ -16,7 +16,7 @@ struct NNTop: ParsableCommand {
       live dashboard; with --headless, or when output is not a terminal, it prints one line per epoch.
       """,
     version: "0.1.0",
-    subcommands: [Train.self, Example.self, Predict.self, Replay.self, Bench.self, Themes.self],
+    subcommands: [Train.self, Example.self, Predict.self, Replay.self, Plot.self, Bench.self, Themes.self],
     defaultSubcommand: Train.self)
 
   /// Parses the command line, runs it, and exits; every failure becomes one
@@ -51,6 +51,7 @@ struct NNTop: ParsableCommand {
     case let e as RunFailure: return (e.message, e.code)
     case let e as ThemeError: return (e.description, 65)
     case let e as RecordingError: return (e.description, 65)
+    case let e as TensorBoardError: return (e.description, 73)
     case let e as TerminalError: return (e.description, 69)
     default:
       let code = exitCode(for: error).rawValue

@@ -91,6 +91,16 @@ struct RunSetup {
     self.config = config
   }
 
+  /// The session's options common to both runners.
+  func sessionOptions(save: String?, checkpointEvery: Int?) -> SessionOptions {
+    var options = SessionOptions()
+    options.savePath = save
+    options.checkpointEvery = checkpointEvery
+    options.plateau = plateau
+    options.earlyStop = earlyStop
+    return options
+  }
+
   /// A trainer for this setup, resumed from the checkpoint when there is one.
   func makeTrainer(runner: ParallelRunner? = nil) -> Trainer {
     let trainer = Trainer(network: network, spec: spec, data: prepared, config: config, runner: runner)
@@ -99,7 +109,7 @@ struct RunSetup {
       if optimizer.kind != config.optimizer { optimizer = Optimizer(kind: config.optimizer, learningRate: config.learningRate) }
       optimizer.learningRate = config.learningRate
       optimizer.momentum = config.momentum
-      trainer.restore(network: saved.network, optimizer: optimizer, step: saved.step, epoch: saved.epoch)
+      trainer.restore(network: saved.network, optimizer: optimizer, step: saved.step, epoch: saved.epoch, trainingTime: saved.trainingTime)
     }
     return trainer
   }

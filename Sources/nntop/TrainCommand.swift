@@ -15,13 +15,13 @@ struct Train: ParsableCommand {
     let setup = try RunSetup(options, headless: headless)
     let catalog = ThemeCatalog()
     let selection = try catalog.selection(option: options.theme)
-    let log = try options.log.map { path throws(RunLogError) in try RunLog(path: path) }
+    let outputs = try RunOutputs(options, setup: setup)
     StopSignals.install()
     if headless {
-      try HeadlessRunner(setup: setup, log: log, savePath: options.save, threads: options.threads).run()
+      try HeadlessRunner(setup: setup, outputs: outputs, options: options).run()
     } else {
       var dashboard = DashboardRunner(
-        setup: setup, log: log, savePath: options.save, themes: selection.themes, themeIndex: selection.index, threads: options.threads)
+        setup: setup, outputs: outputs, options: options, themes: selection.themes, themeIndex: selection.index)
       dashboard.notes = catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } }
       try dashboard.run()
     }

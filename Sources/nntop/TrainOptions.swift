@@ -106,8 +106,14 @@ struct TrainOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Write the run log (JSON Lines) here.", valueName: "file.jsonl"))
   var log: String?
 
-  @Option(help: ArgumentHelp("Save the model here when training ends.", valueName: "file.safetensors"))
+  @Option(help: ArgumentHelp("Also write TensorBoard event files into this directory.", valueName: "dir"))
+  var tensorboard: String?
+
+  @Option(help: ArgumentHelp("Save the model here when training ends (and on s, and with --checkpoint-every).", valueName: "file.safetensors"))
   var save: String?
+
+  @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Also save to --save after every this many epochs.", valueName: "epochs"))
+  var checkpointEvery: Int?
 
   @Option(help: ArgumentHelp("Start from a saved model.", valueName: "file.safetensors"))
   var load: String?
@@ -130,6 +136,10 @@ struct TrainOptions: ParsableArguments {
       if let value, !(value >= 0 && value < 1) { throw ValidationError("\(flag) must be in 0..<1, got \(value)") }
     }
     if let n = reduceLROnPlateau, n < 1 { throw ValidationError("--reduce-lr-on-plateau takes a patience of at least 1 epoch, got \(n)") }
+    if let n = checkpointEvery {
+      guard n >= 1 else { throw ValidationError("--checkpoint-every takes at least 1 epoch, got \(n)") }
+      guard save != nil else { throw ValidationError("--checkpoint-every needs --save FILE to say where") }
+    }
     if let n = earlyStop, n < 1 { throw ValidationError("--early-stop takes a patience of at least 1 epoch, got \(n)") }
     if let f = lrFactor, !(f.isFinite && f > 0 && f < 1) { throw ValidationError("--lr-factor must be in 0<…<1, got \(f)") }
     if lrFactor != nil && reduceLROnPlateau == nil { throw ValidationError("--lr-factor goes with --reduce-lr-on-plateau") }

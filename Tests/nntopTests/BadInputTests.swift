@@ -47,14 +47,33 @@ struct BadInputTests {
     Case(name: "threads 0", arguments: ["--threads", "0"], message: "--threads must be from 1 to 64"),
     Case(name: "missing checkpoint", arguments: ["predict", "--load", "none.safetensors", "--data", "digits"], message: "none.safetensors: no such file"),
     Case(name: "not a checkpoint", arguments: ["predict", "--load", "x.safetensors", "--data", "digits"], file: ("x.safetensors", text("hello")), message: "x.safetensors: not a safetensors file"),
+    Case(name: "checkpoints with nowhere to go", arguments: ["--checkpoint-every", "2"], message: "--checkpoint-every needs --save FILE"),
+    Case(name: "checkpoint every 0", arguments: ["--checkpoint-every", "0", "--save", "m.safetensors"], message: "--checkpoint-every takes at least 1 epoch"),
+    Case(name: "tensorboard dir is a file", arguments: ["--data", "xor", "--tensorboard", "tb"], file: ("tb", text("x")), message: "tb: exists and is not a directory"),
+    Case(name: "replay a missing log", arguments: ["replay", "none.jsonl"], message: "none.jsonl: no such file"),
+    Case(name: "replay a CSV", arguments: ["replay", "d.csv"], file: ("d.csv", text("a,b\n1,2\n")), message: "d.csv:1: not a JSON line"),
+    Case(name: "replay a foreign log", arguments: ["replay", "o.jsonl"], file: ("o.jsonl", text("{\"type\":\"epoch\"}\n")), message: "o.jsonl: not an nntop run log"),
+    Case(name: "replay speed 0", arguments: ["replay", "r.jsonl", "--speed", "0"], message: "--speed must be a positive number"),
+    Case(name: "plot without --out", arguments: ["plot", "r.jsonl"], message: "Missing expected argument '--out"),
+    Case(name: "plot into a missing folder", arguments: ["plot", "r.jsonl", "--out", "no/such/dir/p.svg"], file: ("r.jsonl", text(BadInputTests.minimalLog)), message: "no/such/dir/p.svg: cannot write the plot"),
+    Case(name: "resume into another run's log", arguments: ["--data", "xor", "--load", "m.safetensors", "--log", "r.jsonl"], file: ("r.jsonl", text(BadInputTests.minimalLog)), message: "r.jsonl records a 2-4-1 network, not the loaded"),
   ]
+
+  /// A run log of a 2-4-1 network with nothing in it but its header.
+  static let minimalLog = #"{"type":"run","data":"toy","network":"2-4-1","layers":[[4,2],[1,4]],"activations":["tanh","sigmoid"]}"# + "\n"
 
   @Test(arguments: BadInputTests.cases)
   func badInputGivesOneClearLine(_ c: Case) throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
     if let (name, bytes) = c.file { dir.write(name, bytes: bytes) }
-    let args = c.arguments.first == "predict" ? c.arguments : ["--headless"] + c.arguments
+    if c.arguments.contains("m.safetensors"), c.arguments.contains("--load") {
+      // A real checkpoint (of xor's 2-8-1 network) to resume from.
+      let saved = try NNTopProcess.run(["--headless", "--data", "xor", "--layers", "8", "--epochs", "1", "--save", "m.safetensors"], in: dir.path)
+      #expect(saved.status == 0)
+    }
+    let subcommands: Set = ["predict", "replay", "plot"]
+    let args = subcommands.contains(c.arguments[0]) ? c.arguments : ["--headless"] + c.arguments
     let r = try NNTopProcess.run(args, in: dir.path)
     #expect(r.exitedNormally, "killed by a signal")
     #expect((1...127).contains(r.status), "exit status \(r.status)")

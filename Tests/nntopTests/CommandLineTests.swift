@@ -38,11 +38,29 @@ struct CommandLineTests {
       guard let data = line.data(using: .utf8), let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
       return obj["type"] as? String
     }
-    #expect(types == ["run", "epoch", "epoch", "epoch", "epoch", "summary"])
-    let epoch = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as! [String: Any]
+    #expect(types.filter { ["run", "epoch", "summary"].contains($0) } == ["run", "epoch", "epoch", "epoch", "epoch", "summary"])
+    #expect(types.first == "run" && types.last == "summary")
+    // Samples of the curves and weights for replay, between them.
+    #expect(types.filter { $0 == "sample" }.count >= 4 && types.filter { $0 == "weights" }.count >= 2)
+    #expect(Set(types) == ["run", "epoch", "sample", "weights", "summary"])
+    let epoch = try JSONSerialization.jsonObject(with: Data(lines[types.firstIndex(of: "epoch")!].utf8)) as! [String: Any]
     let layers = epoch["layers"] as! [[String: Any]]
     #expect(layers.count == 3)
     for key in ["name", "grad_norm", "weight_norm", "update_ratio", "status"] { #expect(layers[0][key] != nil, "\(key)") }
+  }
+
+  @Test func plotAndReplayReadARunLog() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    #expect(try NNTopProcess.run(["--headless", "--data", "moons", "--epochs", "3", "--log", "run.jsonl"], in: dir.path).status == 0)
+    let plot = try NNTopProcess.run(["plot", "run.jsonl", "--out", "run.svg", "--gradients"], in: dir.path)
+    #expect(plot.status == 0 && plot.stdout == "wrote run.svg\n")
+    let svg = try String(contentsOfFile: dir.file("run.svg"), encoding: .utf8)
+    #expect(svg.hasPrefix("<svg ") && svg.contains("data-series=\"loss-train\"") && svg.contains("data-series=\"grad-W3\""))
+    // Without a terminal, replay says what the log holds.
+    let replay = try NNTopProcess.run(["replay", "run.jsonl"], in: dir.path)
+    #expect(replay.status == 0)
+    #expect(replay.stdout.hasPrefix("moons · 2-16-16-1") && replay.stdout.contains(" 3 epochs, 0 events"), "\(replay.stdout)")
   }
 
   @Test func exampleShowsExactValuesBesideTheReference() throws {

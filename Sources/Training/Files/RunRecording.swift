@@ -5,7 +5,9 @@ import NeuralNet
 /// A run log read back: its header and its lines in order, for `nntop
 /// replay`, `nntop plot` and resuming a dashboard's history. An incomplete
 /// last line (a run killed while writing it) is dropped; anything else
-/// malformed is an error naming the line.
+/// malformed is an error naming the line. A run resumed from a checkpoint
+/// appends a `resume-run` event at the checkpoint's step: the lines after
+/// that step before it (training the checkpoint did not keep) are dropped.
 public struct RunRecording: Sendable {
   public enum Entry: Sendable {
     case sample(Sample)
@@ -13,6 +15,17 @@ public struct RunRecording: Sendable {
     case event(Event)
     case weights(step: Int, layers: [(w: [Float], b: [Float])])
     case summary(ending: String)
+
+    /// The step the line was written at (a summary: none).
+    public var step: Int? {
+      switch self {
+      case .sample(let s): s.step
+      case .epoch(let e): e.step
+      case .event(let e): e.step
+      case .weights(let step, _): step
+      case .summary: nil
+      }
+    }
   }
 
   public struct Sample: Sendable {
@@ -80,7 +93,12 @@ public struct RunRecording: Sendable {
       case "sample": entries.append(.sample(try Self.sample(line, file: file, line: index + 1)))
       case "epoch": entries.append(.epoch(Self.epoch(line)))
       case "event":
-        entries.append(.event(Event(name: line["event"]?.stringValue ?? "?", step: line["step"]?.intValue ?? 0, fields: line)))
+        let event = Event(name: line["event"]?.stringValue ?? "?", step: line["step"]?.intValue ?? 0, fields: line)
+        if event.name == "resume-run" {
+          entries.removeAll { entry in entry.step.map { $0 > event.step } ?? true }
+          complete = false
+        }
+        entries.append(.event(event))
       case "weights":
         let layers = (line["layers"]?.arrayValue ?? []).map { layer in
           (w: Self.floats(layer["w"]), b: Self.floats(layer["b"]))
@@ -100,6 +118,14 @@ public struct RunRecording: Sendable {
     lossFunction = header["loss_fn"]?.stringValue.flatMap(Loss.init(rawValue:))
     self.entries = entries
     self.complete = complete
+  }
+
+  /// The lines up to `step` (what a checkpoint saved at `step` had seen).
+  public func truncated(after step: Int) -> RunRecording {
+    var copy = self
+    copy.entries.removeAll { entry in entry.step.map { $0 > step } ?? true }
+    copy.complete = false
+    return copy
   }
 
   static func floats(_ json: JSON?) -> [Float] {

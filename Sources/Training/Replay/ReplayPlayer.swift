@@ -217,7 +217,7 @@ public struct ReplayPlayer {
     case "early-stop":
       notify("early stop (best at epoch \(f["best_epoch"]?.intValue ?? 0))", .info)
     case "save":
-      if f["ok"]?.boolValue == true { notify("saved \(f["path"]?.stringValue ?? "")", .info) }
+      if f["ok"]?.boolValue == true, f["auto"]?.boolValue != true { notify("saved \(f["path"]?.stringValue ?? "")", .info) }
     case "resume-run":
       snapshot.history.mark(step: event.step, "load")
       notify("resumed from \(f["from"]?.stringValue ?? "a checkpoint")", .info)

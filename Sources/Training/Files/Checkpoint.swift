@@ -21,6 +21,8 @@ public struct Checkpoint: Sendable {
   public var optimizer: Optimizer
   public var step: Int
   public var epoch: Int
+  /// Seconds of training so far (the run log's clock continues from it).
+  public var trainingTime: Double = 0
   public var dataName: String
   public var seed: UInt64
   public var batchSize: Int
@@ -73,6 +75,7 @@ public struct Checkpoint: Sendable {
     file.metadata["training"] = JSON.object([
       ("step", .number(Double(step))),
       ("epoch", .number(Double(epoch))),
+      ("training_time", .finite(trainingTime)),
       ("lr", .finite(optimizer.learningRate)),
       ("optimizer", .string(optimizer.kind.rawValue)),
       ("optimizer_steps", .number(Double(optimizer.steps))),
@@ -159,6 +162,7 @@ public struct Checkpoint: Sendable {
     let training = (try? json("training")) ?? .object([])
     step = training["step"]?.intValue ?? 0
     epoch = training["epoch"]?.intValue ?? 0
+    trainingTime = training["training_time"]?.doubleValue ?? 0
     dataName = training["data"]?.stringValue ?? ""
     seed = training["seed"]?.stringValue.flatMap { UInt64($0) } ?? 1
     batchSize = training["batch"]?.intValue ?? 32
@@ -193,5 +197,6 @@ extension Checkpoint {
       featureNames: trainer.data.featureNames, imageShape: trainer.data.imageShape, optimizer: trainer.optimizer,
       step: trainer.step, epoch: trainer.epoch, dataName: trainer.data.name, seed: trainer.config.seed,
       batchSize: trainer.config.batchSize)
+    trainingTime = trainer.trainingTime
   }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import NeuralNet
+import Training
+
+/// Where a training run writes as it goes: the run log (new, or appended to
+/// when `--load` resumes the run it records) and the TensorBoard event file.
+struct RunOutputs {
+  var log: RunLog?
+  var tensorboard: TensorBoardWriter?
+  /// The recorded history of the run being resumed (the dashboard continues its curves).
+  var resumedHistory: History?
+  /// Whether `log` continues an earlier run's log.
+  var appends = false
+
+  init(_ options: TrainOptions, setup: RunSetup) throws {
+    if let path = options.log {
+      if let saved = setup.checkpoint, FileManager.default.fileExists(atPath: path),
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0
+      {
+        let recording = try RunRecording(path: path)
+        let shapes = recording.info.layerShapes.map { [$0.outputs, $0.inputs] }
+        guard shapes == saved.network.layers.map({ [$0.outputs, $0.inputs] }) else {
+          throw RunFailure(
+            message: "\(path) records a \(recording.info.networkDescription) network, not the loaded \(saved.network.shapeDescription) one: give a new --log",
+            code: 64)
+        }
+        var player = ReplayPlayer(recording: recording.truncated(after: saved.step))
+        player.seek(to: .infinity)
+        resumedHistory = player.snapshot.history
+        log = try RunLog(appendingTo: path)
+        appends = true
+      } else {
+        log = try RunLog(path: path)
+      }
+    }
+    if let dir = options.tensorboard { tensorboard = try TensorBoardWriter(directory: dir) }
+  }
+
+  /// The log's first line for this run: the `run` header, or, continuing a
+  /// log, a `resume-run` event with the new settings.
+  func writeHeader(setup: RunSetup, info: RunInfo, mode: String, checkpointPath: String?) {
+    guard let log else { return }
+    let header = RunHeader.json(setup: setup, info: info, mode: mode)
+    guard appends, let saved = setup.checkpoint else {
+      log.write(header)
+      return
+    }
+    log.write(.event("resume-run", step: saved.step, [("from", .string(checkpointPath ?? "")), ("epoch", .number(Double(saved.epoch))), ("lr", .finite(setup.config.learningRate)), ("mode", .string(mode))]))
+  }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import TestSupport
+import Training
+
+/// Runs that last: checkpoints during training, `kill -9` at any moment, and
+/// resuming where the run stopped.
+@Suite(.serialized)
+struct ResumeTests {
+  /// Starts `nntop ARGS` in the background (output discarded).
+  func start(_ arguments: [String], in dir: TemporaryDirectory) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: NNTopProcess.executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    return process
+  }
+
+  func kill9(_ process: Process) {
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+  }
+
+  func lines(_ path: String) -> [String] {
+    (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) ?? []
+  }
+
+  func json(_ line: String) -> [String: Any]? {
+    try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+  }
+
+  @Test func savedKilledAndResumedContinuesWhereItStopped() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let process = try start(
+      ["--headless", "--data", "digits", "--optimizer", "adam", "--epochs", "10000", "--checkpoint-every", "1", "--save", "m.safetensors", "--log", "run.jsonl"],
+      in: dir)
+    let deadline = Date().addingTimeInterval(30)
+    while Date() < deadline && lines(dir.file("run.jsonl")).filter({ $0.contains(#""type":"epoch""#) }).count < 4 { usleep(20_000) }
+    kill9(process)
+    #expect(process.terminationReason == .uncaughtSignal)
+
+    // Every complete line parses; only a last line without its newline may be cut.
+    let text = lines(dir.file("run.jsonl"))
+    let complete = text.dropLast()  // after the last "\n": empty, or the line being written
+    #expect(complete.count > 5)
+    #expect(complete.allSatisfy { json($0) != nil }, "a complete log line does not parse")
+    #expect(!complete.contains { $0.contains(#""type":"summary""#) })
+    // The checkpoint is a whole file from one of the epochs.
+    let saved = try Checkpoint.read(from: dir.file("m.safetensors"))
+    let epochs = complete.compactMap(json).filter { $0["type"] as? String == "epoch" }
+    #expect(saved.epoch >= 1 && saved.epoch <= epochs.count)
+    let savedEpoch = try #require(epochs.first { $0["epoch"] as? Int == saved.epoch })
+    #expect(savedEpoch["step"] as? Int == saved.step)
+    #expect(saved.optimizer.kind == .adam && saved.optimizer.steps == saved.step)
+
+    // Resume, appending to the same log.
+    let resumed = try NNTopProcess.run(["--headless", "--data", "digits", "--load", "m.safetensors", "--epochs", "2", "--log", "run.jsonl"], in: dir.path)
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    #expect(resumed.stdout.contains("epoch \(saved.epoch + 1)/\(saved.epoch + 2)"))
+    let after = lines(dir.file("run.jsonl")).filter { !$0.isEmpty }
+    let resumeEvent = try #require(after.compactMap(json).first { $0["event"] as? String == "resume-run" })
+    #expect(resumeEvent["step"] as? Int == saved.step)
+    let newEpochs = after.compactMap(json).drop { $0["event"] as? String != "resume-run" }.filter { $0["type"] as? String == "epoch" }
+    #expect(newEpochs.map { $0["epoch"] as? Int } == [saved.epoch + 1, saved.epoch + 2])
+    let stepsPerEpoch = try #require(savedEpoch["step"] as? Int) / saved.epoch
+    #expect(newEpochs.first?["step"] as? Int == saved.step + stepsPerEpoch)
+    // It continues from the trained model: the first resumed epoch's loss is
+    // near the saved epoch's, far below the first epoch's.
+    let firstLoss = try #require(epochs.first?["loss"] as? Double)
+    let savedLoss = try #require(savedEpoch["loss"] as? Double)
+    let resumedLoss = try #require(newEpochs.first?["loss"] as? Double)
+    #expect(resumedLoss < 1.5 * savedLoss && resumedLoss < 0.5 * firstLoss, "\(firstLoss) \(savedLoss) \(resumedLoss)")
+    // The whole log reads back as one run: the killed run's lines past the
+    // checkpoint are superseded, steps only go forward, and it ends with a summary.
+    let recording = try RunRecording(path: dir.file("run.jsonl"))
+    #expect(recording.complete)
+    let steps = recording.entries.compactMap(\.step)
+    #expect(steps == steps.sorted())
+  }
+
+  @Test func aCheckpointIsNeverTorn() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    // Tiny epochs: a checkpoint every few milliseconds, killed at random moments.
+    var rng = SystemRandomNumberGenerator()
+    var checked = 0
+    for round in 0..<8 {
+      let process = try start(
+        ["--headless", "--data", "xor", "--layers", "32,32", "--epochs", "1000000", "--checkpoint-every", "1", "--save", "m.safetensors"], in: dir)
+      usleep(UInt32.random(in: 150_000...400_000, using: &rng))
+      kill9(process)
+      guard FileManager.default.fileExists(atPath: dir.file("m.safetensors")) else { continue }
+      let saved = try Checkpoint.read(from: dir.file("m.safetensors"))
+      #expect(saved.network.layers.count == 3, "round \(round)")
+      checked += 1
+    }
+    #expect(checked >= 6)
+    // A kill between writing and renaming leaves at most a hidden temporary file, never a torn checkpoint.
+    let visible = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".") }
+    #expect(visible == ["m.safetensors"])
+  }
+
+  @Test func quitSignalsAndDivergenceAllEndTheLogWithASummary() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    for (signal, ending) in [(SIGINT, "interrupted"), (SIGTERM, "terminated")] {
+      let process = try start(["--headless", "--data", "moons", "--epochs", "100000000", "--log", "\(ending).jsonl"], in: dir)
+      let deadline = Date().addingTimeInterval(20)
+      while Date() < deadline && !lines(dir.file("\(ending).jsonl")).contains(where: { $0.contains(#""type":"epoch""#) }) { usleep(20_000) }
+      kill(process.processIdentifier, signal)
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 0 || process.terminationStatus == 130 || process.terminationStatus == 143)
+      let last = try #require(lines(dir.file("\(ending).jsonl")).last { !$0.isEmpty }.flatMap(json))
+      #expect(last["type"] as? String == "summary" && last["ending"] as? String == ending, "\(last)")
+    }
+    // A reader that goes away (`| head`) ends the run cleanly too.
+    let pipe = Process()
+    pipe.executableURL = URL(fileURLWithPath: "/bin/sh")
+    pipe.arguments = ["-c", "'\(NNTopProcess.executable)' --headless --data moons --epochs 100000000 --log closed.jsonl | head -3 > /dev/null"]
+    pipe.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+    try pipe.run()
+    pipe.waitUntilExit()
+    let closed = try #require(lines(dir.file("closed.jsonl")).last { !$0.isEmpty }.flatMap(json))
+    #expect(closed["type"] as? String == "summary" && closed["ending"] as? String == "interrupted")
+    // η = 10 on a regression: the loss overflows within a few steps.
+    let diverged = try NNTopProcess.run(["--headless", "--data", "sine", "--lr", "10", "--epochs", "30", "--log", "nan.jsonl", "--save", "nan.safetensors"], in: dir.path)
+    #expect(diverged.status == 1)
+    let last = try #require(lines(dir.file("nan.jsonl")).last { !$0.isEmpty }.flatMap(json))
+    #expect(last["type"] as? String == "summary" && last["ending"] as? String == "diverged")
+    // What it saved is the last finite model, not NaNs.
+    let saved = try Checkpoint.read(from: dir.file("nan.safetensors"))
+    #expect(saved.network.layers.allSatisfy { $0.weights.storage.allSatisfy(\.isFinite) && $0.bias.allSatisfy(\.isFinite) })
+  }
+}
