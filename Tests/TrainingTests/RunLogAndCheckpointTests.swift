@@ -16,6 +16,27 @@ struct JSONTests {
     #expect(JSON.finite(Double.nan) == .null && JSON.finite(Float.infinity) == .null)
   }
 
+  @Test func compactFloatsKeepFourSignificantDigitsAndPrintShort() throws {
+    var rng = SeededGenerator(seed: 5)
+    var differing = 0
+    for i in 0..<20_000 {
+      let magnitude = Float.random(in: -12...12, using: &rng)
+      let v = (i % 2 == 0 ? 1 : -1) * Foundation.pow(10, magnitude) * Float.random(in: 1...9.99, using: &rng)
+      let reference = try #require(Double(String(format: "%.4g", Double(v))))  // C's decimal rounding
+      let text = JSON.compact(v).serialized
+      let value = try #require(Double(text))
+      #expect(text.count <= 12 || text.contains("e") || Swift.abs(value) >= 1e9, "\(v) → \(text)")
+      if value != reference {
+        // Only at a rounding tie can binary and decimal rounding disagree: by one unit in the 4th digit.
+        differing += 1
+        #expect(isApproximatelyEqual(value, reference, relative: 1.01e-3), "\(v) → \(text), C gives \(reference)")
+      }
+    }
+    #expect(differing < 100)
+    #expect(JSON.compact(0).serialized == "0" && JSON.compact(.nan) == .null && JSON.compact(12345.6).serialized == "12350")
+    #expect(JSON.compact(0.000123456).serialized == "0.0001235")
+  }
+
   @Test func rejectsMalformedText() {
     for bad in ["{", "[1,]", "{\"a\" 1}", "tru", "\"abc", "1 2", "{\"a\":1,}"] {
       #expect(throws: JSONError.self, "\(bad)") { try JSON(parsing: bad) }

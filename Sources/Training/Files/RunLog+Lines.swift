@@ -58,9 +58,28 @@ extension JSON {
     ])
   }
 
-  /// A float to 4 significant digits (weights and points: what a heatmap can show).
+  /// A float to 4 significant digits (weights and points: what a heatmap
+  /// can show), rounded arithmetically — formatting and re-parsing text per
+  /// value cost a microsecond each. Dividing (or multiplying) an integer by
+  /// an exact power of ten gives the double nearest the 4-digit decimal, which
+  /// serialises as that decimal.
   public static func compact(_ v: Float) -> JSON {
     guard v.isFinite else { return .null }
-    return .number(Double(String(format: "%.4g", Double(v))) ?? 0)
+    guard v != 0 else { return .number(0) }
+    let d = Double(v)
+    let exponent = Int(Foundation.log10(Swift.abs(d)).rounded(.down))
+    if exponent <= 3 {
+      let scale = powerOfTen(3 - exponent)
+      return .number((d * scale).rounded() / scale)
+    }
+    let scale = powerOfTen(exponent - 3)
+    return .number((d / scale).rounded() * scale)
+  }
+
+  private static let powersOfTen: [Double] = (0...22).map { Foundation.pow(10, Double($0)) }
+
+  /// 10^n, exact for n ≤ 22 (floats need at most 10^48).
+  private static func powerOfTen(_ n: Int) -> Double {
+    n <= 22 ? powersOfTen[n] : Foundation.pow(10, Double(n))
   }
 }
