@@ -28,23 +28,23 @@ struct DashboardRunner {
   }
 
   func run() throws {
-    let pool = self.options.threads > 1 ? WorkerPool(threads: self.options.threads) : nil
+    let pool = options.threads > 1 ? WorkerPool(threads: options.threads) : nil
     defer { pool?.shutdown() }
     let trainer = setup.makeTrainer(runner: pool)
     let control = TrainingControl()
     let channel = SnapshotChannel()
-    let savePath = self.options.save
+    let savePath = options.save
     let log = outputs.log
-    var options = setup.sessionOptions(save: savePath, checkpointEvery: self.options.checkpointEvery)
-    options.epochs = setup.config.epochs.map { trainer.epoch + $0 }
-    options.interactive = true
-    options.startPaused = setup.checkpoint != nil
-    options.history = outputs.resumedHistory
-    let info = RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path)
+    var sessionOptions = setup.sessionOptions(save: savePath, checkpointEvery: options.checkpointEvery)
+    sessionOptions.epochs = setup.config.epochs.map { trainer.epoch + $0 }
+    sessionOptions.interactive = true
+    sessionOptions.startPaused = setup.checkpoint != nil
+    sessionOptions.history = outputs.resumedHistory
+    let info = RunInfo(trainer: trainer, epochs: sessionOptions.epochs, logPath: log?.path)
     let session = TrainingSession(
-      trainer: trainer, info: info, control: control, channel: channel, log: log, tensorboard: outputs.tensorboard, options: options)
+      trainer: trainer, info: info, control: control, channel: channel, log: log, tensorboard: outputs.tensorboard, options: sessionOptions)
     session.stopReason = stopReasonFromSignals
-    outputs.writeHeader(setup: setup, info: info, mode: "dashboard", checkpointPath: self.options.load)
+    outputs.writeHeader(setup: setup, info: info, mode: "dashboard", checkpointPath: options.load)
 
     let terminal = try TerminalScreen()
     let box = SessionBox(session)
@@ -63,7 +63,8 @@ struct DashboardRunner {
 
     var ui = DashboardLoop(
       terminal: terminal, themes: themes, themeIndex: themeIndex,
-      savePath: savePath ?? "nntop-\(setup.dataset.name.replacingOccurrences(of: "/", with: "_")).safetensors", mode: .live,
+      // `s` saves to --save, else back to the --load'ed file, else a name from the data.
+      savePath: savePath ?? options.load ?? "nntop-\(setup.dataset.name.replacingOccurrences(of: "/", with: "_")).safetensors", mode: .live,
       notes: notes)
     var feed = LiveFeed(channel: channel, control: control)
     // SIGINT/SIGTERM end the loop; the trainer thread sees them too and ends the run with that reason.

@@ -18,24 +18,25 @@ struct HeadlessRunner {
     let trainer = setup.makeTrainer(runner: pool)
     let savePath = options.save
     let log = outputs.log
-    var options = setup.sessionOptions(save: savePath, checkpointEvery: self.options.checkpointEvery)
-    options.epochs = trainer.epoch + (setup.config.epochs ?? 20)
-    let info = RunInfo(trainer: trainer, epochs: options.epochs, logPath: log?.path)
+    var sessionOptions = setup.sessionOptions(save: savePath, checkpointEvery: options.checkpointEvery)
+    sessionOptions.epochs = trainer.epoch + (setup.config.epochs ?? 20)
+    let info = RunInfo(trainer: trainer, epochs: sessionOptions.epochs, logPath: log?.path)
     let session = TrainingSession(
-      trainer: trainer, info: info, control: TrainingControl(), channel: nil, log: log, tensorboard: outputs.tensorboard, options: options)
+      trainer: trainer, info: info, control: TrainingControl(), channel: nil, log: log, tensorboard: outputs.tensorboard, options: sessionOptions)
     // A reader that goes away (`nntop … | head`) ends the run like SIGINT
     // does — log summary, --save — instead of killing it with SIGPIPE.
     signal(SIGPIPE, SIG_IGN)
+    // Both closures run on this thread, inside `session.run()` below.
     nonisolated(unsafe) var outputClosed = false
     session.stopReason = { stopReasonFromSignals() ?? (outputClosed ? .interrupted : nil) }
-    let total = options.epochs!
+    let total = sessionOptions.epochs!
     session.onEpoch = { record in
       print(Self.line(record, of: total))
       if fflush(nil) != 0 { outputClosed = true }
     }
     print("nntop · \(setup.dataSummary)")
     print(setup.networkSummary)
-    outputs.writeHeader(setup: setup, info: info, mode: "headless", checkpointPath: self.options.load)
+    outputs.writeHeader(setup: setup, info: info, mode: "headless", checkpointPath: options.load)
     let summary = session.run()
     print(summary.text)
     if let savePath { print("saved \(savePath)") }

@@ -185,4 +185,30 @@ struct DashboardEndToEndTests {
     #expect(try exitStatus(dir) == "EXIT=0")
     #expect(try tmux.pane("alternate_on") == "0")
   }
+
+  @Test func loadOpensPausedWithTheRecordedHistoryAndSaves() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let first = try NNTopProcess.run(["--headless", "--data", "spirals", "--epochs", "10", "--log", "run.jsonl", "--save", "m.safetensors"], in: dir.path)
+    #expect(first.status == 0)
+    let lastLine = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n").last ?? ""
+    let saved = try #require(try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any])
+    let steps = try #require(saved["steps"] as? Int)
+    let tmux = Tmux(width: 120, height: 40)
+    try launch(tmux, in: dir, "--data spirals --load m.safetensors --log run.jsonl")
+    // Paused at the saved step, the loss chart already holding the recorded run.
+    let screen = try tmux.waitFor("the paused dashboard") { s in Self.status(s).contains("PAUSED") && Self.step(s) == steps }
+    #expect(screen.contains { $0.contains("step \(steps)") && $0.contains("│") }, "the loss chart's x axis does not reach the saved step")
+    #expect(screen.joined().unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }, "no curve drawn")
+    try tmux.send("s")
+    try tmux.waitFor("the save notice") { s in Self.status(s).contains("saved m.safetensors") }
+    try tmux.send("q")
+    #expect(try exitStatus(dir) == "EXIT=0")
+    let lines = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n")
+    let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    #expect(objects.count == lines.count)
+    #expect(objects.contains { $0["event"] as? String == "resume-run" && $0["step"] as? Int == steps })
+    #expect(objects.last?["type"] as? String == "summary" && objects.last?["ending"] as? String == "quit")
+    #expect(objects.filter { $0["type"] as? String == "run" }.count == 1)
+  }
 }
