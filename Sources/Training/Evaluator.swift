@@ -1,16 +1,39 @@
 import Datasets
 import NeuralNet
 
+/// Buffers for evaluating networks of one shape, kept between evaluations
+/// so an epoch's validation pass allocates nothing: the workspace and the
+/// chunk's inputs and targets, one column per example.
+public final class EvaluationBuffers {
+  let workspace: Workspace
+  var inputs: [Float]  // (in, capacity)
+  var targets: [Float]  // (out, capacity)
+
+  public init(network: Network, capacity: Int = Evaluator.defaultChunk) {
+    workspace = Workspace(network: network, capacity: capacity)
+    inputs = Array(repeating: 0, count: network.inputWidth * capacity)
+    targets = Array(repeating: 0, count: network.outputWidth * capacity)
+  }
+
+  func fit(_ network: Network, capacity: Int) -> Bool {
+    workspace.fits(network) && workspace.capacity >= capacity
+  }
+}
+
 /// Runs a network over many examples in chunks: evaluation and prediction.
 public struct Evaluator {
+  public static let defaultChunk = 512
   public let network: Network
   public let encoding: TargetEncoding
   /// Examples per forward pass.
-  public var chunk = 512
+  public var chunk = Evaluator.defaultChunk
+  /// Reused buffers, when the caller keeps some.
+  private let buffers: EvaluationBuffers?
 
-  public init(network: Network, encoding: TargetEncoding) {
+  public init(network: Network, encoding: TargetEncoding, buffers: EvaluationBuffers? = nil) {
     self.network = network
     self.encoding = encoding
+    self.buffers = buffers
   }
 
   /// Calls `body` with each chunk's outputs `(out, b)` (row stride b), the
@@ -21,23 +44,26 @@ public struct Evaluator {
     let n = inputs.rows, width = inputs.cols, outputs = network.outputWidth
     guard n > 0 else { return }
     let capacity = min(chunk, n)
-    let ws = Workspace(network: network, capacity: capacity)
-    var x = [Float](repeating: 0, count: width * capacity)
-    var y = [Float](repeating: 0, count: outputs * capacity)
+    let buffers = self.buffers.flatMap { $0.fit(network, capacity: capacity) ? $0 : nil } ?? EvaluationBuffers(network: network, capacity: capacity)
+    let ws = buffers.workspace
     var first = 0
     inputs.storage.withUnsafeBufferPointer { src in
       while first < n {
         let b = min(capacity, n - first)
-        for j in 0..<b {
-          for f in 0..<width { x[f * b + j] = src[(first + j) * width + f] }
+        buffers.inputs.withUnsafeMutableBufferPointer { x in
+          for j in 0..<b {
+            for f in 0..<width { x[f * b + j] = src[(first + j) * width + f] }
+          }
+          network.forward(x.baseAddress!, batch: b, workspace: ws)
         }
         var loss: Double?
-        x.withUnsafeBufferPointer { network.forward($0.baseAddress!, batch: b, workspace: ws) }
         if let targets {
-          for j in 0..<b {
-            for k in 0..<outputs { y[k * b + j] = targets.storage[(first + j) * outputs + k] }
+          loss = buffers.targets.withUnsafeMutableBufferPointer { y in
+            for j in 0..<b {
+              for k in 0..<outputs { y[k * b + j] = targets.storage[(first + j) * outputs + k] }
+            }
+            return network.lossValue(targets: y.baseAddress!, batch: b, workspace: ws)
           }
-          loss = y.withUnsafeBufferPointer { network.lossValue(targets: $0.baseAddress!, batch: b, workspace: ws) }
         }
         body(ws.activation(layer: network.layers.count - 1, batch: b).baseAddress!, b, first, loss)
         first += b

@@ -33,6 +33,8 @@ public final class Trainer {
   private var order: [Int]
   private var cursor = 0
   private let workspace: Workspace
+  /// Kept for the validation pass of every epoch.
+  private var evaluationBuffers: EvaluationBuffers?
   private let batchRows: UnsafeMutablePointer<Float>  // (batch, features), gathered
   private let batchInputs: UnsafeMutablePointer<Float>  // (features, batch)
   private let batchTargets: UnsafeMutablePointer<Float>  // (outputs, batch)
@@ -137,7 +139,8 @@ public final class Trainer {
 
   /// Loss and accuracy (or RMSE) of the current network on `examples`.
   public func evaluate(_ examples: EncodedExamples) -> Evaluation {
-    Evaluator(network: network, encoding: data.encoding).evaluate(examples)
+    if evaluationBuffers == nil { evaluationBuffers = EvaluationBuffers(network: network) }
+    return Evaluator(network: network, encoding: data.encoding, buffers: evaluationBuffers).evaluate(examples)
   }
 
   /// Fresh weights (and optimiser state) drawn from the run's generator.
