@@ -72,24 +72,6 @@ func percent(_ v: Double?) -> String {
   return String(format: "%5.1f%%", 100 * v)
 }
 
-/// The run log's first line: what was trained, on what, how.
-enum RunHeader {
-  static func json(setup: RunSetup, info: RunInfo, mode: String) -> JSON {
-    .runHeader(info, mode: mode, settings: [
-      ("version", .string(NNTop.configuration.version)),
-      ("examples", .number(Double(setup.dataset.count))),
-      ("validation", .number(Double(setup.prepared.validation?.count ?? 0))),
-      ("loss_fn", .string(setup.network.loss.rawValue)),
-      ("optimizer", .string(setup.config.optimizer.rawValue)),
-      ("lr", .finite(setup.config.learningRate)),
-      ("batch", .number(Double(setup.config.batchSize))),
-      ("l2", .finite(setup.config.l2)),
-      ("seed", .string(String(setup.config.seed))),
-      ("preset", setup.preset.map { .string($0.name) } ?? .null),
-      ("resumed_from", setup.checkpoint.map { _ in .string("checkpoint") } ?? .null),
-    ])
-  }
-}
 
 /// How a pending SIGINT (interrupted) or SIGTERM/SIGHUP (terminated) ends a run.
 func stopReasonFromSignals() -> RunSummary.Ending? {

@@ -48,3 +48,22 @@ struct RunOutputs {
     log.write(.event("resume-run", step: saved.step, [("from", .string(checkpointPath ?? "")), ("epoch", .number(Double(saved.epoch))), ("lr", .finite(setup.config.learningRate)), ("mode", .string(mode))]))
   }
 }
+
+/// The run log's first line: what was trained, on what, how.
+enum RunHeader {
+  static func json(setup: RunSetup, info: RunInfo, mode: String) -> JSON {
+    .runHeader(info, mode: mode, settings: [
+      ("version", .string(NNTop.configuration.version)),
+      ("examples", .number(Double(setup.dataset.count))),
+      ("validation", .number(Double(setup.prepared.validation?.count ?? 0))),
+      ("loss_fn", .string(setup.network.loss.rawValue)),
+      ("optimizer", .string(setup.config.optimizer.rawValue)),
+      ("lr", .finite(setup.config.learningRate)),
+      ("batch", .number(Double(setup.config.batchSize))),
+      ("l2", .finite(setup.config.l2)),
+      ("seed", .string(String(setup.config.seed))),
+      ("preset", setup.preset.map { .string($0.name) } ?? .null),
+      ("resumed_from", setup.checkpoint.map { _ in .string("checkpoint") } ?? .null),
+    ])
+  }
+}
