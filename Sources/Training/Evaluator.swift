@@ -15,7 +15,7 @@ public final class EvaluationBuffers {
     targets = Array(repeating: 0, count: network.outputWidth * capacity)
   }
 
-  func fit(_ network: Network, capacity: Int) -> Bool {
+  func fits(_ network: Network, capacity: Int) -> Bool {
     workspace.fits(network) && workspace.capacity >= capacity
   }
 }
@@ -44,7 +44,7 @@ public struct Evaluator {
     let n = inputs.rows, width = inputs.cols, outputs = network.outputWidth
     guard n > 0 else { return }
     let capacity = min(chunk, n)
-    let buffers = self.buffers.flatMap { $0.fit(network, capacity: capacity) ? $0 : nil } ?? EvaluationBuffers(network: network, capacity: capacity)
+    let buffers = self.buffers.flatMap { $0.fits(network, capacity: capacity) ? $0 : nil } ?? EvaluationBuffers(network: network, capacity: capacity)
     let ws = buffers.workspace
     var first = 0
     inputs.storage.withUnsafeBufferPointer { src in

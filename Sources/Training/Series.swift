@@ -41,8 +41,8 @@ public struct Series: Sendable, Equatable {
 
   public let capacity: Int
   public private(set) var buckets: [Bucket] = []
-  /// Samples per full bucket (a power of two) — with pre-aggregated buckets,
-  /// the buckets per merged bucket.
+  /// Samples per full bucket (a power of two); a bucket holding this many
+  /// samples takes no more, whether they came one by one or pre-aggregated.
   public private(set) var stride = 1
   /// Samples seen in all.
   public private(set) var total = 0
@@ -123,6 +123,12 @@ public struct History: Sendable, Equatable {
 
   public init(layers: Int) {
     gradientNorms = Array(repeating: Series(capacity: 128), count: layers)
+  }
+
+  /// The chart mark of a run-log event, for the events that get one: the
+  /// live session, the replay and the SVG plot mark the same events alike.
+  public static func markLabel(forEvent name: String) -> String? {
+    ["lr": "η", "reduce-lr": "η↓", "reset": "reset", "diverged": "NaN", "resume-run": "resumed"][name]
   }
 
   /// Keeps the most recent marks only.

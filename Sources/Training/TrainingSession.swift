@@ -141,19 +141,18 @@ public final class TrainingSession {
           if !options.interactive { break }
           state = .finished
           notify("finished \(epochs) epochs: space trains on, q quits", .info)
-          log?.write(.event("finished", step: trainer.step, [("epoch", .number(Double(trainer.epoch)))]))
+          event("finished", [("epoch", .number(Double(trainer.epoch)))])
           publish()
         }
       }
       if publishDue { publish() }
     }
     state = .stopped
-    recorder.finish(trainer)
+    recorder.finish(trainer)  // the last sample and weights; closes the event file
     if let path = options.savePath { save(to: path) }
     let summary = RunSummary(last: lastRecord, best: bestRecord, epochs: trainer.epoch, steps: trainer.step, time: trainer.trainingTime, ending: ending)
     log?.write(summary.json)
     log?.close()
-    recorder.tensorboard?.close()
     publish()
     return summary
   }
@@ -209,7 +208,6 @@ public final class TrainingSession {
       snapshot.divergence = nil
       if state == .diverged { state = .paused }
       event("reset")
-      snapshot.history.mark(step: trainer.step, "reset")
       notify("weights re-initialised", .info)
     case .save(let path):
       save(to: path)
@@ -226,7 +224,6 @@ public final class TrainingSession {
     let old = trainer.learningRate
     trainer.learningRate = eta
     event("lr", [("from", .finite(old)), ("to", .finite(eta))])
-    snapshot.history.mark(step: trainer.step, "η")
     notify("η \(shortNumber(old)) → \(shortNumber(eta))", .info)
   }
 
@@ -257,8 +254,7 @@ public final class TrainingSession {
     state = .diverged
     pendingSteps = 0
     snapshot.divergence = message
-    log?.write(.event("diverged", step: trainer.step, [("loss", .finite(loss)), ("lr", .finite(trainer.learningRate)), ("where", .string(bad ?? "loss"))]))
-    snapshot.history.mark(step: trainer.step, "NaN")
+    event("diverged", [("loss", .finite(loss)), ("lr", .finite(trainer.learningRate)), ("where", .string(bad ?? "loss"))])
     notify(message + (options.interactive ? ": r re-initialises, d rolls back with η ÷ 10" : ""), .error)
     publish()
   }
@@ -279,13 +275,12 @@ public final class TrainingSession {
     if plateau?.observe(monitored) == true, let factor = plateau?.factor {
       let old = trainer.learningRate
       trainer.learningRate = old * factor
-      log?.write(.event("reduce-lr", step: trainer.step, [("epoch", .number(Double(record.epoch))), ("from", .finite(old)), ("to", .finite(trainer.learningRate))]))
-      snapshot.history.mark(step: trainer.step, "η↓")
+      event("reduce-lr", [("epoch", .number(Double(record.epoch))), ("from", .finite(old)), ("to", .finite(trainer.learningRate))])
       notify("plateau: η \(shortNumber(old)) → \(shortNumber(trainer.learningRate))", .info)
     }
     if earlyStop?.observe(monitored, epoch: record.epoch) == true, let stopper = earlyStop {
       stoppedEarly = true
-      log?.write(.event("early-stop", step: trainer.step, [("epoch", .number(Double(record.epoch))), ("best_epoch", .number(Double(stopper.bestEpoch))), ("best_loss", .finite(stopper.best))]))
+      event("early-stop", [("epoch", .number(Double(record.epoch))), ("best_epoch", .number(Double(stopper.bestEpoch))), ("best_loss", .finite(stopper.best))])
       notify("early stop: no improvement for \(stopper.patience) epochs (best at epoch \(stopper.bestEpoch))", .info)
       earlyStop = nil
     }
@@ -303,8 +298,10 @@ public final class TrainingSession {
 
   // MARK: - Publishing
 
+  /// Writes an event to the log and, for the events charts mark, marks the history.
   private func event(_ name: String, _ fields: [(String, JSON)] = []) {
     log?.write(.event(name, step: trainer.step, fields))
+    if let label = History.markLabel(forEvent: name) { snapshot.history.mark(step: trainer.step, label) }
   }
 
   private func notify(_ text: String, _ level: Notice.Level) {

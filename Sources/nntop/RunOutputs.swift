@@ -40,9 +40,8 @@ struct RunOutputs {
   /// log, a `resume-run` event with the new settings.
   func writeHeader(setup: RunSetup, info: RunInfo, mode: String, checkpointPath: String?) {
     guard let log else { return }
-    let header = RunHeader.json(setup: setup, info: info, mode: mode)
     guard appends, let saved = setup.checkpoint else {
-      log.write(header)
+      log.write(RunHeader.json(setup: setup, info: info, mode: mode))
       return
     }
     log.write(.event("resume-run", step: saved.step, [("from", .string(checkpointPath ?? "")), ("epoch", .number(Double(saved.epoch))), ("lr", .finite(setup.config.learningRate)), ("mode", .string(mode))]))

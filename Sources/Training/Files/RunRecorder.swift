@@ -88,10 +88,11 @@ final class RunRecorder {
       ], step: record.step)
   }
 
-  /// The last sample and the final weights, as the run ends.
+  /// The last sample and the final weights, as the run ends; closes the event file.
   func finish(_ trainer: Trainer) {
     sample(trainer)
     if lastWeights.step != trainer.step { writeWeights(trainer) }
+    tensorboard?.close()
   }
 
   private func writeWeights(_ trainer: Trainer, now: ContinuousClock.Instant = .now) {

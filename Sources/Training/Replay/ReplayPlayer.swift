@@ -39,8 +39,6 @@ public struct ReplayPlayer {
   /// Each line's place on the clock (events and weights take the time of the sample before them).
   private let times: [Double]
   private let fieldEvaluator: DecisionFieldEvaluator?
-  private let activations: [Activation]
-  private let loss: Loss
   private var noticeCount = 0
   private var previousSample: (step: Int, time: Double)?
 
@@ -63,8 +61,6 @@ public struct ReplayPlayer {
     duration = last
     speed = Self.speeds.last { last / $0 >= 10 } ?? Self.speeds[0]
     if last / speed > 60 { speed = Self.speeds.first { last / $0 <= 60 } ?? Self.speeds[Self.speeds.count - 1] }
-    activations = recording.info.activations
-    loss = recording.lossFunction ?? .mse
     let info = recording.info
     if info.layerShapes.first?.inputs == 2, info.isClassification, !info.points.isEmpty {
       let encoding: TargetEncoding = info.layerShapes.last?.outputs == 1 ? .binary(classes: info.classNames) : .oneHot(classes: info.classNames)
@@ -99,7 +95,7 @@ public struct ReplayPlayer {
     switch command {
     case .togglePause:
       if atEnd {
-        _ = seek(to: 0)
+        seek(to: 0)
         paused = false
       } else {
         paused.toggle()
@@ -109,13 +105,13 @@ public struct ReplayPlayer {
     case .slower:
       speed = Self.speeds.last { $0 < speed } ?? speed
     case .seekStart:
-      _ = seek(to: 0)
+      seek(to: 0)
     case .seekEnd:
-      _ = seek(to: .infinity)
+      seek(to: .infinity)
     case .back:
-      _ = seek(to: clock - duration / 20)
+      seek(to: clock - duration / 20)
     case .forward:
-      _ = seek(to: clock + duration / 20)
+      seek(to: clock + duration / 20)
     }
     updateState()
   }
@@ -199,27 +195,23 @@ public struct ReplayPlayer {
   }
 
   private mutating func fold(_ event: RunRecording.Event) {
+    if let label = History.markLabel(forEvent: event.name) { snapshot.history.mark(step: event.step, label) }
     let f = event.fields
     func rate(_ key: String) -> String { f[key]?.doubleValue.map { shortNumber(Float($0)) } ?? "?" }
     switch event.name {
     case "lr":
-      snapshot.history.mark(step: event.step, "η")
       notify("η \(rate("from")) → \(rate("to"))", .info)
     case "reduce-lr":
-      snapshot.history.mark(step: event.step, "η↓")
       notify("plateau: η \(rate("from")) → \(rate("to"))", .info)
     case "reset":
-      snapshot.history.mark(step: event.step, "reset")
       notify("weights re-initialised", .info)
     case "diverged":
-      snapshot.history.mark(step: event.step, "NaN")
       notify("diverged at step \(event.step) (\(f["where"]?.stringValue ?? "?"), η = \(rate("lr")))", .error)
     case "early-stop":
       notify("early stop (best at epoch \(f["best_epoch"]?.intValue ?? 0))", .info)
     case "save":
       if f["ok"]?.boolValue == true, f["auto"]?.boolValue != true { notify("saved \(f["path"]?.stringValue ?? "")", .info) }
     case "resume-run":
-      snapshot.history.mark(step: event.step, "load")
       notify("resumed from \(f["from"]?.stringValue ?? "a checkpoint")", .info)
     default:
       break  // pause, resume, step: the replay has its own pause
@@ -233,8 +225,8 @@ public struct ReplayPlayer {
     else { return }
     snapshot.weights = zip(layers, shapes).map { Matrix(rows: $1.outputs, cols: $1.inputs, storage: $0.w) }  // (out, in)
     guard let fieldEvaluator else { return }
-    let dense = zip(snapshot.weights, zip(layers, activations)).map { DenseLayer(weights: $0, bias: $1.0.b, activation: $1.1) }
-    if let network = try? Network(layers: dense, loss: loss) {
+    let dense = zip(snapshot.weights, zip(layers, recording.info.activations)).map { DenseLayer(weights: $0, bias: $1.0.b, activation: $1.1) }
+    if let network = try? Network(layers: dense, loss: recording.lossFunction ?? .mse) {
       snapshot.field = fieldEvaluator.field(of: network)
     }
   }

@@ -43,8 +43,7 @@ public struct SVGPlot {
       case .sample(let s): samples.append(s)
       case .epoch(let e): epochs.append(e)
       case .event(let e):
-        let label = ["lr": "η", "reduce-lr": "η↓", "diverged": "NaN", "reset": "reset", "resume-run": "resumed"][e.name]
-        if let label { marks.append((e.step, label)) }
+        if let label = History.markLabel(forEvent: e.name) { marks.append((e.step, label)) }
       default: break
       }
     }
