@@ -87,7 +87,7 @@ public final class Tmux {
 
   /// Waits until the screen satisfies `condition`; returns that screen.
   @discardableResult
-  public func waitFor(_ what: String, timeout: Double = 15, _ condition: ([String]) -> Bool) throws -> [String] {
+  public func waitFor(_ what: String, timeout: Double = 30, _ condition: ([String]) -> Bool) throws -> [String] {
     let deadline = Date().addingTimeInterval(timeout)
     var screen: [String] = []
     while Date() < deadline {

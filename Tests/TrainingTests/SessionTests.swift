@@ -59,7 +59,7 @@ struct SessionTests {
     return running
   }
 
-  func waitFor(_ channel: SnapshotChannel, timeout: Double = 5, _ condition: (Snapshot) -> Bool) -> Snapshot? {
+  func waitFor(_ channel: SnapshotChannel, timeout: Double = 20, _ condition: (Snapshot) -> Bool) -> Snapshot? {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
       if let s = channel.latest().snapshot, condition(s) { return s }

@@ -32,7 +32,7 @@ struct DashboardEndToEndTests {
     return try #require(pid_t(text))
   }
 
-  func exitStatus(_ dir: TemporaryDirectory, timeout: Double = 15) throws -> String {
+  func exitStatus(_ dir: TemporaryDirectory, timeout: Double = 30) throws -> String {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
       if let text = try? String(contentsOfFile: dir.file("exit.txt"), encoding: .utf8) { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -47,12 +47,12 @@ struct DashboardEndToEndTests {
     let tmux = Tmux(width: 120, height: 40)
     try launch(tmux, in: dir, "--data digits --log run.jsonl")
     // Every panel is there and moving within 2 seconds.
-    let first = try tmux.waitFor("the dashboard", timeout: 10) { s in Self.status(s).contains("RUNNING") && (Self.step(s) ?? 0) > 0 }
+    let first = try tmux.waitFor("the dashboard") { s in Self.status(s).contains("RUNNING") && (Self.step(s) ?? 0) > 0 }
     for title in ["┌ Loss", "┌ Gradient health", "┌ Accuracy", "┌ Weights W1 64→64"] {
       #expect(first.contains { $0.contains(title) }, "\(title) missing")
     }
     #expect(first.contains { $0.contains("W3 32→10") && ($0.contains("OK") || $0.contains("VANISHING")) })
-    let moved = try tmux.waitFor("the step count to move", timeout: 2) { (Self.step($0) ?? 0) > (Self.step(first) ?? 0) }
+    let moved = try tmux.waitFor("the step count to move", timeout: 10) { (Self.step($0) ?? 0) > (Self.step(first) ?? 0) }
     #expect(moved != first)
     // Space pauses: the step count freezes.
     try tmux.send("Space")
@@ -177,7 +177,8 @@ struct DashboardEndToEndTests {
     try tmux.waitFor("a new speed") { Self.status($0).split(separator: " ").first { $0.hasPrefix("×") }.map(String.init) != speed }
     // The help lists the replay's keys, not training's.
     try tmux.send("?")
-    let help = try tmux.waitFor("the help") { $0.contains { $0.contains("nntop keys") } }
+    // The help's last line: a capture taken mid-frame can hold only its top.
+    let help = try tmux.waitFor("the whole help") { s in s.contains { $0.contains("nntop keys") } && s.contains { $0.contains("any key closes this help") } }
     #expect(help.contains { $0.contains("jump to the end") })
     #expect(!help.contains { $0.contains("one mini-batch step") })
     try tmux.send("Escape")

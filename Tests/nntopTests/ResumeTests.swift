@@ -39,7 +39,7 @@ struct ResumeTests {
     let process = try start(
       ["--headless", "--data", "digits", "--optimizer", "adam", "--epochs", "10000", "--checkpoint-every", "1", "--save", "m.safetensors", "--log", "run.jsonl"],
       in: dir)
-    let deadline = Date().addingTimeInterval(30)
+    let deadline = Date().addingTimeInterval(90)
     while Date() < deadline && lines(dir.file("run.jsonl")).filter({ $0.contains(#""type":"epoch""#) }).count < 4 { usleep(20_000) }
     kill9(process)
     #expect(process.terminationReason == .uncaughtSignal)
@@ -86,20 +86,22 @@ struct ResumeTests {
   @Test func aCheckpointIsNeverTorn() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    // Tiny epochs: a checkpoint every few milliseconds, killed at random moments.
+    // Tiny epochs: a checkpoint every few milliseconds, killed at random
+    // moments once this round's process is saving (a loaded machine can take
+    // a while to start it).
     var rng = SystemRandomNumberGenerator()
-    var checked = 0
+    let path = dir.file("m.safetensors")
     for round in 0..<8 {
+      unlink(path)
       let process = try start(
         ["--headless", "--data", "xor", "--layers", "32,32", "--epochs", "1000000", "--checkpoint-every", "1", "--save", "m.safetensors"], in: dir)
-      usleep(UInt32.random(in: 150_000...400_000, using: &rng))
+      let deadline = Date().addingTimeInterval(60)
+      while Date() < deadline && !FileManager.default.fileExists(atPath: path) { usleep(5_000) }
+      usleep(UInt32.random(in: 0...250_000, using: &rng))
       kill9(process)
-      guard FileManager.default.fileExists(atPath: dir.file("m.safetensors")) else { continue }
-      let saved = try Checkpoint.read(from: dir.file("m.safetensors"))
+      let saved = try Checkpoint.read(from: path)
       #expect(saved.network.layers.count == 3, "round \(round)")
-      checked += 1
     }
-    #expect(checked >= 6)
     // A kill between writing and renaming leaves at most a hidden temporary file, never a torn checkpoint.
     let visible = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".") }
     #expect(visible == ["m.safetensors"])
@@ -110,7 +112,7 @@ struct ResumeTests {
     defer { dir.remove() }
     for (signal, ending) in [(SIGINT, "interrupted"), (SIGTERM, "terminated")] {
       let process = try start(["--headless", "--data", "moons", "--epochs", "100000000", "--log", "\(ending).jsonl"], in: dir)
-      let deadline = Date().addingTimeInterval(20)
+      let deadline = Date().addingTimeInterval(60)
       while Date() < deadline && !lines(dir.file("\(ending).jsonl")).contains(where: { $0.contains(#""type":"epoch""#) }) { usleep(20_000) }
       kill(process.processIdentifier, signal)
       process.waitUntilExit()
