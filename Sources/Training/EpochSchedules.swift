@@ -1,30 +1,38 @@
 /// Keras's ReduceLROnPlateau: when the monitored loss (validation, or
 /// training without a validation split) has not improved by `minDelta`
-/// (relative) for `patience` epochs, η is multiplied by `factor`.
+/// (relative) for `patience` epochs, η is multiplied by `factor`, down to
+/// `minimumRate` and no further (by default 1e-4 of the first η it sees, so
+/// η never decays to nothing).
 public struct PlateauScheduler: Sendable, Equatable {
   public var factor: Float
   public var patience: Int
+  public var minimumRate: Float?
   public var minDelta = 1e-4
+  public static let defaultFloor: Float = 1e-4
   private var best = Double.infinity
   private var wait = 0
 
-  public init(factor: Float, patience: Int) {
+  public init(factor: Float, patience: Int, minimumRate: Float? = nil) {
     self.factor = factor
     self.patience = patience
+    self.minimumRate = minimumRate
   }
 
-  /// Sees one epoch's loss; true when η should be reduced now.
-  public mutating func observe(_ loss: Double) -> Bool {
-    guard loss.isFinite else { return false }
+  /// Sees one epoch's loss with η at `rate`; returns the reduced η when it
+  /// should change now (never below `minimumRate`), nil otherwise.
+  public mutating func observe(_ loss: Double, rate: Float) -> Float? {
+    if minimumRate == nil { minimumRate = rate * Self.defaultFloor }
+    guard loss.isFinite, let minimumRate else { return nil }
     if loss < best * (1 - minDelta) {
       best = loss
       wait = 0
-      return false
+      return nil
     }
     wait += 1
-    guard wait >= patience else { return false }
+    guard wait >= patience else { return nil }
     wait = 0
-    return true
+    let reduced = max(rate * factor, minimumRate)
+    return reduced < rate ? reduced : nil
   }
 }
 
@@ -52,5 +60,11 @@ public struct EarlyStopping: Sendable, Equatable {
     }
     wait += 1
     return wait >= patience
+  }
+
+  /// After a stop, when training goes on: wait another `patience` epochs
+  /// without beating the best so far.
+  public mutating func rearm() {
+    wait = 0
   }
 }

@@ -15,6 +15,8 @@ public struct RunSummary: Sendable {
   public var last: EpochRecord?
   /// The epoch with the best validation accuracy (classification).
   public var best: EpochRecord?
+  /// Why the save at the end of the run failed, if it did.
+  public var saveError: String?
 
   public init(last: EpochRecord?, best: EpochRecord?, epochs: Int, steps: Int, time: Double, ending: Ending) {
     self.ending = ending

@@ -149,8 +149,8 @@ public final class TrainingSession {
     }
     state = .stopped
     recorder.finish(trainer)  // the last sample and weights; closes the event file
-    if let path = options.savePath { save(to: path) }
-    let summary = RunSummary(last: lastRecord, best: bestRecord, epochs: trainer.epoch, steps: trainer.step, time: trainer.trainingTime, ending: ending)
+    var summary = RunSummary(last: lastRecord, best: bestRecord, epochs: trainer.epoch, steps: trainer.step, time: trainer.trainingTime, ending: ending)
+    if let path = options.savePath { summary.saveError = save(to: path) }
     log?.write(summary.json)
     log?.close()
     publish()
@@ -228,7 +228,9 @@ public final class TrainingSession {
   }
 
   /// Saves a checkpoint; after a divergence, of the last finite weights.
-  private func save(to path: String, automatic: Bool = false) {
+  /// Returns why it failed, if it did (also logged and shown).
+  @discardableResult
+  private func save(to path: String, automatic: Bool = false) -> String? {
     var checkpoint = Checkpoint(trainer: trainer)
     let rolledBack = snapshot.divergence != nil && lastGood != nil
     if rolledBack, let good = lastGood {
@@ -239,9 +241,11 @@ public final class TrainingSession {
       try checkpoint.write(to: path)
       event("save", [("path", .string(path)), ("ok", .bool(true))] + (automatic ? [("auto", .bool(true))] : []))
       if !automatic { notify(rolledBack ? "saved the last finite weights to \(path)" : "saved \(path)", .info) }
+      return nil
     } catch {
       event("save", [("path", .string(path)), ("ok", .bool(false)), ("error", .string(error.description))])
       notify("save failed: \(error.description)", .error)
+      return error.description
     }
   }
 
@@ -272,17 +276,17 @@ public final class TrainingSession {
     if let v = record.validationLoss { snapshot.history.validationLoss.append(x: x, Float(v)) }
     if let v = record.validationAccuracy ?? record.validationRMSE { snapshot.history.validationMetric.append(x: x, Float(v)) }
     let monitored = record.validationLoss ?? record.loss
-    if plateau?.observe(monitored) == true, let factor = plateau?.factor {
+    if let reduced = plateau?.observe(monitored, rate: trainer.learningRate) {
       let old = trainer.learningRate
-      trainer.learningRate = old * factor
+      trainer.learningRate = reduced
       event("reduce-lr", [("epoch", .number(Double(record.epoch))), ("from", .finite(old)), ("to", .finite(trainer.learningRate))])
       notify("plateau: η \(shortNumber(old)) → \(shortNumber(trainer.learningRate))", .info)
     }
     if earlyStop?.observe(monitored, epoch: record.epoch) == true, let stopper = earlyStop {
       stoppedEarly = true
       event("early-stop", [("epoch", .number(Double(record.epoch))), ("best_epoch", .number(Double(stopper.bestEpoch))), ("best_loss", .finite(stopper.best))])
-      notify("early stop: no improvement for \(stopper.patience) epochs (best at epoch \(stopper.bestEpoch))", .info)
-      earlyStop = nil
+      notify("early stop: no improvement for \(stopper.patience) epochs (best at epoch \(stopper.bestEpoch)): space trains on", .info)
+      earlyStop?.rearm()
     }
   }
 

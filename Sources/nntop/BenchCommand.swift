@@ -15,10 +15,10 @@ struct Bench: ParsableCommand {
   @Option(help: "Threads for the matrix products: 1, 2, or a comma list like 1,2.")
   var threads: String = "1"
 
-  @Option(help: "Measured seconds per case.")
+  @Option(parsing: .unconditional, help: "Measured seconds per case.")
   var seconds: Double = 3
 
-  @Option(help: "Warm-up seconds per case.")
+  @Option(parsing: .unconditional, help: "Warm-up seconds per case.")
   var warmup: Double = 0.5
 
   @Option(help: "Run the whole matrix this many times, interleaved.")

@@ -74,7 +74,7 @@ struct DashboardRunner {
     writeFrameStatistics(ui, seconds: seconds, trainer: trainer)
     if let summary = box.summary {
       print(summary.text)
-      if let savePath { print("saved \(savePath)") }
+      try RunOutputs.reportSave(summary, to: savePath)
     }
   }
 }

@@ -9,7 +9,7 @@ struct Example: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print the worked example of the reference (2-2-1 sigmoid network, BCE) step by step.")
 
-  @Option(help: "Learning rate η for the update step.")
+  @Option(parsing: .unconditional, help: "Learning rate η for the update step.")
   var lr: Float = 0.5
 
   func validate() throws {

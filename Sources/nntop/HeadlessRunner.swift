@@ -39,7 +39,7 @@ struct HeadlessRunner {
     outputs.writeHeader(setup: setup, info: info, mode: "headless", checkpointPath: options.load)
     let summary = session.run()
     print(summary.text)
-    if let savePath { print("saved \(savePath)") }
+    try RunOutputs.reportSave(summary, to: savePath)
     if summary.ending == .diverged {
       throw RunFailure(
         message: "training diverged at step \(trainer.step): the loss became NaN or infinite; try a smaller --lr (now \(formatRate(trainer.learningRate)))",

@@ -46,11 +46,11 @@ struct NNTop: ParsableCommand {
     switch error {
     case let e as DataError: return (e.description, e.exitCode)
     case let e as ArchitectureError: return (e.description, 64)
-    case let e as CheckpointError: return (e.description, 65)
+    case let e as CheckpointError: return (e.description, e.unreadable ? 66 : 65)
     case let e as RunLogError: return (e.description, 73)
     case let e as RunFailure: return (e.message, e.code)
-    case let e as ThemeError: return (e.description, 65)
-    case let e as RecordingError: return (e.description, 65)
+    case let e as ThemeError: return (e.description, e.unreadable ? 66 : 65)
+    case let e as RecordingError: return (e.description, e.unreadable ? 66 : 65)
     case let e as TensorBoardError: return (e.description, 73)
     case let e as TerminalError: return (e.description, 69)
     default:

@@ -9,7 +9,7 @@ struct Replay: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Play a run log (--log FILE.jsonl) back in the dashboard.",
     discussion: """
-      Keys: space pauses, + and - change the speed (×1/8 … ×256), Home/g and End/G jump to the \
+      Keys: space pauses, + and - change the speed (×1/4096 … ×256), Home/g and End/G jump to the \
       start and the end, ← and → move by a twentieth of the run, q quits. Without a terminal, \
       prints what the log holds.
       """)
@@ -17,7 +17,7 @@ struct Replay: ParsableCommand {
   @Argument(help: "A run log written with --log.")
   var file: String
 
-  @Option(help: "Playback speed, in seconds of training per second (default: the whole run in about a minute).")
+  @Option(parsing: .unconditional, help: "Playback speed, in seconds of training per second (default: the whole run in about a minute).")
   var speed: Double?
 
   @Flag(help: "Open at the end of the run instead of playing it.")

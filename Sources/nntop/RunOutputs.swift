@@ -13,6 +13,10 @@ struct RunOutputs {
   var appends = false
 
   init(_ options: TrainOptions, setup: RunSetup) throws {
+    // A run can last hours: find out now, not at the end, that --save cannot be written.
+    if let path = options.save {
+      do { try Safetensors.checkWritable(path) } catch { throw RunFailure(message: error.description, code: 73) }
+    }
     if let path = options.log {
       if let saved = setup.checkpoint, FileManager.default.fileExists(atPath: path),
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0
@@ -34,6 +38,14 @@ struct RunOutputs {
       }
     }
     if let dir = options.tensorboard { tensorboard = try TensorBoardWriter(directory: dir) }
+  }
+
+  /// Says where the run's final checkpoint went, or fails (exit 73) if it
+  /// could not be written.
+  static func reportSave(_ summary: RunSummary, to path: String?) throws {
+    guard let path else { return }
+    if let error = summary.saveError { throw RunFailure(message: "the final checkpoint was not saved: \(error)", code: 73) }
+    print("saved \(path)")
   }
 
   /// The log's first line for this run: the `run` header, or, continuing a

@@ -43,7 +43,9 @@ struct RunSetup {
     config.batchSize = o.batch ?? suggested.batch ?? 32
     config.epochs = o.epochs ?? (headless ? 20 : nil)
     config.l2 = o.l2 ?? 0
-    if let patience = o.reduceLROnPlateau { plateau = PlateauScheduler(factor: o.lrFactor ?? 0.1, patience: patience) }
+    if let patience = o.reduceLROnPlateau {
+      plateau = PlateauScheduler(factor: o.lrFactor ?? 0.1, patience: patience, minimumRate: o.minLR)
+    }
     if let patience = o.earlyStop { earlyStop = EarlyStopping(patience: patience) }
     config.thresholds = o.thresholds
     let normalize = !o.noNormalize && (suggested.normalize ?? true)

@@ -35,8 +35,9 @@ struct ThemeCatalog {
 
   /// Reads and parses one theme file.
   static func load(_ path: String) throws(ThemeError) -> Theme {
+    guard FileManager.default.fileExists(atPath: path) else { throw ThemeError(file: path, line: nil, message: "no such file", unreadable: true) }
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw ThemeError(file: path, line: nil, message: "cannot be read")
+      throw ThemeError(file: path, line: nil, message: "cannot be read", unreadable: true)
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw ThemeError(file: path, line: nil, message: "is not UTF-8 text")
@@ -50,6 +51,8 @@ struct ThemeCatalog {
     var themes = entries.compactMap(\.theme)
     if let option {
       if let i = themes.firstIndex(where: { $0.name == option }) { return (themes, i) }
+      // A user theme of that name that does not parse: say where and why.
+      if let error = entries.first(where: { $0.theme == nil && $0.name == option })?.error { throw error }
       if option.contains("/") || option.hasSuffix(".toml") || FileManager.default.fileExists(atPath: option) {
         let theme = try Self.load(option)
         themes.append(theme)

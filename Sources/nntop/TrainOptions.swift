@@ -34,64 +34,67 @@ struct TrainOptions: ParsableArguments {
   @Option(name: .customLong("init"), help: "Weight initialisation: auto, xavier, he, uniform, normal.")
   var initializer: Initializer?
 
-  @Option(name: .customLong("init-gain"), help: "Multiply every initial weight by this. (default: 1)")
+  @Option(name: .customLong("init-gain"), parsing: .unconditional, help: "Multiply every initial weight by this. (default: 1)")
   var initGain: Float?
 
   @Option(help: "Optimiser: sgd, momentum, adam. (default: sgd)")
   var optimizer: OptimizerKind?
 
-  @Option(help: "Learning rate η. (default: 0.1 for sgd, 0.01 for momentum, 0.001 for adam)")
+  @Option(parsing: .unconditional, help: "Learning rate η. (default: 0.1 for sgd, 0.01 for momentum, 0.001 for adam)")
   var lr: Float?
 
-  @Option(help: "Momentum μ for --optimizer momentum. (default: 0.9)")
+  @Option(parsing: .unconditional, help: "Momentum μ for --optimizer momentum. (default: 0.9)")
   var momentum: Float?
 
-  @Option(help: "Mini-batch size. (default: 32)")
+  @Option(parsing: .unconditional, help: "Mini-batch size. (default: 32)")
   var batch: Int?
 
-  @Option(help: "Epochs to train. (default: 20 headless, until you quit in the dashboard)")
+  @Option(parsing: .unconditional, help: "Epochs to train. (default: 20 headless, until you quit in the dashboard)")
   var epochs: Int?
 
-  @Option(name: .customLong("val-split"), help: "Fraction held out for validation, in 0..<1. (default: 0.2)")
+  @Option(name: .customLong("val-split"), parsing: .unconditional, help: "Fraction held out for validation, in 0..<1. (default: 0.2)")
   var valSplit: Double?
 
   @Option(help: "L2 weight decay λ: J += λ/2·Σ‖W‖². (default: 0)")
   var l2: Float?
 
-  @Option(name: .customLong("vanishing-grad"), help: "Flag a layer whose ‖∂J/∂W‖ is below this as vanishing. (default: 1e-6)")
+  @Option(name: .customLong("vanishing-grad"), parsing: .unconditional, help: "Flag a layer whose ‖∂J/∂W‖ is below this as vanishing. (default: 1e-6)")
   var vanishingGrad: Double?
 
-  @Option(name: .customLong("vanishing-ratio"), help: "Flag a layer whose ‖∂J/∂W‖ is below this fraction of the largest layer's as vanishing. (default: 1e-3)")
+  @Option(name: .customLong("vanishing-ratio"), parsing: .unconditional, help: "Flag a layer whose ‖∂J/∂W‖ is below this fraction of the largest layer's as vanishing. (default: 1e-3)")
   var vanishingRatio: Double?
 
-  @Option(name: .customLong("exploding-grad"), help: "Flag a layer whose ‖∂J/∂W‖ is above this as exploding. (default: 1e3)")
+  @Option(name: .customLong("exploding-grad"), parsing: .unconditional, help: "Flag a layer whose ‖∂J/∂W‖ is above this as exploding. (default: 1e3)")
   var explodingGrad: Double?
 
-  @Option(name: .customLong("dead-fraction"), help: "Flag a layer where more than this share of ReLUs never fire. (default: 0.5)")
+  @Option(name: .customLong("dead-fraction"), parsing: .unconditional, help: "Flag a layer where more than this share of ReLUs never fire. (default: 0.5)")
   var deadFraction: Double?
 
-  @Option(name: .customLong("saturated-fraction"), help: "Flag a layer where more than this share of sigmoid/tanh activations are saturated. (default: 0.5)")
+  @Option(name: .customLong("saturated-fraction"), parsing: .unconditional, help: "Flag a layer where more than this share of sigmoid/tanh activations are saturated. (default: 0.5)")
   var saturatedFraction: Double?
 
-  @Option(name: .customLong("update-ratio-high"), help: "Flag ‖ΔW‖/‖W‖ above this: η too large. (default: 0.1)")
+  @Option(name: .customLong("update-ratio-high"), parsing: .unconditional, help: "Flag ‖ΔW‖/‖W‖ above this: η too large. (default: 0.1)")
   var updateRatioHigh: Double?
 
-  @Option(name: .customLong("update-ratio-low"), help: "Flag ‖ΔW‖/‖W‖ below this (while the gradient is not small): η too small. (default: 1e-6)")
+  @Option(name: .customLong("update-ratio-low"), parsing: .unconditional, help: "Flag ‖ΔW‖/‖W‖ below this (while the gradient is not small): η too small. (default: 1e-6)")
   var updateRatioLow: Double?
 
-  @Option(name: .customLong("reduce-lr-on-plateau"), help: ArgumentHelp("Multiply η by --lr-factor when the validation loss has not improved for this many epochs.", valueName: "patience"))
+  @Option(name: .customLong("reduce-lr-on-plateau"), parsing: .unconditional, help: ArgumentHelp("Multiply η by --lr-factor when the validation loss has not improved for this many epochs.", valueName: "patience"))
   var reduceLROnPlateau: Int?
 
-  @Option(name: .customLong("lr-factor"), help: "The factor --reduce-lr-on-plateau applies. (default: 0.1)")
+  @Option(name: .customLong("lr-factor"), parsing: .unconditional, help: "The factor --reduce-lr-on-plateau applies. (default: 0.1)")
   var lrFactor: Float?
 
-  @Option(name: .customLong("early-stop"), help: ArgumentHelp("Stop when the validation loss has not improved for this many epochs.", valueName: "patience"))
+  @Option(name: .customLong("min-lr"), parsing: .unconditional, help: "The smallest η --reduce-lr-on-plateau goes to. (default: 1e-4 × η when the run starts)")
+  var minLR: Float?
+
+  @Option(name: .customLong("early-stop"), parsing: .unconditional, help: ArgumentHelp("Stop when the validation loss has not improved for this many epochs.", valueName: "patience"))
   var earlyStop: Int?
 
-  @Option(help: "Threads for the large matrix products (2 helps networks the size of MNIST's). (default: 1)")
+  @Option(parsing: .unconditional, help: "Threads for the large matrix products (2 helps networks the size of MNIST's). (default: 1)")
   var threads: Int = 1
 
-  @Option(help: "Seed for weights, shuffling and generated data.")
+  @Option(parsing: .unconditional, help: "Seed for weights, shuffling and generated data.")
   var seed: UInt64 = 1
 
   @Flag(name: .customLong("no-normalize"), help: "Do not standardise features.")
@@ -112,7 +115,7 @@ struct TrainOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Save the model here when training ends (and on s, and with --checkpoint-every).", valueName: "file.safetensors"))
   var save: String?
 
-  @Option(name: .customLong("checkpoint-every"), help: ArgumentHelp("Also save to --save after every this many epochs.", valueName: "epochs"))
+  @Option(name: .customLong("checkpoint-every"), parsing: .unconditional, help: ArgumentHelp("Also save to --save after every this many epochs.", valueName: "epochs"))
   var checkpointEvery: Int?
 
   @Option(help: ArgumentHelp("Start from a saved model.", valueName: "file.safetensors"))
@@ -143,6 +146,8 @@ struct TrainOptions: ParsableArguments {
     if let n = earlyStop, n < 1 { throw ValidationError("--early-stop takes a patience of at least 1 epoch, got \(n)") }
     if let f = lrFactor, !(f.isFinite && f > 0 && f < 1) { throw ValidationError("--lr-factor must be in 0<…<1, got \(f)") }
     if lrFactor != nil && reduceLROnPlateau == nil { throw ValidationError("--lr-factor goes with --reduce-lr-on-plateau") }
+    if let m = minLR, !(m.isFinite && m > 0) { throw ValidationError("--min-lr must be a positive number, got \(m)") }
+    if minLR != nil && reduceLROnPlateau == nil { throw ValidationError("--min-lr goes with --reduce-lr-on-plateau") }
     for (flag, value) in [
       ("--vanishing-grad", vanishingGrad), ("--vanishing-ratio", vanishingRatio), ("--exploding-grad", explodingGrad),
       ("--update-ratio-high", updateRatioHigh), ("--update-ratio-low", updateRatioLow),

@@ -116,6 +116,22 @@ struct ScreenTests {
     #expect(b.line(39).hasPrefix(" REPLAY ×1/4 ▶  42% of the log  epoch "), "\(b.line(39))")
   }
 
+  @Test(arguments: [KeyMap.Mode.live, .replay])
+  func aNarrowStatusLineDropsTheLeastUsefulPartsFirst(mode: KeyMap.Mode) {
+    // A long notice leaves little room: batch goes first, then the data
+    // set, time and throughput; epoch, step and η always stay.
+    for width in [80, 90, 100, 120] {
+      let b = render(width, 24, mode: mode) {
+        _ = $0.update(.replayStatus(speed: 1, progress: 0.5))
+        _ = $0.update(.note("theme not loaded: ~/.config/nntop/themes/mine.toml:5: bad colour", .warning))
+      }
+      let status = b.line(23)
+      for part in ["epoch ", "step ", "η "] { #expect(status.contains(part), "\(mode) at \(width): \(status)") }
+      if mode == .replay { #expect(status.contains("50% of the log"), "\(status)") }
+      if !status.contains("samples/s") { #expect(!status.contains("batch "), "batch outlived throughput: \(status)") }
+    }
+  }
+
   @Test(arguments: 0..<BuiltinThemes.all.count)
   func everyThemeRendersAndMonoHasNoColour(theme: Int) {
     let b = render(100, 30, theme: theme)

@@ -53,7 +53,14 @@ struct UpdateTests {
     #expect(s.themeIndex == 1 && s.visibleNotice?.text == "theme: light")
     _ = s.update(.key(.character("?")))
     #expect(s.showHelp)
-    #expect(s.update(.key(.character(" "))) == [.send(.togglePause)] && !s.showHelp)
+    // Any key closes the help, and only closes it: space does not also resume.
+    #expect(s.update(.key(.character(" "))) == [] && !s.showHelp)
+    _ = s.update(.key(.character("?")))
+    #expect(s.update(.key(.character("x"))) == [] && !s.showHelp)
+    _ = s.update(.key(.character("?")))
+    #expect(s.update(.key(.enter)) == [] && !s.showHelp)
+    _ = s.update(.key(.character("?")))
+    #expect(s.update(.key(.character("q"))) == [.send(.stop), .quit], "q still quits from the help")
     _ = s.update(.resize(width: 90, height: 30))
     #expect(s.width == 90 && s.height == 30)
   }
@@ -98,6 +105,33 @@ struct UpdateTests {
     #expect(s.visibleNotice == nil)
     // The same notice in later snapshots does not come back.
     _ = s.update(.snapshot(snap))
+    #expect(s.visibleNotice == nil)
+  }
+
+  @Test func theNewestNoticeWins() {
+    var s = state()
+    var snap = s.snapshot!
+    // t, then s: the trainer's "saved" replaces the dashboard's theme note.
+    _ = s.update(.tick(seconds: 1))
+    _ = s.update(.key(.character("t")))
+    _ = s.update(.tick(seconds: 1.5))
+    snap.notice = Notice(text: "saved m", level: .info, id: 8)
+    _ = s.update(.snapshot(snap))
+    #expect(s.visibleNotice?.text == "saved m")
+    // A bad η typed after that shows over it.
+    _ = s.update(.tick(seconds: 2))
+    _ = s.update(.key(.character("e")))
+    _ = s.update(.key(.character("x")))
+    _ = s.update(.key(.enter))
+    #expect(s.visibleNotice?.text == "type a number for η, or Esc")
+    // Then a good one: the trainer's confirmation replaces the error.
+    _ = s.update(.key(.character("1")))
+    _ = s.update(.key(.enter))
+    _ = s.update(.tick(seconds: 2.5))
+    snap.notice = Notice(text: "η 0.1 → 1", level: .info, id: 9)
+    _ = s.update(.snapshot(snap))
+    #expect(s.visibleNotice?.text == "η 0.1 → 1")
+    _ = s.update(.tick(seconds: 7))
     #expect(s.visibleNotice == nil)
   }
 }

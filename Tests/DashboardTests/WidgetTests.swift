@@ -76,17 +76,79 @@ struct WidgetTests {
       LayerStatistics(inputs: 3, outputs: 2, gradientNorm: 0.1, weightNorm: 1, updateRatio: 1e-3),
     ]
     let health = HealthMonitor(thresholds: HealthThresholds(), activations: [.tanh, .softmax]).judge(layers)
-    var b = sentinel(60, 5)
-    GradientPanel(names: ["W1 4→3", "W2 3→2"], layers: layers, health: health, history: [Series(), Series()], selected: 0)
-      .render(Rect(x: 0, y: 0, width: 60, height: 4), &b, theme: mono, symbols: .unicode)
+    var b = sentinel(60, 6)
+    let panel = GradientPanel(names: ["W1 4→3", "W2 3→2"], layers: layers, health: health, history: [Series(), Series()], selected: 0)
+    #expect(panel.preferredHeight(width: 60) == 5)
+    panel.render(Rect(x: 0, y: 0, width: 60, height: 5), &b, theme: mono, symbols: .unicode)
+    #expect(b.line(0).hasPrefix("layer  ‖∂J/∂W‖ (log scale)"))
     #expect(b.line(1).hasPrefix("W1 4→3 "))
     #expect(b.line(1).contains("1.0e-09") && b.line(1).contains("-3.0") && b.line(1).contains("VANISHING"))
     #expect(b.line(2).contains("0.100") && b.line(2).contains("OK"))
-    #expect(b.line(3).hasPrefix("⚠ layer 1 ‖∂J/∂W‖ 1.0e-09 < 1.0e-06: try ReLU with He init"))
-    #expect(b.line(4) == String(repeating: "x", count: 60))
+    // The reason, then what to try, each whole.
+    // (The panel draws only its text; the rest is the sentinel's x.)
+    #expect(b.line(3).hasPrefix("⚠ layer 1 ‖∂J/∂W‖ 1.0e-09 < 1.0e-06x"))
+    #expect(b.line(4).hasPrefix("  → try ReLU with He init, or fewer layersx"))
+    #expect(b.line(5) == String(repeating: "x", count: 60))
     // The flagged badge is in reverse video in mono; OK is not.
     let vanishing = b.line(1).distance(of: "VANISHING")!
     #expect(b[vanishing, 1].style.reverse && !b[b.line(2).distance(of: "OK")!, 2].style.reverse)
+  }
+
+  /// A deep sigmoid network: the first layers vanish relative to the last.
+  static func vanishingPanel() -> GradientPanel {
+    let norms = [1e-6, 1e-5, 1e-4, 1e-2, 0.5]
+    let layers = norms.map { LayerStatistics(inputs: 8, outputs: 8, gradientNorm: $0, weightNorm: 1, updateRatio: 1e-3) }
+    let health = HealthMonitor(thresholds: HealthThresholds(), activations: [.sigmoid, .sigmoid, .sigmoid, .sigmoid, .softmax]).judge(layers)
+    return GradientPanel(names: (1...5).map { "W\($0) 8→8" }, layers: layers, health: health, history: [], selected: 0)
+  }
+
+  @Test func layersThatShareAHintGetItOnceAndWrapped() {
+    let panel = Self.vanishingPanel()
+    #expect(panel.health.prefix(3).allSatisfy { $0.status == .vanishing } && panel.health[3].status == .ok)
+    let notes = panel.notes(width: 30, rows: .max).map(\.text)
+    // Three reasons (cut to 30 columns), then the shared hint once, wrapped whole.
+    #expect(notes.prefix(3).allSatisfy { $0.hasPrefix("⚠ layer ") && $0.count <= 30 })
+    #expect(notes.count == 5)
+    #expect(notes[3].hasPrefix("  → ") && notes[4].hasPrefix("    ") && notes.allSatisfy { $0.count <= 30 })
+    #expect(notes.dropFirst(3).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") == "→ " + panel.health[0].hint)
+    // Short of rows: the worst reason and its hint come before the other
+    // reasons, and the hint before any reason.
+    let three = panel.notes(width: 30, rows: 3).map(\.text)
+    #expect(three == [notes[0], notes[3], notes[4]])
+    #expect(panel.notes(width: 30, rows: 2).map(\.text) == [notes[3], notes[4]])
+    #expect(panel.notes(width: 30, rows: 1).map(\.text) == [notes[3]])
+  }
+
+  @Test func aShortPanelKeepsLayersAndNotesBeforeTheHeader() {
+    let panel = Self.vanishingPanel()
+    // 5 layers and 5 lines of notes want 11 rows; given 8, the header goes.
+    var b = sentinel(30, 8)
+    panel.render(Rect(x: 0, y: 0, width: 30, height: 8), &b, theme: mono, symbols: .unicode)
+    #expect(b.line(0).hasPrefix("W1 8→8") && b.line(4).hasPrefix("W5 8→8"))
+    #expect(b.line(5).hasPrefix("⚠ layer 1"))
+    #expect(b.line(6).hasPrefix("  → try"))
+    #expect(b.line(7).hasPrefix("    "))
+    // Given 10, the header comes back above them.
+    var tall = sentinel(30, 10)
+    panel.render(Rect(x: 0, y: 0, width: 30, height: 10), &tall, theme: mono, symbols: .unicode)
+    #expect(tall.line(0).hasPrefix("layer") && tall.line(1).hasPrefix("W1 8→8"))
+  }
+
+  @Test func theGradientHeaderLabelsTheColumnsAtEveryWidth() {
+    let panel = Self.vanishingPanel()
+    for width in [30, 34, 40, 44, 50, 53, 60, 90] {
+      var b = sentinel(width, 12)
+      panel.render(Rect(x: 0, y: 0, width: width, height: 12), &b, theme: mono, symbols: .unicode)
+      let header = b.line(0), row = b.line(5)
+      // Each column's label starts where its values start, with a space before it.
+      let value = row.distance(of: "0.500")!
+      let gradientLabel = header.distance(of: "‖∂J/∂W‖")!
+      #expect(gradientLabel <= value && header.dropFirst(gradientLabel).hasPrefix("‖∂J/∂W‖"), "width \(width): \(header)")
+      let ratio = try! #require(header.distance(of: " ΔW/W"), "width \(width): \(header)")
+      let verdict = try! #require(header.distance(of: " verdict"), "width \(width): \(header)")
+      #expect(row.dropFirst(ratio + 1).hasPrefix(" -3.0") || row.dropFirst(ratio + 1).hasPrefix("-3.0"), "width \(width)\n\(header)\n\(row)")
+      #expect(row.dropFirst(verdict + 1).hasPrefix("OK"), "width \(width)\n\(header)\n\(row)")
+    }
   }
 
   @Test func decisionBoundaryColoursEachSideAndDrawsPoints() {

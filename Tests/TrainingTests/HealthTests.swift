@@ -57,8 +57,22 @@ struct HealthTests {
   }
 
   @Test func schedulesFollowKeras() {
-    var plateau = PlateauScheduler(factor: 0.1, patience: 2)
-    #expect([1.0, 0.9, 0.9, 0.9, 0.95, 0.95, 0.5].map { plateau.observe($0) } == [false, false, false, true, false, true, false])
+    var plateau = PlateauScheduler(factor: 0.1, patience: 2)  // floor: 1e-4 × the first η, 1e-5
+    var rate: Float = 0.1
+    let reductions = [1.0, 0.9, 0.9, 0.9, 0.95, 0.95, 0.5].map { loss -> Bool in
+      guard let reduced = plateau.observe(loss, rate: rate) else { return false }
+      rate = reduced
+      return true
+    }
+    #expect(reductions == [false, false, false, true, false, true, false])
+    #expect(abs(rate - 1e-3) < 1e-9)
+    // Down to the floor, then no more reductions (η never reaches 0).
+    #expect(plateau.observe(0.6, rate: rate) == nil)
+    #expect(plateau.observe(0.6, rate: rate).map { abs($0 - 1e-4) < 1e-10 } == true)
+    #expect(plateau.observe(0.6, rate: 1e-4) == nil)
+    #expect(plateau.observe(0.6, rate: 1e-4).map { abs($0 - 1e-5) < 1e-11 } == true)
+    #expect(plateau.observe(0.6, rate: 1e-5) == nil && plateau.observe(0.6, rate: 1e-5) == nil)
+    #expect(plateau.minimumRate.map { abs($0 - 1e-5) < 1e-11 } == true)
     var stop = EarlyStopping(patience: 3)
     #expect([1.0, 0.8, 0.85, 0.81, 0.9].enumerated().map { stop.observe($1, epoch: $0 + 1) } == [false, false, false, false, true])
     #expect(stop.bestEpoch == 2 && stop.best == 0.8)

@@ -27,7 +27,10 @@ struct SessionTests {
     }
   }
 
-  func session(lr: Float = 0.1, log: RunLog? = nil, epochs: Int? = nil, interactive: Bool = true, regression: Bool = false) throws -> (TrainingSession, SnapshotChannel, TrainingControl) {
+  func session(
+    lr: Float = 0.1, log: RunLog? = nil, epochs: Int? = nil, interactive: Bool = true, regression: Bool = false,
+    configure: (inout SessionOptions) -> Void = { _ in }
+  ) throws -> (TrainingSession, SnapshotChannel, TrainingControl) {
     let data = try DataSource(spec: regression ? "sine" : "moons").load(seed: 1)
     let output: Activation = regression ? .linear : .sigmoid
     let prepared = try PreparedData(data, validationSplit: 0.2, normalize: true, output: output, seed: 1)
@@ -41,6 +44,7 @@ struct SessionTests {
     options.interactive = interactive
     options.epochs = epochs
     options.publishInterval = 0.005
+    configure(&options)
     let control = TrainingControl(), channel = SnapshotChannel()
     let session = TrainingSession(trainer: trainer, info: RunInfo(trainer: trainer, epochs: epochs, logPath: nil), control: control, channel: channel, log: log, options: options)
     return (session, channel, control)
@@ -102,6 +106,25 @@ struct SessionTests {
     let names = events.filter { $0["type"]?.stringValue == "event" }.compactMap { $0["event"]?.stringValue }
     #expect(names == ["pause", "step", "step", "step", "lr", "resume"])
     #expect(events.last?["type"]?.stringValue == "summary")
+  }
+
+  @Test func earlyStopFinishesThenWatchesAgainWhenTrainingGoesOn() throws {
+    // η so small nothing improves: the plateau cuts η every epoch, down to
+    // its floor (1e-4 of the starting η) and no further; early stopping
+    // finishes the run after 3 epochs.
+    let (session, channel, control) = try session(lr: 1e-6) {
+      $0.plateau = PlateauScheduler(factor: 0.1, patience: 1)
+      $0.earlyStop = EarlyStopping(patience: 3)
+    }
+    let running = start(session)
+    let first = try #require(waitFor(channel) { $0.state == .finished })
+    // Training goes on (space): the stop is re-armed and comes 3 epochs later.
+    control.send(.resume)
+    let second = try #require(waitFor(channel) { $0.state == .finished && $0.epoch > first.epoch })
+    #expect(second.epoch == first.epoch + 3)
+    #expect(second.learningRate >= 1e-10 * 0.999 && second.learningRate <= 1e-10 * 1.001, "η \(second.learningRate)")
+    control.send(.stop)
+    running.finished.wait()
   }
 
   @Test func divergencePausesAndRollBackRecovers() throws {

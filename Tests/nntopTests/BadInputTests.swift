@@ -12,13 +12,15 @@ struct BadInputTests {
     /// File to create first (name, contents).
     var file: (String, [UInt8])? = nil
     let message: String
+    /// The exit code, where it says something (66: an input file is missing).
+    var status: Int32? = nil
     var testDescription: String { name }
   }
 
   static func text(_ s: String) -> [UInt8] { Array(s.utf8) }
 
   static let cases: [Case] = [
-    Case(name: "missing file", arguments: ["--data", "nope.csv"], message: "nope.csv: no such file"),
+    Case(name: "missing file", arguments: ["--data", "nope.csv"], message: "nope.csv: no such file", status: 66),
     Case(name: "empty file", arguments: ["--data", "empty.csv"], file: ("empty.csv", []), message: "empty.csv: the file is empty"),
     Case(name: "binary file", arguments: ["--data", "blob.csv"], file: ("blob.csv", [0x7F, 0x45, 0x4C, 0x46, 0, 1, 2]), message: "blob.csv: binary data"),
     Case(name: "header only", arguments: ["--data", "h.csv"], file: ("h.csv", text("a,b,y\n")), message: "h.csv:1: a header but no data rows"),
@@ -31,6 +33,10 @@ struct BadInputTests {
     Case(name: "single class", arguments: ["--data", "s.csv"], file: ("s.csv", text("a,y\n1,x\n2,x\n")), message: "has only one class"),
     Case(name: "zero learning rate", arguments: ["--lr", "0"], message: "--lr must be a positive number"),
     Case(name: "negative learning rate", arguments: ["--lr=-0.5"], message: "--lr must be a positive number"),
+    Case(name: "negative learning rate, spaced", arguments: ["--lr", "-1"], message: "--lr must be a positive number (η > 0), got -1"),
+    Case(name: "negative batch", arguments: ["--batch", "-5"], message: "--batch must be at least 1"),
+    Case(name: "negative epochs", arguments: ["--epochs", "-1"], message: "--epochs must be at least 1"),
+    Case(name: "negative val-split, spaced", arguments: ["--val-split", "-0.1"], message: "--val-split must be in 0..<1"),
     Case(name: "NaN learning rate", arguments: ["--lr", "nan"], message: "--lr must be a positive number"),
     Case(name: "zero-width layer", arguments: ["--layers", "64,0,32"], message: "a layer of width 0 has no units"),
     Case(name: "batch 0", arguments: ["--batch", "0"], message: "--batch must be at least 1"),
@@ -45,15 +51,21 @@ struct BadInputTests {
     Case(name: "zero patience", arguments: ["--early-stop", "0"], message: "--early-stop takes a patience of at least 1 epoch"),
     Case(name: "factor without plateau", arguments: ["--lr-factor", "0.5"], message: "--lr-factor goes with --reduce-lr-on-plateau"),
     Case(name: "threads 0", arguments: ["--threads", "0"], message: "--threads must be from 1 to 64"),
-    Case(name: "missing checkpoint", arguments: ["predict", "--load", "none.safetensors", "--data", "digits"], message: "none.safetensors: no such file"),
+    Case(name: "missing checkpoint", arguments: ["predict", "--load", "none.safetensors", "--data", "digits"], message: "none.safetensors: no such file", status: 66),
+    Case(name: "resume from a missing checkpoint", arguments: ["--load", "none.safetensors"], message: "none.safetensors: no such file", status: 66),
+    Case(name: "save into a missing folder", arguments: ["--data", "xor", "--save", "no/such/m.safetensors"], message: "no/such/m.safetensors: cannot save there: no folder", status: 73),
+    Case(name: "save onto a folder", arguments: ["--data", "xor", "--save", "."], message: ".: is a folder, not a file to save to", status: 73),
     Case(name: "not a checkpoint", arguments: ["predict", "--load", "x.safetensors", "--data", "digits"], file: ("x.safetensors", text("hello")), message: "x.safetensors: not a safetensors file"),
     Case(name: "checkpoints with nowhere to go", arguments: ["--checkpoint-every", "2"], message: "--checkpoint-every needs --save FILE"),
     Case(name: "checkpoint every 0", arguments: ["--checkpoint-every", "0", "--save", "m.safetensors"], message: "--checkpoint-every takes at least 1 epoch"),
     Case(name: "tensorboard dir is a file", arguments: ["--data", "xor", "--tensorboard", "tb"], file: ("tb", text("x")), message: "tb: exists and is not a directory"),
-    Case(name: "replay a missing log", arguments: ["replay", "none.jsonl"], message: "none.jsonl: no such file"),
+    Case(name: "replay a missing log", arguments: ["replay", "none.jsonl"], message: "none.jsonl: no such file", status: 66),
+    Case(name: "plot a missing log", arguments: ["plot", "none.jsonl", "--out", "p.svg"], message: "none.jsonl: no such file", status: 66),
+    Case(name: "a missing theme file", arguments: ["--data", "xor", "--theme", "none.toml"], message: "none.toml: no such file", status: 66),
     Case(name: "replay a CSV", arguments: ["replay", "d.csv"], file: ("d.csv", text("a,b\n1,2\n")), message: "d.csv:1: not a JSON line"),
     Case(name: "replay a foreign log", arguments: ["replay", "o.jsonl"], file: ("o.jsonl", text("{\"type\":\"epoch\"}\n")), message: "o.jsonl: not an nntop run log"),
     Case(name: "replay speed 0", arguments: ["replay", "r.jsonl", "--speed", "0"], message: "--speed must be a positive number"),
+    Case(name: "negative replay speed", arguments: ["replay", "r.jsonl", "--speed", "-2"], message: "--speed must be a positive number"),
     Case(name: "plot without --out", arguments: ["plot", "r.jsonl"], message: "Missing expected argument '--out"),
     Case(name: "plot into a missing folder", arguments: ["plot", "r.jsonl", "--out", "no/such/dir/p.svg"], file: ("r.jsonl", text(BadInputTests.minimalLog)), message: "no/such/dir/p.svg: cannot write the plot"),
     Case(name: "resume into another run's log", arguments: ["--data", "xor", "--load", "m.safetensors", "--log", "r.jsonl"], file: ("r.jsonl", text(BadInputTests.minimalLog)), message: "r.jsonl records a 2-4-1 network, not the loaded"),
@@ -80,6 +92,7 @@ struct BadInputTests {
     #expect(r.stderrLines.count == 1, "stderr: \(r.stderr)")
     #expect(r.stderr.hasPrefix("nntop: ") && r.stderr.contains(c.message), "stderr: \(r.stderr)")
     #expect(r.stdout.isEmpty, "stdout: \(r.stdout)")
+    if let status = c.status { #expect(r.status == status, "exit status") }
     #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Backtrace"))
   }
 }

@@ -107,6 +107,33 @@ struct ResumeTests {
     #expect(visible == ["m.safetensors"])
   }
 
+  @Test func aFinalSaveThatFailsIsAnErrorNotASuccess() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    try FileManager.default.createDirectory(atPath: dir.file("out"), withIntermediateDirectories: true)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: NNTopProcess.executable)
+    process.arguments = ["--headless", "--data", "xor", "--epochs", "100000000", "--save", "out/m.safetensors", "--log", "run.jsonl"]
+    process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+    let stdout = Pipe(), stderr = Pipe()
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline && !lines(dir.file("run.jsonl")).contains(where: { $0.contains(#""type":"epoch""#) }) { usleep(20_000) }
+    // The folder goes away while training: the save at the end cannot happen.
+    try FileManager.default.removeItem(atPath: dir.file("out"))
+    kill(process.processIdentifier, SIGINT)
+    let out = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 73)
+    #expect(err.hasPrefix("nntop: the final checkpoint was not saved: out/m.safetensors: cannot write") && err.split(separator: "\n").count == 1, "\(err)")
+    #expect(!out.contains("saved out/m.safetensors"))
+    let save = try #require(lines(dir.file("run.jsonl")).compactMap(json).last { $0["event"] as? String == "save" })
+    #expect(save["ok"] as? Bool == false)
+  }
+
   @Test func quitSignalsAndDivergenceAllEndTheLogWithASummary() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }

@@ -59,6 +59,13 @@ struct ThemeCommandTests {
     let r = try NNTopProcess.run(["--headless", "--epochs", "1", "--theme", path])
     #expect(r.status == 65 && r.stderrLines.count == 1)
     #expect(r.stderr == "nntop: \(path):5: dim = \"mauve\" is not a colour (0-255, \"#rrggbb\" or a name like \"blue\")\n")
+    // A user theme chosen by name: its own file and line, not "no theme".
+    let config = TemporaryDirectory()
+    defer { config.remove() }
+    try FileManager.default.createDirectory(atPath: config.path + "/nntop/themes", withIntermediateDirectories: true)
+    config.write("nntop/themes/mine.toml", good.replacingOccurrences(of: "dim = 244", with: "dim = \"mauve\""))
+    let named = try NNTopProcess.run(["--headless", "--epochs", "1", "--theme", "mine"], environment: ["XDG_CONFIG_HOME": config.path])
+    #expect(named.status == 65 && named.stderr == "nntop: \(config.path)/nntop/themes/mine.toml:5: dim = \"mauve\" is not a colour (0-255, \"#rrggbb\" or a name like \"blue\")\n")
     let unknown = try NNTopProcess.run(["--headless", "--theme", "neon"])
     #expect(unknown.status == 64 && unknown.stderr.contains("no theme \"neon\"; the themes are default, light, mono, solarized-dark, colorblind"))
   }

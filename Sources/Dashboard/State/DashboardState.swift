@@ -52,12 +52,14 @@ public struct DashboardState: Sendable {
 
   public var layerCount: Int { snapshot?.info.layerNames.count ?? 0 }
 
-  /// The notice to show now: the dashboard's own note, or the trainer's latest while fresh.
+  /// The notice to show now: the newer of the dashboard's own note and the
+  /// trainer's latest notice, each for `noticeSeconds`.
   public var visibleNotice: Notice? {
-    if let note, now < noteUntil { return note }
-    if let notice = snapshot?.notice, let seen = noticeSeen, seen.id == notice.id, now - seen.at < Self.noticeSeconds {
-      return notice
+    let own = note.flatMap { now < noteUntil ? $0 : nil }
+    guard let notice = snapshot?.notice, let seen = noticeSeen, seen.id == notice.id, now - seen.at < Self.noticeSeconds else {
+      return own
     }
-    return nil
+    guard let own else { return notice }
+    return seen.at > noteUntil - Self.noticeSeconds ? notice : own
   }
 }

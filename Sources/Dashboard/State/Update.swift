@@ -54,14 +54,13 @@ extension DashboardState {
 
   private mutating func handle(_ key: Key) -> [DashboardEffect] {
     if learningRateEntry != nil { return typeLearningRate(key) }
-    guard let action = KeyMap.action(for: key, mode: mode) else {
-      if showHelp && key == .escape { showHelp = false }
-      return []
-    }
-    if showHelp && action != .quit {
+    let action = KeyMap.action(for: key, mode: mode)
+    // Any key closes the help and does nothing else, except q, which quits.
+    if showHelp {
       showHelp = false
-      if action == .toggleHelp { return [] }
+      if action != .quit { return [] }
     }
+    guard let action else { return [] }
     switch action {
     case .togglePause: return mode == .replay ? [.replay(.togglePause)] : [.send(.togglePause)]
     case .step: return [.send(.step(1))]

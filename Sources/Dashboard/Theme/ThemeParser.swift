@@ -6,12 +6,15 @@ public struct ThemeError: Error, CustomStringConvertible, Equatable {
   public let file: String
   public let line: Int?
   public let message: String
+  /// The file is missing or unreadable (EX_NOINPUT), not malformed.
+  public let unreadable: Bool
   public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(message)" }
 
-  public init(file: String, line: Int?, message: String) {
+  public init(file: String, line: Int?, message: String, unreadable: Bool = false) {
     self.file = file
     self.line = line
     self.message = message
+    self.unreadable = unreadable
   }
 }
 

@@ -51,6 +51,32 @@ public func truncate(_ text: String, to width: Int, symbols: Symbols = .unicode)
   return String(text.prefix(width - mark.count)) + mark
 }
 
+/// `text` broken into lines of at most `width` characters, at spaces where
+/// it can be (a word longer than a line is cut).
+public func wrap(_ text: String, to width: Int) -> [String] {
+  guard width > 0 else { return [] }
+  var lines: [String] = []
+  var line = ""
+  for word in text.split(separator: " ") {
+    var word = Substring(word)
+    while word.count > width {
+      if !line.isEmpty { lines.append(line); line = "" }
+      lines.append(String(word.prefix(width)))
+      word = word.dropFirst(width)
+    }
+    if line.isEmpty {
+      line = String(word)
+    } else if line.count + 1 + word.count <= width {
+      line += " " + word
+    } else {
+      lines.append(line)
+      line = String(word)
+    }
+  }
+  if !line.isEmpty { lines.append(line) }
+  return lines
+}
+
 /// `text` padded with spaces (or cut) to exactly `width` characters.
 public func pad(_ text: String, to width: Int, alignRight: Bool = false) -> String {
   guard width > 0 else { return "" }

@@ -20,8 +20,9 @@ public struct GradientPanel {
     self.selected = selected
   }
 
-  /// Rows the panel wants: a header, the layers, a hint per flagged layer.
-  public var preferredHeight: Int { names.count + 1 + health.filter { $0.status != .ok }.count }
+  /// Rows the panel wants at `width` columns: a header, the layers, and the
+  /// notes on flagged layers.
+  public func preferredHeight(width: Int) -> Int { names.count + 1 + notes(width: width, rows: .max).count }
 
   static func color(_ status: HealthStatus, _ theme: Theme) -> Color {
     switch status {
@@ -31,6 +32,41 @@ public struct GradientPanel {
     }
   }
 
+  /// One line under the layer rows: a flagged layer's reason, or the hint
+  /// (what to try) shared by the reasons above it.
+  struct Note: Equatable {
+    var text: String
+    var status: HealthStatus
+  }
+
+  /// What is wrong and what to try, worst first, in at most `rows` lines of
+  /// `width`: the layers that share a hint are listed, then the hint once,
+  /// wrapped. When rows run short, a group keeps its first reason and its
+  /// hint before its other reasons, and its hint before any reason (the
+  /// badges already say which layers).
+  func notes(width: Int, rows: Int) -> [Note] {
+    guard width > 0 else { return [] }
+    let flagged = health.filter { $0.status != .ok }.sorted { $0.status > $1.status }
+    var groups: [(hint: String, items: [LayerHealth])] = []
+    for verdict in flagged {
+      if let g = groups.firstIndex(where: { $0.hint == verdict.hint }) {
+        groups[g].items.append(verdict)
+      } else {
+        groups.append((verdict.hint, [verdict]))
+      }
+    }
+    var notes: [Note] = []
+    for group in groups where notes.count < rows {
+      let status = group.items[0].status
+      let hint = wrap(group.hint, to: width - 4).enumerated().map { Note(text: ($0.offset == 0 ? "  → " : "    ") + $0.element, status: status) }
+      let reasons = group.items.map { Note(text: truncate("⚠ " + $0.reason, to: width), status: $0.status) }
+      let left = rows - notes.count
+      let shownReasons = hint.isEmpty ? left : min(reasons.count, left - hint.count)
+      notes += (reasons.prefix(max(shownReasons, 0)) + hint).prefix(left)
+    }
+    return notes
+  }
+
   public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
     guard area.width > 0, area.height > 0 else { return }
     let nameWidth = min(max(names.map(\.count).max() ?? 2, 2), max(area.width / 3, 2))
@@ -38,16 +74,23 @@ public struct GradientPanel {
     let flexible = area.width - nameWidth - badgeWidth - ratioWidth - valueWidth - 5
     let sparkWidth = flexible >= 16 ? flexible / 3 : 0
     let barWidth = max(flexible - sparkWidth - (sparkWidth > 0 ? 1 : 0), 0)
+    // Rows: the layers first, then up to three lines of notes, then the
+    // header, then the rest of the notes.
+    let layerRows = min(names.count, area.height)
+    let wanted = notes(width: area.width, rows: .max).count
+    let showHeader = area.height - layerRows - min(wanted, 3) >= 1
+    let notes = notes(width: area.width, rows: area.height - layerRows - (showHeader ? 1 : 0))
     var y = area.y
     /// Writes clipped to the panel.
     func put(_ x: Int, _ text: String, _ style: Style) -> Int {
       buffer.setString(x: x, y: y, text, style: style, maxWidth: max(area.right - x, 0))
     }
-    // Header.
-    if area.height > names.count {
+    if showHeader {
       var x = area.x
       x = put(x, pad("layer", to: nameWidth + 1), theme.dimmed)
-      if barWidth > 0 { x = put(x, pad("‖∂J/∂W‖ (log scale)", to: barWidth + valueWidth + 2), theme.dimmed) }
+      // The gradient column: the bar (if any) and the value.
+      let gradientWidth = barWidth > 0 ? barWidth + valueWidth + 2 : valueWidth + 1
+      x = put(x, pad(gradientWidth > 20 ? "‖∂J/∂W‖ (log scale)" : "‖∂J/∂W‖", to: gradientWidth), theme.dimmed)
       if sparkWidth > 0 { x = put(x, pad(sparkWidth >= 7 ? "history" : "trend", to: sparkWidth + 1), theme.dimmed) }
       x = put(x, pad("ΔW/W", to: ratioWidth + 1), theme.dimmed)
       _ = put(x, "verdict", theme.dimmed)
@@ -83,10 +126,8 @@ public struct GradientPanel {
       _ = put(x, pad(verdict.status.badge, to: badgeWidth), theme.badge(color, emphasis: verdict.status != .ok))
       y += 1
     }
-    // What is wrong and what to try, worst first, as many as fit.
-    let flagged = health.filter { $0.status != .ok }.sorted { $0.status > $1.status }
-    for verdict in flagged where y < area.bottom {
-      _ = put(area.x, truncate("⚠ " + verdict.message, to: area.width, symbols: symbols), theme.badge(Self.color(verdict.status, theme), emphasis: false))
+    for note in notes where y < area.bottom {
+      _ = put(area.x, truncate(note.text, to: area.width, symbols: symbols), theme.badge(Self.color(note.status, theme), emphasis: false))
       y += 1
     }
   }

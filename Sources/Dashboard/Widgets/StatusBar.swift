@@ -47,22 +47,26 @@ public struct StatusBar {
     style.bold = true
     var x = buffer.setString(x: area.x, y: area.y, badge, style: style, maxWidth: area.width)
     let epochs = s.info.epochs.map { "/\($0)" } ?? ""
-    var parts = [
-      "epoch \(s.epoch)\(epochs) \(Int(s.epochProgress * 100))%",
-      "step \(s.step.grouped)",
-      "η \(shortNumber(s.learningRate))",
-      "batch \(s.batchSize)",
-      "\(ChartFormat.count(s.samplesPerSecond)) samples/s",
-      ChartFormat.duration(s.trainingTime),
-      s.info.dataName,
+    // Each part with its rank: when the line is short, the lowest rank goes first.
+    var parts: [(text: String, rank: Int)] = [
+      ("epoch \(s.epoch)\(epochs) \(Int(s.epochProgress * 100))%", 6),
+      ("step \(s.step.grouped)", 7),
+      ("η \(shortNumber(s.learningRate))", 5),
+      ("batch \(s.batchSize)", 1),
+      ("\(ChartFormat.count(s.samplesPerSecond)) samples/s", 4),
+      (ChartFormat.duration(s.trainingTime), 3),
+      (s.info.dataName, 2),
     ]
-    if let replay { parts.insert("\(Int((replay.progress * 100).rounded()))% of the log", at: 0) }
+    if let replay { parts.insert(("\(Int((replay.progress * 100).rounded()))% of the log", 8), at: 0) }
     // A notice takes the room it needs (up to half the line) from the right.
     let reserved = notice.map { min($0.text.count, area.width / 2) + 2 } ?? 16
-    while parts.count > 3 && parts.joined(separator: "  ").count > area.right - x - 1 - reserved {
-      parts.remove(at: parts.count == 7 ? 3 : parts.count - 1)
+    let room = area.right - x - 1 - reserved
+    while parts.map(\.text).joined(separator: "  ").count > room,
+      let lowest = parts.indices.min(by: { parts[$0].rank < parts[$1].rank }), parts[lowest].rank < 5
+    {
+      parts.remove(at: lowest)
     }
-    x = buffer.setString(x: x + 1, y: area.y, parts.joined(separator: "  "), style: theme.base, maxWidth: max(area.right - x - 1, 0))
+    x = buffer.setString(x: x + 1, y: area.y, parts.map(\.text).joined(separator: "  "), style: theme.base, maxWidth: max(area.right - x - 1, 0))
     renderNotice(area, &buffer, theme: theme, symbols: symbols, after: x + 2)
   }
 

@@ -69,9 +69,8 @@ public struct RunRecording: Sendable {
   public var complete: Bool
 
   public init(path: String) throws(RecordingError) {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw RecordingError("\(path): no such file or not readable")
-    }
+    guard FileManager.default.fileExists(atPath: path) else { throw RecordingError("\(path): no such file", unreadable: true) }
+    guard let data = FileManager.default.contents(atPath: path) else { throw RecordingError("\(path): cannot be read", unreadable: true) }
     try self.init(bytes: [UInt8](data), file: path)
   }
 
@@ -199,5 +198,10 @@ public struct RunRecording: Sendable {
 
 public struct RecordingError: Error, CustomStringConvertible {
   public let description: String
-  public init(_ description: String) { self.description = description }
+  /// The file is missing or unreadable (EX_NOINPUT), not malformed.
+  public let unreadable: Bool
+  public init(_ description: String, unreadable: Bool = false) {
+    self.description = description
+    self.unreadable = unreadable
+  }
 }

@@ -102,6 +102,23 @@ public struct Safetensors: Sendable {
     }
   }
 
+  /// Throws unless `write(to: path)` could create the file: its folder
+  /// exists and is writable, and `path` is not a folder. Checked before a
+  /// run starts, so a long run does not end unable to save.
+  public static func checkWritable(_ path: String) throws(CheckpointError) {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      throw CheckpointError("\(path): is a folder, not a file to save to")
+    }
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw CheckpointError("\(path): cannot save there: no folder \(directory)")
+    }
+    guard access(directory, W_OK | X_OK) == 0 else {
+      throw CheckpointError("\(path): cannot save there: \(directory) is not writable")
+    }
+  }
+
   /// Writes the file atomically: a temporary file beside it, flushed to disk,
   /// then renamed over `path`. A reader sees the old file or the new one,
   /// never a torn one.
@@ -137,10 +154,10 @@ public struct Safetensors: Sendable {
   public static func read(from path: String) throws(CheckpointError) -> Safetensors {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw CheckpointError("\(path): no such file")
+      throw CheckpointError("\(path): no such file", unreadable: true)
     }
     guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-      throw CheckpointError("\(path): cannot be read")
+      throw CheckpointError("\(path): cannot be read", unreadable: true)
     }
     return try Safetensors(bytes: [UInt8](data), file: path)
   }
@@ -149,5 +166,10 @@ public struct Safetensors: Sendable {
 /// A checkpoint that cannot be written or read, with the file named.
 public struct CheckpointError: Error, CustomStringConvertible {
   public let description: String
-  public init(_ description: String) { self.description = description }
+  /// The file is missing or unreadable (EX_NOINPUT), not malformed.
+  public let unreadable: Bool
+  public init(_ description: String, unreadable: Bool = false) {
+    self.description = description
+    self.unreadable = unreadable
+  }
 }

@@ -23,7 +23,7 @@ public enum ReplayCommand: Sendable, Equatable {
 /// fast: a log holds a few lines per second of training).
 public struct ReplayPlayer {
   /// Speeds `+` and `-` step through.
-  public static let speeds: [Double] = (-8...8).map { Foundation.pow(2, Double($0)) }
+  public static let speeds: [Double] = (-12...8).map { Foundation.pow(2, Double($0)) }
 
   public let recording: RunRecording
   public private(set) var snapshot: Snapshot
