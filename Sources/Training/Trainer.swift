@@ -29,7 +29,11 @@ public final class Trainer {
   /// The last batch's accuracy (classification) or RMSE (regression).
   public private(set) var lastBatchMetric: Double = 0
 
+  /// Draws re-initialised weights (`r`).
   private var rng: SeededGenerator
+  /// This epoch's order of the training examples: a function of the seed and
+  /// the epoch alone, so a run resumed from a checkpoint sees the batches the
+  /// uninterrupted run would have.
   private var order: [Int]
   private var cursor = 0
   private let workspace: Workspace
@@ -60,7 +64,7 @@ public final class Trainer {
     optimizer = Optimizer(kind: config.optimizer, learningRate: config.learningRate)
     optimizer.momentum = config.momentum
     rng = SeededGenerator(seed: config.seed ^ 0x7EA1_0000)
-    order = Array(0..<data.train.count)
+    order = []
     let capacity = min(config.batchSize, data.train.count)
     workspace = Workspace(network: network, capacity: capacity, runner: runner)
     batchRows = .allocate(capacity: max(network.inputWidth, network.outputWidth) * capacity)
@@ -70,7 +74,15 @@ public final class Trainer {
     updateNorms = Array(repeating: 0, count: network.layers.count)
     statistics = LayerStatisticsCollector(network: network)
     monitor = HealthMonitor(thresholds: config.thresholds, activations: network.layers.map(\.activation))
-    rng.shuffle(&order)
+    order = Self.order(count: data.train.count, seed: config.seed, epoch: 0)
+  }
+
+  /// The shuffled order of epoch `epoch` (counting from 0).
+  static func order(count: Int, seed: UInt64, epoch: Int) -> [Int] {
+    var order = Array(0..<count)
+    var generator = SeededGenerator(seed: seed ^ 0x5EED_0F0D_E4 &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+    generator.shuffle(&order)
+    return order
   }
 
   deinit {
@@ -159,6 +171,8 @@ public final class Trainer {
     self.step = step
     self.epoch = epoch
     if let trainingTime { self.trainingTime = trainingTime }
+    cursor = 0
+    order = Self.order(count: data.train.count, seed: config.seed, epoch: epoch)
   }
 
   // MARK: - Internals
@@ -201,7 +215,7 @@ public final class Trainer {
   private func finishEpoch() -> EpochRecord {
     epoch += 1
     cursor = 0
-    rng.shuffle(&order)
+    order = Self.order(count: data.train.count, seed: config.seed, epoch: epoch)
     let validation = data.validation.map(evaluate)
     let layers = (0..<network.layers.count).compactMap { l in LayerStatistics.mean(epochSamples.map { $0[l] }) }
     let seen = Double(max(epochSeen, 1))

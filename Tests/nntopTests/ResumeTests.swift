@@ -83,6 +83,27 @@ struct ResumeTests {
     #expect(steps == steps.sorted())
   }
 
+  @Test(arguments: ["sgd", "momentum", "adam"])
+  func aResumedRunIsTheUninterruptedRun(optimizer: String) throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    func epochs(_ log: String) -> [[String: Double]] {
+      lines(dir.file(log)).compactMap(json).filter { $0["type"] as? String == "epoch" }.map { record in
+        record.compactMapValues { $0 as? Double }.filter { ["loss", "val_loss", "acc", "val_acc", "lr"].contains($0.key) }
+      }
+    }
+    let common = ["--headless", "--data", "digits", "--layers", "32", "--optimizer", optimizer]
+    let whole = try NNTopProcess.run(common + ["--epochs", "4", "--log", "whole.jsonl"], in: dir.path)
+    let first = try NNTopProcess.run(common + ["--epochs", "2", "--save", "m.safetensors"], in: dir.path)
+    let rest = try NNTopProcess.run(["--headless", "--data", "digits", "--load", "m.safetensors", "--epochs", "2", "--log", "rest.jsonl"], in: dir.path)
+    #expect(whole.status == 0 && first.status == 0 && rest.status == 0, "\(rest.stderr)")
+    // Weights, optimiser state and the order of the batches carry over: the
+    // resumed epochs are the uninterrupted run's, to the last digit logged.
+    let uninterrupted = epochs("whole.jsonl"), resumed = epochs("rest.jsonl")
+    #expect(uninterrupted.count == 4 && resumed.count == 2)
+    #expect(resumed == Array(uninterrupted.suffix(2)), "\(resumed) vs \(uninterrupted.suffix(2))")
+  }
+
   @Test func aCheckpointIsNeverTorn() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
