@@ -64,7 +64,7 @@ public final class Trainer {
     optimizer = Optimizer(kind: config.optimizer, learningRate: config.learningRate)
     optimizer.momentum = config.momentum
     rng = SeededGenerator(seed: config.seed ^ 0x7EA1_0000)
-    order = []
+    order = Array(0..<data.train.count)
     let capacity = min(config.batchSize, data.train.count)
     workspace = Workspace(network: network, capacity: capacity, runner: runner)
     batchRows = .allocate(capacity: max(network.inputWidth, network.outputWidth) * capacity)
@@ -74,15 +74,14 @@ public final class Trainer {
     updateNorms = Array(repeating: 0, count: network.layers.count)
     statistics = LayerStatisticsCollector(network: network)
     monitor = HealthMonitor(thresholds: config.thresholds, activations: network.layers.map(\.activation))
-    order = Self.order(count: data.train.count, seed: config.seed, epoch: 0)
+    Self.shuffle(&order, seed: config.seed, epoch: 0)
   }
 
-  /// The shuffled order of epoch `epoch` (counting from 0).
-  static func order(count: Int, seed: UInt64, epoch: Int) -> [Int] {
-    var order = Array(0..<count)
+  /// Puts `order` in epoch `epoch`'s order (epochs count from 0), in place.
+  static func shuffle(_ order: inout [Int], seed: UInt64, epoch: Int) {
+    for i in order.indices { order[i] = i }
     var generator = SeededGenerator(seed: seed ^ 0x5EED_0F0D_E4 &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
     generator.shuffle(&order)
-    return order
   }
 
   deinit {
@@ -172,7 +171,7 @@ public final class Trainer {
     self.epoch = epoch
     if let trainingTime { self.trainingTime = trainingTime }
     cursor = 0
-    order = Self.order(count: data.train.count, seed: config.seed, epoch: epoch)
+    Self.shuffle(&order, seed: config.seed, epoch: epoch)
   }
 
   // MARK: - Internals
@@ -215,7 +214,7 @@ public final class Trainer {
   private func finishEpoch() -> EpochRecord {
     epoch += 1
     cursor = 0
-    order = Self.order(count: data.train.count, seed: config.seed, epoch: epoch)
+    Self.shuffle(&order, seed: config.seed, epoch: epoch)
     let validation = data.validation.map(evaluate)
     let layers = (0..<network.layers.count).compactMap { l in LayerStatistics.mean(epochSamples.map { $0[l] }) }
     let seen = Double(max(epochSeen, 1))
