@@ -145,14 +145,17 @@ struct CSVTokenizer {
     return field.hasEscapedQuotes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
   }
 
-  /// The field as a finite number, or an error naming the cell.
+  /// The field as a number finite in 32 bits (nntop trains in fp32), or an
+  /// error naming the cell.
   func number(_ field: Field, columnName: String) throws(DataError) -> Double {
     let slice = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
-    if let v = NumberParser.parse(slice), v.isFinite { return v }
+    if let v = NumberParser.parse(slice), v.isFinite, Float(v).isFinite { return v }
     let text = string(field).trimmingCharacters(in: .whitespaces)
     let problem: String
     if text.isEmpty {
       problem = "empty cell in column \"\(columnName)\""
+    } else if let v = Double(text), v.isFinite, !Float(v).isFinite {
+      problem = "\(text) in column \"\(columnName)\" is beyond the 32-bit float range (±3.4e38)"
     } else if let v = Double(text) {
       problem = v.isNaN ? "NaN in column \"\(columnName)\"" : "infinite value \"\(text)\" in column \"\(columnName)\""
     } else {

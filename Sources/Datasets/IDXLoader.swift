@@ -82,8 +82,16 @@ struct IDXArray {
     guard bytes.count >= 4 + 4 * rank else { throw DataError(.malformed, file: path, "IDX header is cut short") }
     func u32(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
     dimensions = (0..<rank).map { u32(4 + 4 * $0) }
-    let count = dimensions.reduce(1, *)
     let start = 4 + 4 * rank
+    // A product checked as it grows: a corrupt header must not overflow.
+    var count = 1
+    for d in dimensions {
+      let (product, overflow) = count.multipliedReportingOverflow(by: d)
+      guard !overflow, product <= bytes.count else {
+        throw DataError(.malformed, file: path, "IDX header promises \(dimensions.map(String.init).joined(separator: "×")) elements, more than the \(bytes.count)-byte file holds")
+      }
+      count = product
+    }
     guard bytes.count == start + count * size else {
       throw DataError(.malformed, file: path, "IDX header promises \(count) elements (\(start + count * size) bytes) but the file has \(bytes.count) bytes")
     }

@@ -45,7 +45,8 @@ public struct Standardizer: Sendable, Equatable, Codable {
     let cols = features.cols
     features.storage.withUnsafeMutableBufferPointer { p in
       for r in 0..<features.rows {
-        for c in 0..<cols { p[r * cols + c] = (p[r * cols + c] - mean[c]) / scale[c] }
+        // In Double: near the edge of Float's range, x - mean can overflow.
+        for c in 0..<cols { p[r * cols + c] = Float((Double(p[r * cols + c]) - Double(mean[c])) / Double(scale[c])) }
       }
     }
   }

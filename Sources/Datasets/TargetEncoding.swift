@@ -56,7 +56,8 @@ public enum TargetEncoding: Sendable, Equatable, Codable {
       return m
     case (.regression(_, let mean, let scale), .values(var m, _)):
       for r in 0..<m.rows {
-        for c in 0..<m.cols { m[r, c] = (m[r, c] - mean[c]) / scale[c] }
+        // In Double: near the edge of Float's range, m - mean can overflow.
+        for c in 0..<m.cols { m[r, c] = Float((Double(m[r, c]) - Double(mean[c])) / Double(scale[c])) }
       }
       return m
     default:

@@ -60,6 +60,11 @@ struct DataFileTests {
     #expect { _ = try IDXLoader.load(imagesPath: mismatched) } throws: {
       ($0 as? DataError)?.description.contains("2 labels for 3 images") == true
     }
+    // 0xFFFFFFFF × 0xFFFF × 0xFFFF elements: the product overflows Int.
+    let huge = dir.write("huge-images-idx3-ubyte", bytes: [0, 0, 8, 3, 255, 255, 255, 255, 0, 0, 255, 255, 0, 0, 255, 255, 7])
+    #expect { _ = try IDXLoader.load(imagesPath: huge) } throws: {
+      ($0 as? DataError)?.description.contains("more than the 17-byte file holds") == true
+    }
     let lonely = dir.write("t10k-images-idx3-ubyte", bytes: [0, 0, 8, 2, 0, 0, 0, 1, 0, 0, 0, 1, 5])
     #expect { _ = try IDXLoader.load(imagesPath: lonely) } throws: {
       ($0 as? DataError)?.description.contains("no labels file beside it") == true

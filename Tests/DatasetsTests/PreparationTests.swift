@@ -30,6 +30,19 @@ struct PreparationTests {
     #expect(validationRaw.allSatisfy { $0 == $0.rounded() && $0 >= 0 && $0 < 100 })
   }
 
+  @Test func valuesNearTheEdgeOfFloatStandardiseToFiniteNumbers() throws {
+    // 3e38 − (−1e38) overflows Float; in Double it does not.
+    var features = Matrix(rows: 3, cols: 1)
+    for (i, v) in [Float(3e38), 3e38, -3e38].enumerated() { features[i, 0] = v }
+    let data = Dataset(name: "t", featureNames: ["a"], features: features, targets: .values(features, names: ["y"]))
+    let prepared = try PreparedData(data, validationSplit: 0, normalize: true, output: .linear, seed: 1)
+    let inputs = (0..<3).map { prepared.train.inputs[$0, 0] }
+    let targets = (0..<3).map { prepared.train.targets[$0, 0] }
+    #expect(inputs.allSatisfy(\.isFinite) && targets.allSatisfy(\.isFinite), "\(inputs) \(targets)")
+    // Standardised: mean 0, population std 1 (values ±√2/2 and −√2).
+    #expect(abs(inputs.reduce(0, +)) < 1e-5 && abs(inputs.map { $0 * $0 }.reduce(0, +) / 3 - 1) < 1e-5)
+  }
+
   @Test func splitIsSeededAndDisjoint() throws {
     let data = blobs(50)
     let a = try PreparedData(data, validationSplit: 0.2, normalize: false, output: .softmax, seed: 1)

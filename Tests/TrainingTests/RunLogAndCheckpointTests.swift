@@ -96,6 +96,12 @@ struct CheckpointTests {
     #expect(header["__metadata__"]?["format"]?.stringValue == Checkpoint.format)
   }
 
+  /// A safetensors file's first bytes: the header's length, then the header.
+  static func header(_ json: String) -> [UInt8] {
+    let bytes = Array(json.utf8)
+    return (0..<8).map { UInt8(truncatingIfNeeded: bytes.count >> (8 * $0)) } + bytes
+  }
+
   @Test func corruptFilesAreRejectedWithTheirName() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
@@ -105,6 +111,8 @@ struct CheckpointTests {
       ("huge-header", [255, 255, 255, 255, 0, 0, 0, 0] + Array(repeating: 32, count: 16), "does not fit"),
       ("not-json", [8, 0, 0, 0, 0, 0, 0, 0] + Array("not json".utf8), "header is not JSON"),
       ("truncated", Array(good.dropLast(4)), "has a bad shape or data_offsets"),
+      // 2^40 × 2^40 elements: the product overflows Int.
+      ("huge-shape", Self.header(#"{"w":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,4]}}"#) + [0, 0, 0, 0], "is larger than the file"),
     ]
     for (name, bytes, message) in cases {
       let path = dir.write(name, bytes: bytes)

@@ -87,7 +87,13 @@ public struct Safetensors: Sendable {
         let offsets = entry["data_offsets"]?.arrayValue?.compactMap(\.intValue), offsets.count == 2,
         offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize
       else { throw fail("tensor \"\(name)\" has a bad shape or data_offsets") }
-      let count = shape.reduce(1, *)
+      // A product checked as it grows: a corrupt shape must not overflow.
+      var count = 1
+      for d in shape {
+        let (product, overflow) = count.multipliedReportingOverflow(by: d)
+        guard !overflow, product <= dataSize else { throw fail("tensor \"\(name)\" of shape \(shape) is larger than the file") }
+        count = product
+      }
       guard offsets[1] - offsets[0] == count * 4 else {
         throw fail("tensor \"\(name)\" of shape \(shape) needs \(count * 4) bytes, its offsets give \(offsets[1] - offsets[0])")
       }
