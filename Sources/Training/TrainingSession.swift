@@ -266,7 +266,6 @@ public final class TrainingSession {
   private func finishEpoch(_ record: EpochRecord) {
     lastRecord = record
     if RunSummary.isBetter(record, than: bestRecord) { bestRecord = record }
-    log?.write(.epoch(record))
     recorder.epoch(record)
     if let every = options.checkpointEvery, let path = options.savePath, record.epoch % every == 0 {
       save(to: path, automatic: true)

@@ -3,7 +3,7 @@ import Foundation
 import NeuralNet
 import Testing
 import TestSupport
-import Training
+@testable import Training
 
 /// The trainer thread steered through `TrainingControl`, as the dashboard steers it.
 @Suite(.serialized)
@@ -28,8 +28,8 @@ struct SessionTests {
   }
 
   func session(
-    lr: Float = 0.1, log: RunLog? = nil, epochs: Int? = nil, interactive: Bool = true, regression: Bool = false,
-    configure: (inout SessionOptions) -> Void = { _ in }
+    lr: Float = 0.1, log: RunLog? = nil, epochs: Int? = nil, interactive: Bool = true, regression: Bool = false, batch: Int = 32,
+    publishing: Bool = true, configure: (inout SessionOptions) -> Void = { _ in }
   ) throws -> (TrainingSession, SnapshotChannel, TrainingControl) {
     let data = try DataSource(spec: regression ? "sine" : "moons").load(seed: 1)
     let output: Activation = regression ? .linear : .sigmoid
@@ -39,6 +39,7 @@ struct SessionTests {
     var rng = SeededGenerator(seed: 1)
     var config = TrainingConfig()
     config.learningRate = lr
+    config.batchSize = batch
     let trainer = Trainer(network: try spec.make(using: &rng), spec: spec, data: prepared, config: config)
     var options = SessionOptions()
     options.interactive = interactive
@@ -46,7 +47,9 @@ struct SessionTests {
     options.publishInterval = 0.005
     configure(&options)
     let control = TrainingControl(), channel = SnapshotChannel()
-    let session = TrainingSession(trainer: trainer, info: RunInfo(trainer: trainer, epochs: epochs, logPath: nil), control: control, channel: channel, log: log, options: options)
+    let session = TrainingSession(
+      trainer: trainer, info: RunInfo(trainer: trainer, epochs: epochs, logPath: nil), control: control, channel: publishing ? channel : nil, log: log,
+      options: options)
     return (session, channel, control)
   }
 
@@ -162,5 +165,23 @@ struct SessionTests {
     let (session, _, _) = try session(epochs: 3, interactive: false)
     let summary = session.run()
     #expect(summary.ending == .completed && summary.epochs == 3 && session.lastRecord?.epoch == 3)
+  }
+
+  @Test func epochRecordsThinOutInLongRunsButKeepTheLast() throws {
+    // Every epoch up to 1,000, every 2nd to 2,000, every 4th to 4,000…
+    #expect((1...1000).allSatisfy(RunRecorder.recordsEpoch))
+    #expect((1001...2000).filter(RunRecorder.recordsEpoch) == Array(stride(from: 1002, through: 2000, by: 2)))
+    #expect((2000..<4000).filter(RunRecorder.recordsEpoch) == Array(stride(from: 2000, to: 4000, by: 4)))
+    // …and every 1,024th around the millionth: about 500 records a doubling.
+    #expect((1_000_000..<1_020_000).filter(RunRecorder.recordsEpoch) == Array(stride(from: 1_000_448, to: 1_020_000, by: 1024)))
+    // A session of 1,201 epochs logs 1,000 + 100 of them, and the last (odd) one.
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let log = try RunLog(path: dir.file("run.jsonl"))
+    let (session, _, _) = try session(log: log, epochs: 1201, interactive: false, batch: 400, publishing: false)  // one step an epoch
+    session.run()
+    let epochs = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n")
+      .compactMap { try? JSON(parsing: String($0)) }.filter { $0["type"]?.stringValue == "epoch" }.compactMap { $0["epoch"]?.intValue }
+    #expect(epochs.count == 1101 && epochs.prefix(1000) == ArraySlice(1...1000) && epochs.last == 1201)
   }
 }

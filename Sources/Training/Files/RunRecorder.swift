@@ -12,6 +12,11 @@ import NeuralNet
 /// (a millisecond per thousand parameters, at most a minute, which keeps the
 /// log under about 10 kB a second), and at doubling step counts (16, 32,
 /// 64…) so a run's first moments are in the log.
+///
+/// Epoch records: every epoch up to the 1,000th, then every 2nd, every 4th
+/// from the 2,000th, and so on — about 500 a doubling — so a dashboard left
+/// running on a data set that trains 10,000 epochs a second writes megabytes
+/// an hour, not gigabytes. The last epoch is always recorded.
 final class RunRecorder {
   static let sampleInterval = Duration.milliseconds(250)
 
@@ -23,6 +28,8 @@ final class RunRecorder {
   private var lastWeights = (time: ContinuousClock.now, step: 0)
   private var pendingLoss: Series.Bucket?
   private var pendingMetric: Series.Bucket?
+  /// The latest epoch not recorded (thinned out), recorded if it is the last.
+  private var skippedEpoch: EpochRecord?
 
   init(log: RunLog?, tensorboard: TensorBoardWriter?, trainer: Trainer) {
     self.log = log
@@ -79,8 +86,25 @@ final class RunRecorder {
     }
   }
 
-  /// An epoch's validation scalars (the `epoch` line itself is the session's).
+  /// Whether epoch `n`'s record is written (see the type's comment).
+  static func recordsEpoch(_ n: Int) -> Bool {
+    guard n > 1000 else { return true }
+    let stride = 1 << (Int.bitWidth - 1 - (n / 500).leadingZeroBitCount)  // the largest power of 2 ≤ n/500
+    return n % stride == 0
+  }
+
+  /// An epoch's `epoch` line and validation scalars, unless thinned out.
   func epoch(_ record: EpochRecord) {
+    guard Self.recordsEpoch(record.epoch) else {
+      skippedEpoch = record
+      return
+    }
+    skippedEpoch = nil
+    write(record)
+  }
+
+  private func write(_ record: EpochRecord) {
+    log?.write(.epoch(record))
     tensorboard?.scalars(
       [
         ("loss/validation", record.validationLoss ?? .nan),
@@ -90,6 +114,7 @@ final class RunRecorder {
 
   /// The last sample and the final weights, as the run ends; closes the event file.
   func finish(_ trainer: Trainer) {
+    if let skippedEpoch { write(skippedEpoch) }
     sample(trainer)
     if lastWeights.step != trainer.step { writeWeights(trainer) }
     tensorboard?.close()
