@@ -50,6 +50,8 @@ public struct PreparedData: Sendable {
   public var featureNames: [String]
   public var imageShape: ImageShape?
   public var name: String
+  /// The fraction held out for validation.
+  public var validationSplit: Double
 
   /// Shuffles with `seed`, holds out `validationSplit` of the examples, fits
   /// the standardiser on the rest (unless `normalize` is off) and encodes
@@ -58,16 +60,20 @@ public struct PreparedData: Sendable {
     let (trainSet, validationSet) = try Self.split(data, validationSplit: validationSplit, seed: seed)
     let standardizer = normalize ? Standardizer(fitting: trainSet.features) : .identity(width: data.featureCount)
     let encoding = try TargetEncoding.make(for: trainSet.targets, output: output, normalize: normalize)
-    try self.init(data, train: trainSet, validation: validationSet, standardizer: standardizer, encoding: encoding)
+    try self.init(data, train: trainSet, validation: validationSet, standardizer: standardizer, encoding: encoding, validationSplit: validationSplit)
   }
 
   /// Splits as above but with the statistics and encoding of a saved model.
   public init(_ data: Dataset, validationSplit: Double, standardizer: Standardizer, encoding: TargetEncoding, seed: UInt64) throws(DataError) {
     let (trainSet, validationSet) = try Self.split(data, validationSplit: validationSplit, seed: seed)
-    try self.init(data, train: trainSet, validation: validationSet, standardizer: standardizer, encoding: encoding)
+    try self.init(data, train: trainSet, validation: validationSet, standardizer: standardizer, encoding: encoding, validationSplit: validationSplit)
   }
 
-  private init(_ data: Dataset, train trainSet: Dataset, validation validationSet: Dataset?, standardizer: Standardizer, encoding: TargetEncoding) throws(DataError) {
+  private init(
+    _ data: Dataset, train trainSet: Dataset, validation validationSet: Dataset?, standardizer: Standardizer, encoding: TargetEncoding,
+    validationSplit: Double
+  ) throws(DataError) {
+    self.validationSplit = validationSplit
     self.standardizer = standardizer
     self.encoding = encoding
     train = try EncodedExamples(trainSet, standardizer: standardizer, encoding: encoding)

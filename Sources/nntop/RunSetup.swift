@@ -24,8 +24,12 @@ struct RunSetup {
   init(_ o: TrainOptions, headless: Bool) throws {
     let preset = o.preset.flatMap(Preset.named)
     self.preset = preset
+    // A resumed run keeps its seed, split and L2 unless told otherwise: the
+    // same generated data, the same validation examples, the same objective.
+    let saved = try o.load.map { path throws in try Checkpoint.read(from: path) }
+    let seed = o.seed ?? saved?.seed ?? 1
     source = try DataSource(spec: o.data ?? preset?.data ?? "digits")
-    dataset = try source.load(seed: o.seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns))
+    dataset = try source.load(seed: seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns))
     // The preset's settings come before the data set's suggestions.
     var suggested = dataset.suggestions
     if let preset {
@@ -36,37 +40,36 @@ struct RunSetup {
       suggested.network = nil
     }
     var config = TrainingConfig()
-    config.seed = o.seed
+    config.seed = seed
     config.optimizer = o.optimizer ?? .sgd
     config.learningRate = o.lr ?? suggested.learningRate ?? Self.defaultLearningRate(config.optimizer)
     config.momentum = o.momentum ?? 0.9
     config.batchSize = o.batch ?? suggested.batch ?? 32
     config.epochs = o.epochs ?? (headless ? 20 : nil)
-    config.l2 = o.l2 ?? 0
+    config.l2 = o.l2 ?? saved?.l2 ?? 0
     if let patience = o.reduceLROnPlateau {
       plateau = PlateauScheduler(factor: o.lrFactor ?? 0.1, patience: patience, minimumRate: o.minLR)
     }
     if let patience = o.earlyStop { earlyStop = EarlyStopping(patience: patience) }
     config.thresholds = o.thresholds
     let normalize = !o.noNormalize && (suggested.normalize ?? true)
-    let validationSplit = o.valSplit ?? suggested.validationSplit ?? 0.2
+    let validationSplit = o.valSplit ?? saved?.validationSplit ?? suggested.validationSplit ?? 0.2
 
-    if let path = o.load {
-      let saved = try Checkpoint.read(from: path)
+    if let path = o.load, let saved {
       guard saved.network.inputWidth == dataset.featureCount else {
         throw DataError(
           .malformed, file: o.data ?? preset?.data ?? "digits",
           "has \(dataset.featureCount) feature\(dataset.featureCount == 1 ? "" : "s") but \(path) was trained on \(saved.network.inputWidth)")
       }
-      let changesArchitecture = try o.layers != nil || o.activation != nil || o.outputActivation() != nil || o.lossChoice() != nil
+      let changesArchitecture = try o.layers != nil || o.activation != nil || o.outputActivation() != nil || o.lossChoice() != nil || o.preset != nil
       if changesArchitecture {
-        throw RunFailure(message: "--layers, --activation, --output and --loss cannot change a --load'ed model's architecture", code: 64)
+        throw RunFailure(message: "--preset, --layers, --activation, --output and --loss cannot change a --load'ed model's architecture", code: 64)
       }
       checkpoint = saved
       network = saved.network
       spec = NetworkSpec(of: saved.network)
       prepared = try PreparedData(
-        dataset, validationSplit: validationSplit, standardizer: saved.standardizer, encoding: saved.encoding, seed: o.seed)
+        dataset, validationSplit: validationSplit, standardizer: saved.standardizer, encoding: saved.encoding, seed: seed)
       if o.lr == nil { config.learningRate = saved.optimizer.learningRate }
       if o.optimizer == nil { config.optimizer = saved.optimizer.kind }
       if o.batch == nil { config.batchSize = saved.batchSize }
@@ -76,7 +79,7 @@ struct RunSetup {
 
     checkpoint = nil
     let (output, loss) = try Self.outputAndLoss(for: dataset.targets, output: o.outputActivation(), loss: o.lossChoice())
-    prepared = try PreparedData(dataset, validationSplit: validationSplit, normalize: normalize, output: output, seed: o.seed)
+    prepared = try PreparedData(dataset, validationSplit: validationSplit, normalize: normalize, output: output, seed: seed)
     let hidden = try o.hiddenLayers() ?? suggested.hiddenLayers ?? Self.defaultHiddenLayers
     spec = NetworkSpec(
       sizes: [dataset.featureCount] + hidden + [prepared.encoding.outputWidth],
@@ -87,7 +90,7 @@ struct RunSetup {
       network = given
       spec = NetworkSpec(of: given)
     } else {
-      var rng = SeededGenerator(seed: o.seed)
+      var rng = SeededGenerator(seed: seed)
       network = try spec.make(using: &rng)
     }
     self.config = config

@@ -52,10 +52,10 @@ struct TrainOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Epochs to train. (default: 20 headless, until you quit in the dashboard)")
   var epochs: Int?
 
-  @Option(name: .customLong("val-split"), parsing: .unconditional, help: "Fraction held out for validation, in 0..<1. (default: 0.2)")
+  @Option(name: .customLong("val-split"), parsing: .unconditional, help: "Fraction held out for validation, in 0..<1. (default: 0.2; a --load'ed model's own)")
   var valSplit: Double?
 
-  @Option(help: "L2 weight decay λ: J += λ/2·Σ‖W‖². (default: 0)")
+  @Option(parsing: .unconditional, help: "L2 weight decay λ: J += λ/2·Σ‖W‖². (default: 0; a --load'ed model's own)")
   var l2: Float?
 
   @Option(name: .customLong("vanishing-grad"), parsing: .unconditional, help: "Flag a layer whose ‖∂J/∂W‖ is below this as vanishing. (default: 1e-6)")
@@ -94,8 +94,8 @@ struct TrainOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Threads for the large matrix products (2 helps networks the size of MNIST's). (default: 1)")
   var threads: Int = 1
 
-  @Option(parsing: .unconditional, help: "Seed for weights, shuffling and generated data.")
-  var seed: UInt64 = 1
+  @Option(parsing: .unconditional, help: "Seed for weights, shuffling and generated data. (default: 1; a --load'ed model's own)")
+  var seed: UInt64?
 
   @Flag(name: .customLong("no-normalize"), help: "Do not standardise features.")
   var noNormalize = false

@@ -69,6 +69,7 @@ struct BadInputTests {
     Case(name: "negative replay speed", arguments: ["replay", "r.jsonl", "--speed", "-2"], message: "--speed must be a positive number"),
     Case(name: "plot without --out", arguments: ["plot", "r.jsonl"], message: "Missing expected argument '--out"),
     Case(name: "plot into a missing folder", arguments: ["plot", "r.jsonl", "--out", "no/such/dir/p.svg"], file: ("r.jsonl", text(BadInputTests.minimalLog)), message: "no/such/dir/p.svg: cannot write the plot"),
+    Case(name: "a preset on a loaded model", arguments: ["--data", "xor", "--load", "m.safetensors", "--preset", "dead-relu"], message: "--preset, --layers, --activation, --output and --loss cannot change a --load'ed model's architecture"),
     Case(name: "resume into another run's log", arguments: ["--data", "xor", "--load", "m.safetensors", "--log", "r.jsonl"], file: ("r.jsonl", text(BadInputTests.minimalLog)), message: "r.jsonl records a 2-4-1 network, not the loaded"),
   ]
 

@@ -92,13 +92,16 @@ struct ResumeTests {
         record.compactMapValues { $0 as? Double }.filter { ["loss", "val_loss", "acc", "val_acc", "lr"].contains($0.key) }
       }
     }
-    let common = ["--headless", "--data", "digits", "--layers", "32", "--optimizer", optimizer]
+    // Settings the resumed run is not given again: the checkpoint carries them.
+    let common = ["--headless", "--data", "digits", "--layers", "32", "--optimizer", optimizer, "--seed", "7", "--val-split", "0.3", "--l2", "0.001"]
     let whole = try NNTopProcess.run(common + ["--epochs", "4", "--log", "whole.jsonl"], in: dir.path)
     let first = try NNTopProcess.run(common + ["--epochs", "2", "--save", "m.safetensors"], in: dir.path)
     let rest = try NNTopProcess.run(["--headless", "--data", "digits", "--load", "m.safetensors", "--epochs", "2", "--log", "rest.jsonl"], in: dir.path)
     #expect(whole.status == 0 && first.status == 0 && rest.status == 0, "\(rest.stderr)")
-    // Weights, optimiser state and the order of the batches carry over: the
-    // resumed epochs are the uninterrupted run's, to the last digit logged.
+    #expect(rest.stdout.contains("seed 7") && rest.stdout.contains("1,258 train / 539 validation"), "\(rest.stdout)")
+    // Weights, optimiser state, seed, split, L2 and the order of the batches
+    // carry over: the resumed epochs are the uninterrupted run's, to the last
+    // digit logged.
     let uninterrupted = epochs("whole.jsonl"), resumed = epochs("rest.jsonl")
     #expect(uninterrupted.count == 4 && resumed.count == 2)
     #expect(resumed == Array(uninterrupted.suffix(2)), "\(resumed) vs \(uninterrupted.suffix(2))")

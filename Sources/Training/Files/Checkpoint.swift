@@ -26,6 +26,10 @@ public struct Checkpoint: Sendable {
   public var dataName: String
   public var seed: UInt64
   public var batchSize: Int
+  /// L2 weight decay λ.
+  public var l2: Float = 0
+  /// The fraction held out for validation (nil in checkpoints from before it was saved).
+  public var validationSplit: Double?
 
   public init(
     network: Network, standardizer: Standardizer, encoding: TargetEncoding, featureNames: [String], imageShape: ImageShape?,
@@ -83,6 +87,8 @@ public struct Checkpoint: Sendable {
       ("batch", .number(Double(batchSize))),
       ("seed", .string(String(seed))),
       ("data", .string(dataName)),
+      ("l2", .finite(l2)),
+      ("val_split", .finite(validationSplit)),
     ]).serialized
     return file
   }
@@ -166,6 +172,8 @@ public struct Checkpoint: Sendable {
     dataName = training["data"]?.stringValue ?? ""
     seed = training["seed"]?.stringValue.flatMap { UInt64($0) } ?? 1
     batchSize = training["batch"]?.intValue ?? 32
+    l2 = Float(training["l2"]?.doubleValue ?? 0)
+    validationSplit = training["val_split"]?.doubleValue
     let kind = training["optimizer"]?.stringValue.flatMap(OptimizerKind.init(rawValue:)) ?? .sgd
     optimizer = Optimizer(kind: kind, learningRate: Float(training["lr"]?.doubleValue ?? 0.1))
     optimizer.momentum = Float(training["momentum"]?.doubleValue ?? 0.9)
@@ -198,5 +206,7 @@ extension Checkpoint {
       step: trainer.step, epoch: trainer.epoch, dataName: trainer.data.name, seed: trainer.config.seed,
       batchSize: trainer.config.batchSize)
     trainingTime = trainer.trainingTime
+    l2 = trainer.config.l2
+    validationSplit = trainer.data.validationSplit
   }
 }
