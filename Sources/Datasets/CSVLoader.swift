@@ -105,9 +105,11 @@ public enum CSVLoader {
     }
     let targets = targetIndex < 0 ? .unlabeled(count: rows) : try makeTargets(labels, positions: labelPositions, column: header[targetIndex], file: file)
     let name = URL(fileURLWithPath: file).lastPathComponent
-    return Dataset(
+    var dataset = Dataset(
       name: name, featureNames: featureIndices.map { header[$0] },
       features: Matrix(rows: rows, cols: featureIndices.count, storage: storage), targets: targets)
+    dataset.targetName = targetIndex < 0 ? nil : header[targetIndex]
+    return dataset
   }
 
   static func resolveTarget(_ target: String?, header: [String], file: String) throws(DataError) -> Int {

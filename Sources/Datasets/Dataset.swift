@@ -9,6 +9,8 @@ public struct Dataset: Sendable {
   public var featureNames: [String]
   public var features: Matrix  // (examples, features)
   public var targets: Targets
+  /// The column the targets came from (CSV files); nil for other sources.
+  public var targetName: String?
   /// `(rows, cols)` when the features are the pixels of an image, row-major.
   public var imageShape: ImageShape?
   /// Settings this data set is meant to be trained with, where it has any.
@@ -36,6 +38,22 @@ public struct Dataset: Sendable {
     var copy = self
     copy.features = Matrix(rows: indices.count, cols: width, storage: storage)
     copy.targets = targets.subset(indices)
+    return copy
+  }
+
+  /// The same examples with the features `names`, in that order (every name
+  /// must be one of `featureNames`): a file's columns in a model's order.
+  public func selectingFeatures(_ names: [String]) -> Dataset {
+    let columns = names.map { name in featureNames.firstIndex(of: name)! }
+    var storage = [Float]()
+    storage.reserveCapacity(count * columns.count)
+    for r in 0..<count {
+      let row = features.row(r)
+      for c in columns { storage.append(row[row.startIndex + c]) }
+    }
+    var copy = self
+    copy.featureNames = names
+    copy.features = Matrix(rows: count, cols: columns.count, storage: storage)
     return copy
   }
 

@@ -48,6 +48,8 @@ public struct PreparedData: Sendable {
   public var standardizer: Standardizer
   public var encoding: TargetEncoding
   public var featureNames: [String]
+  /// The column the targets came from (CSV files).
+  public var targetName: String?
   public var imageShape: ImageShape?
   public var name: String
   /// The fraction held out for validation.
@@ -79,6 +81,7 @@ public struct PreparedData: Sendable {
     train = try EncodedExamples(trainSet, standardizer: standardizer, encoding: encoding)
     validation = try validationSet.map { set throws(DataError) in try EncodedExamples(set, standardizer: standardizer, encoding: encoding) }
     featureNames = data.featureNames
+    targetName = data.targetName
     imageShape = data.imageShape
     name = data.name
   }

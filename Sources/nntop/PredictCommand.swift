@@ -27,8 +27,12 @@ struct Predict: ParsableCommand {
     let source = try DataSource(spec: data)
     let drops = (drop ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     var dataset: Dataset
-    if case .csv(let path) = source, target == nil {
-      // Features only, unless there is one column more than the model takes: then the last is the target.
+    if case .csv(let path) = source, let columns = try ModelColumns.selection(path: path, model: model, modelPath: load, target: target, drop: drops) {
+      // The model's columns by name.
+      dataset = ModelColumns.ordered(try CSVLoader.load(path: path, columns: columns), for: model)
+    } else if case .csv(let path) = source, target == nil {
+      // No names in common: by position. Features only, unless there is one
+      // column more than the model takes: then the last is the target.
       let columns = try CSVLoader.header(path: path).count - drops.count
       dataset = try CSVLoader.load(path: path, columns: ColumnSelection(drop: drops, hasTarget: columns == width + 1))
     } else {

@@ -29,7 +29,17 @@ struct RunSetup {
     let saved = try o.load.map { path throws in try Checkpoint.read(from: path) }
     let seed = o.seed ?? saved?.seed ?? 1
     source = try DataSource(spec: o.data ?? preset?.data ?? "digits")
-    dataset = try source.load(seed: seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns))
+    if let saved, let path = o.load, case .csv(let file) = source,
+      let columns = try ModelColumns.selection(path: file, model: saved, modelPath: path, target: o.target, drop: o.dropColumns)
+    {
+      // Resuming on a CSV file: the model's columns by name, its target by default.
+      guard columns.hasTarget else {
+        throw DataError(.usage, file: file, "has no column \(saved.targetName.map { "\"\($0)\" " } ?? "")for \(path) to learn; name it with --target")
+      }
+      dataset = ModelColumns.ordered(try source.load(seed: seed, columns: columns), for: saved)
+    } else {
+      dataset = try source.load(seed: seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns))
+    }
     // The preset's settings come before the data set's suggestions.
     var suggested = dataset.suggestions
     if let preset {

@@ -102,4 +102,42 @@ struct CommandLineTests {
     let t3 = try NNTopProcess.run(["--headless", "--data", wide, "--load", model])
     #expect(t3.status != 0 && t3.stderr.contains("has 3 features but \(model) was trained on 2"))
   }
+
+  @Test func aModelFindsItsColumnsByName() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    // a = 3b − 2y + 0.5: trained to predict a (the first column) from b and y.
+    var rows: [(a: Double, b: Double, y: Double)] = []
+    for i in 0..<120 {
+      let b = Double(i % 11) / 5 - 1, y = Double(i % 7) / 3 - 1
+      rows.append((3 * b - 2 * y + 0.5, b, y))
+    }
+    let ordered = dir.write("abY.csv", "a,b,y\n" + rows.map { "\($0.a),\($0.b),\($0.y)\n" }.joined())
+    let reversed = dir.write("yba.csv", "y,b,a\n" + rows.map { "\($0.y),\($0.b),\($0.a)\n" }.joined())
+    let featuresOnly = dir.write("yb.csv", "y,b\n" + rows.map { "\($0.y),\($0.b)\n" }.joined())
+    let model = dir.file("m.safetensors")
+    let train = try NNTopProcess.run(["--headless", "--data", ordered, "--target", "a", "--epochs", "60", "--save", model])
+    #expect(train.status == 0, "\(train.stderr)")
+    // No --target: the model's own target, a, is scored — not the last column.
+    let byName = try NNTopProcess.run(["predict", "--load", model, "--data", ordered])
+    let explicit = try NNTopProcess.run(["predict", "--load", model, "--data", ordered, "--target", "a"])
+    #expect(byName.status == 0 && byName.stdout.split(separator: "\n").count == 120)
+    #expect(byName.stderr == explicit.stderr && byName.stdout == explicit.stdout)
+    let rmse = try #require(byName.stderr.split(separator: " ").dropFirst().first.flatMap { Double($0) })
+    #expect(rmse < 0.5, "\(byName.stderr)")
+    // Columns in another order, or only the features: the same predictions.
+    let shuffled = try NNTopProcess.run(["predict", "--load", model, "--data", reversed])
+    #expect(shuffled.stdout == byName.stdout && shuffled.stderr == byName.stderr)
+    let bare = try NNTopProcess.run(["predict", "--load", model, "--data", featuresOnly])
+    #expect(bare.stdout == byName.stdout && bare.stderr.isEmpty)
+    // A file without one of the model's columns says which.
+    let partial = dir.write("ab.csv", "a,b\n1,2\n")
+    let missing = try NNTopProcess.run(["predict", "--load", model, "--data", partial])
+    #expect(missing.status == 65 && missing.stderr.contains("has no column \"y\", which \(model) was trained on"))
+    // Resuming on the reordered file trains on the same columns and target.
+    let resumed = try NNTopProcess.run(["--headless", "--data", reversed, "--load", model, "--epochs", "1"])
+    #expect(resumed.status == 0 && resumed.stdout.contains("rmse"), "\(resumed.stderr)")
+    let noTarget = try NNTopProcess.run(["--headless", "--data", featuresOnly, "--load", model, "--epochs", "1"])
+    #expect(noTarget.status == 64 && noTarget.stderr.contains("has no column \"a\" for \(model) to learn"))
+  }
 }

@@ -9,7 +9,7 @@ import NeuralNet
 /// Tensors: `layers.L.weight` `(out, in)`, `layers.L.bias` `(out)`,
 /// `normalizer.mean`/`normalizer.scale` `(features)`, and for momentum/Adam
 /// `optimizer.m.layers.L.weight` etc. Metadata (JSON strings):
-/// `architecture`, `encoding`, `features`, `image_shape`, `training`.
+/// `architecture`, `encoding`, `features`, `target`, `image_shape`, `training`.
 public struct Checkpoint: Sendable {
   public static let format = "nntop/1"
 
@@ -17,6 +17,8 @@ public struct Checkpoint: Sendable {
   public var standardizer: Standardizer
   public var encoding: TargetEncoding
   public var featureNames: [String]
+  /// The CSV column the model predicts, when it was trained on one.
+  public var targetName: String?
   public var imageShape: ImageShape?
   public var optimizer: Optimizer
   public var step: Int
@@ -73,6 +75,7 @@ public struct Checkpoint: Sendable {
     ]).serialized
     file.metadata["encoding"] = encodingJSON.serialized
     file.metadata["features"] = JSON.array(featureNames.map { .string($0) }).serialized
+    if let targetName { file.metadata["target"] = targetName }
     if let imageShape {
       file.metadata["image_shape"] = JSON.array([.number(Double(imageShape.rows)), .number(Double(imageShape.cols))]).serialized
     }
@@ -162,6 +165,7 @@ public struct Checkpoint: Sendable {
     }
     featureNames = (try? json("features"))?.arrayValue?.compactMap(\.stringValue) ?? (1...width).map { "x\($0)" }
     guard featureNames.count == width else { throw fail("\(featureNames.count) feature names for \(width) inputs") }
+    targetName = file.metadata["target"]
     if let shape = (try? json("image_shape"))?.arrayValue?.compactMap(\.intValue), shape.count == 2, shape[0] * shape[1] == width {
       imageShape = ImageShape(rows: shape[0], cols: shape[1])
     }
@@ -208,5 +212,6 @@ extension Checkpoint {
     trainingTime = trainer.trainingTime
     l2 = trainer.config.l2
     validationSplit = trainer.data.validationSplit
+    targetName = trainer.data.targetName
   }
 }
