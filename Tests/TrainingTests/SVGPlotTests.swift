@@ -91,5 +91,13 @@ struct SVGPlotTests {
     #expect(SVGPlot.ticks(0, 1, log: false).map(\.label) == ["0", "0.2", "0.4", "0.6", "0.8", "1"])
     #expect(SVGPlot.ticks(-0.1, 2.1, log: false).map(\.label) == ["0", "0.5", "1", "1.5", "2"])
     #expect(SVGPlot.ticks(-3.2, -0.4, log: true).map(\.label) == ["1e-3", "1e-2", "1e-1"])
+    // Less than three decades: 1, 2 and 5 times the powers of ten, where each sits.
+    let decades = SVGPlot.ticks(Foundation.log10(0.024), Foundation.log10(0.83), log: true)
+    #expect(decades.map(\.label) == ["0.05", "0.1", "0.2", "0.5"])
+    #expect(zip(decades.map(\.position), [0.05, 0.1, 0.2, 0.5]).allSatisfy { abs($0 - Foundation.log10($1)) < 1e-12 })
+    // Less than one: round numbers of the values themselves.
+    let narrow = SVGPlot.ticks(Foundation.log10(0.3), Foundation.log10(0.5), log: true)
+    #expect(narrow.map(\.label) == ["0.3", "0.35", "0.4", "0.45", "0.5"])
+    #expect(abs(narrow[1].position - Foundation.log10(0.35)) < 1e-12)
   }
 }

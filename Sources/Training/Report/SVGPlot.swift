@@ -146,13 +146,26 @@ public struct SVGPlot {
     return s + "</g>\n"
   }
 
-  /// Round-number ticks over lo…hi (in log10 units on a log axis: powers of ten).
+  /// Round-number ticks over lo…hi. On a log axis (lo and hi in log10
+  /// units) powers of ten; over less than three decades 1, 2 and 5 times
+  /// them; over less than one, round numbers of the values themselves — at
+  /// least three labels whenever the range allows.
   static func ticks(_ lo: Double, _ hi: Double, log: Bool) -> [(position: Double, label: String)] {
     if log {
       let first = Int(lo.rounded(.up)), last = Int(hi.rounded(.down))
-      guard first <= last else { return [(lo, String(format: "%.2g", Foundation.pow(10, lo)))] }
-      let every = max(1, (last - first + 1) / 6)
-      return Swift.stride(from: first, through: last, by: every).map { (Double($0), "1e\($0)") }
+      if last - first >= 2 {
+        let every = max(1, (last - first + 1) / 6)
+        return Swift.stride(from: first, through: last, by: every).map { (Double($0), "1e\($0)") }
+      }
+      var ticks: [(Double, String)] = []
+      for e in Int(lo.rounded(.down))...Int(hi.rounded(.up)) {
+        for m in [1.0, 2, 5] {
+          let p = Foundation.log10(m) + Double(e)
+          if p >= lo - 1e-9 && p <= hi + 1e-9 { ticks.append((p, String(format: "%g", m * Foundation.pow(10, Double(e))))) }
+        }
+      }
+      if ticks.count >= 3 { return ticks }
+      return Self.ticks(Foundation.pow(10, lo), Foundation.pow(10, hi), log: false).filter { $0.position > 0 }.map { (Foundation.log10($0.position), $0.label) }
     }
     let span = hi - lo
     guard span > 0, span.isFinite else { return [] }
