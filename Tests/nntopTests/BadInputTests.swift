@@ -68,6 +68,7 @@ struct BadInputTests {
     Case(name: "replay speed 0", arguments: ["replay", "r.jsonl", "--speed", "0"], message: "--speed must be a positive number"),
     Case(name: "negative replay speed", arguments: ["replay", "r.jsonl", "--speed", "-2"], message: "--speed must be a positive number"),
     Case(name: "plot without --out", arguments: ["plot", "r.jsonl"], message: "Missing expected argument '--out"),
+    Case(name: "bench into a missing folder", arguments: ["bench", "--workload", "tiny", "--seconds", "60", "--json", "no/such/b.json"], message: "no/such/b.json: cannot write", status: 73),
     Case(name: "plot into a missing folder", arguments: ["plot", "r.jsonl", "--out", "no/such/dir/p.svg"], file: ("r.jsonl", text(BadInputTests.minimalLog)), message: "no/such/dir/p.svg: cannot write the plot"),
     Case(name: "a preset on a loaded model", arguments: ["--data", "xor", "--load", "m.safetensors", "--preset", "dead-relu"], message: "--preset, --layers, --activation, --output and --loss cannot change a --load'ed model's architecture"),
     Case(name: "resume into another run's log", arguments: ["--data", "xor", "--load", "m.safetensors", "--log", "r.jsonl"], file: ("r.jsonl", text(BadInputTests.minimalLog)), message: "r.jsonl records a 2-4-1 network, not the loaded"),
@@ -86,7 +87,7 @@ struct BadInputTests {
       let saved = try NNTopProcess.run(["--headless", "--data", "xor", "--layers", "8", "--epochs", "1", "--save", "m.safetensors"], in: dir.path)
       #expect(saved.status == 0)
     }
-    let subcommands: Set = ["predict", "replay", "plot"]
+    let subcommands: Set = ["predict", "replay", "plot", "bench"]
     let args = subcommands.contains(c.arguments[0]) ? c.arguments : ["--headless"] + c.arguments
     let r = try NNTopProcess.run(args, in: dir.path)
     #expect(r.exitedNormally, "killed by a signal")
