@@ -27,7 +27,8 @@ struct DashboardRunner {
     init(_ session: TrainingSession) { self.session = session }
   }
 
-  func run() throws {
+  /// Runs the dashboard until the person quits; returns how the run ended.
+  func run() throws -> RunSummary.Ending? {
     let pool = options.threads > 1 ? WorkerPool(threads: options.threads) : nil
     defer { pool?.shutdown() }
     let trainer = setup.makeTrainer(runner: pool)
@@ -72,10 +73,10 @@ struct DashboardRunner {
     terminal.stop()
     box.finished.wait()
     writeFrameStatistics(ui, seconds: seconds, trainer: trainer)
-    if let summary = box.summary {
-      print(summary.text)
-      try RunOutputs.reportSave(summary, to: savePath)
-    }
+    guard let summary = box.summary else { return nil }
+    print(summary.text)
+    try RunOutputs.reportSave(summary, to: savePath)
+    return summary.ending
   }
 }
 

@@ -12,7 +12,8 @@ struct HeadlessRunner {
   let outputs: RunOutputs
   let options: TrainOptions
 
-  func run() throws {
+  /// Trains to the end; returns how the run ended.
+  func run() throws -> RunSummary.Ending {
     let pool = options.threads > 1 ? WorkerPool(threads: options.threads) : nil
     defer { pool?.shutdown() }
     let trainer = setup.makeTrainer(runner: pool)
@@ -45,6 +46,7 @@ struct HeadlessRunner {
         message: "training diverged at step \(trainer.step): the loss became NaN or infinite; try a smaller --lr (now \(formatRate(trainer.learningRate)))",
         code: 1)
     }
+    return summary.ending
   }
 
   /// `epoch   3/20  loss 0.4123  val_loss 0.3981  acc  88.1%  val_acc  89.7%  η 0.1  samples/s 412,334`

@@ -17,13 +17,22 @@ struct Train: ParsableCommand {
     let selection = try catalog.selection(option: options.theme)
     let outputs = try RunOutputs(options, setup: setup)
     StopSignals.install()
+    let ending: RunSummary.Ending?
     if headless {
-      try HeadlessRunner(setup: setup, outputs: outputs, options: options).run()
+      ending = try HeadlessRunner(setup: setup, outputs: outputs, options: options).run()
     } else {
       var dashboard = DashboardRunner(
         setup: setup, outputs: outputs, options: options, themes: selection.themes, themeIndex: selection.index)
       dashboard.notes = catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } }
-      try dashboard.run()
+      ending = try dashboard.run()
+    }
+    // Stopped by a signal: the shell's convention (128 + the signal), so
+    // `nntop … && next` does not go on after Ctrl-C. The log and the
+    // checkpoint are complete all the same.
+    switch ending {
+    case .interrupted: Foundation.exit(128 + SIGINT)
+    case .terminated: Foundation.exit(128 + SIGTERM)
+    default: break
     }
   }
 }

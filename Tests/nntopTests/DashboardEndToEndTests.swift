@@ -110,7 +110,7 @@ struct DashboardEndToEndTests {
     try launch(tmux, in: dir, "--data moons --log run.jsonl")
     try tmux.waitFor("the dashboard") { Self.status($0).contains("RUNNING") }
     kill(try pid(dir), SIGTERM)
-    #expect(try exitStatus(dir) == "EXIT=0")
+    #expect(try exitStatus(dir) == "EXIT=143", "128 + SIGTERM, as shells expect")
     #expect(try tmux.pane("alternate_on") == "0")
     let last = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n").last.map(String.init) ?? ""
     #expect(last.contains(#""type":"summary""#) && last.contains(#""ending":"terminated""#))

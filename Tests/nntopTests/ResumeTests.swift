@@ -167,7 +167,7 @@ struct ResumeTests {
       while Date() < deadline && !lines(dir.file("\(ending).jsonl")).contains(where: { $0.contains(#""type":"epoch""#) }) { usleep(20_000) }
       kill(process.processIdentifier, signal)
       process.waitUntilExit()
-      #expect(process.terminationStatus == 0 || process.terminationStatus == 130 || process.terminationStatus == 143)
+      #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal, "exit status \(process.terminationStatus)")
       let last = try #require(lines(dir.file("\(ending).jsonl")).last { !$0.isEmpty }.flatMap(json))
       #expect(last["type"] as? String == "summary" && last["ending"] as? String == ending, "\(last)")
     }
