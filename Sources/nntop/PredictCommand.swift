@@ -49,7 +49,7 @@ struct Predict: ParsableCommand {
     evaluator.forEachChunk(of: examples.inputs) { output, b, _, _ in
       for j in 0..<b {
         if model.encoding.isClassification {
-          out += model.encoding.classNames[model.encoding.predictedClass(output + j, stride: b)]
+          out += Self.csvField(model.encoding.classNames[model.encoding.predictedClass(output + j, stride: b)])
         } else {
           out += (0..<model.network.outputWidth).map { k in
             String(format: "%.6g", Double(model.encoding.decodedValue(output[k * b + j], index: k)))
@@ -71,5 +71,13 @@ struct Predict: ParsableCommand {
       }
       FileHandle.standardError.write(Data((score + "\n").utf8))
     }
+  }
+
+  /// A label as one CSV field: quoted (quotes doubled) when it holds a comma,
+  /// a quote or a line break, so the predictions read back as CSV, one
+  /// record a row.
+  static func csvField(_ label: String) -> String {
+    guard label.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return label }
+    return "\"" + label.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 }

@@ -103,6 +103,19 @@ struct CommandLineTests {
     #expect(t3.status != 0 && t3.stderr.contains("has 3 features but \(model) was trained on 2"))
   }
 
+  @Test func labelsWithCommasAndQuotesArePrintedAsCSVFields() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    var csv = "x,label\n"
+    for i in 0..<60 { csv += i % 2 == 0 ? "\(i),\"yes, \"\"really\"\"\"\n" : "-\(i),no\n" }
+    let data = dir.write("q.csv", csv)
+    let model = dir.file("q.safetensors")
+    #expect(try NNTopProcess.run(["--headless", "--data", data, "--epochs", "30", "--save", model]).status == 0)
+    let r = try NNTopProcess.run(["predict", "--load", model, "--data", data])
+    let lines = r.stdout.split(separator: "\n")
+    #expect(lines.count == 60 && Set(lines) == [#""yes, ""really""""#, "no"], "\(Set(lines))")
+  }
+
   @Test func aModelFindsItsColumnsByName() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
