@@ -94,6 +94,23 @@ struct ScreenTests {
     }
     #expect(diverged.line(39).hasPrefix(" DIVERGED "))
     #expect(diverged.line(1).contains("⚠ diverged at step 99: the loss became NaN"))
+    // At 80 columns the loss panel is too narrow for it: two lines, nothing cut.
+    let long = "diverged at step 12,345: the loss became infinite (η = 10)"
+    let narrow = render(80, 24) { state in
+      var s = state.snapshot!
+      s.state = .diverged
+      s.divergence = long
+      _ = state.update(.snapshot(s))
+    }
+    let shown = narrow.line(1).dropFirst().prefix(while: { $0 != "│" }) + " " + narrow.line(2).dropFirst().prefix(while: { $0 != "│" })
+    #expect(shown.split(separator: " ").joined(separator: " ") == "⚠ " + long, "\(narrow.line(1))\n\(narrow.line(2))")
+    // A bad η typed at 80 columns: the whole complaint fits beside the prompt.
+    let badEta = render(80, 24) { state in
+      _ = state.update(.key(.character("e")))
+      for c in "1e" { _ = state.update(.key(.character(c))) }
+      _ = state.update(.key(.enter))
+    }
+    #expect(badEta.line(23).contains("not a positive number: \"1e\""), "\(badEta.line(23))")
     let typing = render(120, 40) { state in
       _ = state.update(.key(.character("e")))
       for c in "0.03" { _ = state.update(.key(.character(c))) }

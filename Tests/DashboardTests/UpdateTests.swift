@@ -75,7 +75,7 @@ struct UpdateTests {
     _ = s.update(.key(.character("e")))
     for c in "1e" { _ = s.update(.key(.character(c))) }
     #expect(s.update(.key(.enter)) == [] && s.learningRateEntry == "1e")
-    #expect(s.visibleNotice?.text == "η must be a positive number, not \"1e\"")
+    #expect(s.visibleNotice?.text == "not a positive number: \"1e\"")
     _ = s.update(.key(.backspace))
     _ = s.update(.key(.backspace))
     for c in "-3" { _ = s.update(.key(.character(c))) }

@@ -64,9 +64,15 @@ public enum DashboardScreen {
     if state.smoothing > 0 { flags.append("smoothed") }
     let inner = Block(title: "Loss", note: flags.joined(separator: " · ")).render(area, &buffer, theme: theme, symbols: state.symbols)
     guard inner.height >= 2 else { return }
-    let (legendRow, chartArea) = inner.splitTop(1)
-    if let divergence = s.divergence {
-      buffer.setString(x: legendRow.x, y: legendRow.y, truncate("⚠ " + divergence, to: legendRow.width, symbols: state.symbols), style: theme.badge(theme.bad, emphasis: true))
+    // What went wrong takes two lines where one is too narrow for it.
+    let warning = s.divergence.map { wrap("⚠ " + $0, to: inner.width) } ?? []
+    let (legendRow, chartArea) = inner.splitTop(warning.count > 1 && inner.height >= 8 ? 2 : 1)
+    if !warning.isEmpty {
+      for (i, line) in warning.prefix(legendRow.height).enumerated() {
+        let text = i == legendRow.height - 1 && warning.count > legendRow.height ? warning[i...].joined(separator: " ") : line
+        buffer.setString(
+          x: legendRow.x, y: legendRow.y + i, truncate(text, to: legendRow.width, symbols: state.symbols), style: theme.badge(theme.bad, emphasis: true))
+      }
     } else {
       renderLegend(legendRow, &buffer, theme: theme, symbols: state.symbols, entries: [
         ("train", s.history.loss.last.map { ChartFormat.compact(Double($0)) }, theme.train),

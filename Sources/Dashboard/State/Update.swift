@@ -118,7 +118,7 @@ extension DashboardState {
     case .enter:
       let trimmed = text.trimmingCharacters(in: .whitespaces)
       guard let eta = Float(trimmed), eta.isFinite, eta > 0 else {
-        showNote(trimmed.isEmpty ? "type a number for η, or Esc" : "η must be a positive number, not \"\(trimmed)\"", .error)
+        showNote(trimmed.isEmpty ? "type a number for η, or Esc" : "not a positive number: \"\(trimmed)\"", .error)
         return []
       }
       learningRateEntry = nil
