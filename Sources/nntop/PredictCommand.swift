@@ -18,14 +18,14 @@ struct Predict: ParsableCommand {
   @Option(help: "CSV: the target column, to score the predictions (default: a column beyond the model's features, if any).")
   var target: String?
 
-  @Option(help: ArgumentHelp("CSV: columns to leave out, comma-separated.", valueName: "col,..."))
+  @Option(help: ArgumentHelp("CSV: columns to leave out, comma-separated (quote a name that holds a comma: '\"a,b\",c').", valueName: "col,..."))
   var drop: String?
 
   func run() throws {
     let model = try Checkpoint.read(from: load)
     let width = model.network.inputWidth
     let source = try DataSource(spec: data)
-    let drops = (drop ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    let drops = TrainOptions.columnList(drop)
     var dataset: Dataset
     if case .csv(let path) = source, let columns = try ModelColumns.selection(path: path, model: model, modelPath: load, target: target, drop: drops) {
       // The model's columns by name.

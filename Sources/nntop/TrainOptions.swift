@@ -16,7 +16,7 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "CSV: the column to predict (default: the last column).")
   var target: String?
 
-  @Option(help: ArgumentHelp("CSV: columns to leave out, comma-separated.", valueName: "col,..."))
+  @Option(help: ArgumentHelp("CSV: columns to leave out, comma-separated (quote a name that holds a comma: '\"a,b\",c').", valueName: "col,..."))
   var drop: String?
 
   @Option(help: ArgumentHelp("Hidden layer widths, comma-separated; \"none\" for no hidden layer. (default: 64,32)", valueName: "w,..."))
@@ -214,7 +214,28 @@ struct TrainOptions: ParsableArguments {
     return t
   }
 
-  var dropColumns: [String] {
-    (drop ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  var dropColumns: [String] { Self.columnList(drop) }
+
+  /// `--drop a,b,"c,d"`: names split at commas, except inside double quotes
+  /// (for a column whose name holds a comma; `""` is a quote).
+  static func columnList(_ text: String?) -> [String] {
+    var names: [String] = [], name = "", quoted = false
+    var characters = Array(text ?? "")[...]
+    while let c = characters.popFirst() {
+      if c == "\"" {
+        if quoted && characters.first == "\"" {
+          name.append(characters.removeFirst())
+        } else {
+          quoted.toggle()
+        }
+      } else if c == "," && !quoted {
+        names.append(name)
+        name = ""
+      } else {
+        name.append(c)
+      }
+    }
+    names.append(name)
+    return names.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
   }
 }

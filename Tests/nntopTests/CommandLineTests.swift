@@ -103,6 +103,16 @@ struct CommandLineTests {
     #expect(t3.status != 0 && t3.stderr.contains("has 3 features but \(model) was trained on 2"))
   }
 
+  @Test func dropTakesQuotedNamesThatHoldCommas() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    var csv = "x,\"price, usd\",id,label\n"
+    for i in 0..<40 { csv += "\(i % 7),\(i * 3),\(i),\(i % 7 > 3 ? "hi" : "lo")\n" }
+    let data = dir.write("p.csv", csv)
+    let r = try NNTopProcess.run(["--headless", "--data", data, "--epochs", "1", "--drop", #""price, usd", id"#])
+    #expect(r.status == 0 && r.stdout.contains("40 examples × 1 feature"), "\(r.stdout)\(r.stderr)")
+  }
+
   @Test func labelsWithCommasAndQuotesArePrintedAsCSVFields() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
