@@ -87,6 +87,27 @@ struct SVGPlotTests {
     #expect(isApproximatelyEqual(d12, d24, absolute: 0.25))
   }
 
+  @Test func nothingToDrawOnALogAxisStillPlots() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    // A log with a header and nothing else (a model opened and closed at once).
+    let empty = dir.write("empty.jsonl", #"{"type":"run","data":"toy","network":"2-4-1","layers":[[4,2],[1,4]],"activations":["tanh","sigmoid"]}"# + "\n")
+    let c = try parse(SVGPlot(recording: try RunRecording(path: empty), gradients: true, logScaleLoss: true).render())
+    #expect(c.elements.first == "svg")
+    // Every gradient norm 0 (a dead network): no point on a log axis, no crash.
+    let path = dir.file("zero.jsonl")
+    let log = try RunLog(path: path)
+    log.write(.runHeader(try RunRecording(path: empty).info, mode: "test", settings: []))
+    let zero = LayerStatistics(inputs: 2, outputs: 4, gradientNorm: 0, biasGradientNorm: 0, weightNorm: 1, updateRatio: 0, activationMean: 0, activationStd: 0, deadFraction: 1, saturatedFraction: 0, nonFinite: false)
+    for i in 1...5 {
+      log.write(.sample(step: i, epoch: 0, epochProgress: 0, time: Double(i), learningRate: 0.1, loss: Series.Bucket(x: Double(i), 0), metric: Series.Bucket(x: Double(i), 0), layers: [zero, zero], health: [LayerHealth(status: .ok), LayerHealth(status: .ok)]))
+    }
+    log.close()
+    let z = try parse(SVGPlot(recording: try RunRecording(path: path), gradients: true, logScaleLoss: true).render())
+    #expect(z.series["grad-W1"].map { $0.isEmpty } ?? true)
+    #expect(SVGPlot.ticks(-.infinity, 0, log: true).isEmpty && SVGPlot.ticks(0, .nan, log: false).isEmpty)
+  }
+
   @Test func ticksAreRoundNumbers() {
     #expect(SVGPlot.ticks(0, 1, log: false).map(\.label) == ["0", "0.2", "0.4", "0.6", "0.8", "1"])
     #expect(SVGPlot.ticks(-0.1, 2.1, log: false).map(\.label) == ["0", "0.5", "1", "1.5", "2"])

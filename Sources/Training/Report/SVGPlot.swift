@@ -91,10 +91,10 @@ public struct SVGPlot {
     let m = Self.margin
     let plot = (x: m.left, y: top + m.top, w: Self.width - m.left - m.right, h: Self.panelHeight - m.top - m.bottom)
     let ys = panel.lines.flatMap { $0.points.map(\.y) + $0.band.flatMap { [$0.lo, $0.hi] } }.filter { $0.isFinite && (!panel.logScale || $0 > 0) }
-    var lo = ys.min() ?? 0, hi = ys.max() ?? 1
-    if panel.logScale {
-      lo = Foundation.log10(lo)
-      hi = Foundation.log10(hi)
+    // The value range (in log10 units on a log axis); 0…1 when nothing can be drawn.
+    var lo = 0.0, hi = 1.0
+    if let low = ys.min(), let high = ys.max() {
+      (lo, hi) = panel.logScale ? (Foundation.log10(low), Foundation.log10(high)) : (low, high)
     }
     if hi - lo < 1e-12 { (lo, hi) = (lo - 0.5, hi + 0.5) }
     let pad = (hi - lo) * 0.05
@@ -151,6 +151,7 @@ public struct SVGPlot {
   /// them; over less than one, round numbers of the values themselves — at
   /// least three labels whenever the range allows.
   static func ticks(_ lo: Double, _ hi: Double, log: Bool) -> [(position: Double, label: String)] {
+    guard lo.isFinite, hi.isFinite, lo <= hi else { return [] }
     if log {
       let first = Int(lo.rounded(.up)), last = Int(hi.rounded(.down))
       if last - first >= 2 {
