@@ -9,10 +9,21 @@ public struct ColumnSelection: Sendable, Equatable {
   public var drop: [String]
   /// False when every column is a feature (data to predict on).
   public var hasTarget: Bool
-  public init(target: String? = nil, drop: [String] = [], hasTarget: Bool = true) {
+  /// What the target column holds.
+  public var targetKind: TargetKind
+
+  /// What a target column holds: judged from its cells (training a new
+  /// model: strings or a few integers are classes, and there must be two),
+  /// or fixed by a saved model (any number of classes, or numbers).
+  public enum TargetKind: Sendable, Equatable {
+    case inferred, classes, values
+  }
+
+  public init(target: String? = nil, drop: [String] = [], hasTarget: Bool = true, targetKind: TargetKind = .inferred) {
     self.target = target
     self.drop = drop
     self.hasTarget = hasTarget
+    self.targetKind = targetKind
   }
 }
 
@@ -103,7 +114,7 @@ public enum CSVLoader {
     guard rows > 0 else {
       throw DataError(.malformed, file: file, line: headerLine, "a header but no data rows")
     }
-    let targets = targetIndex < 0 ? .unlabeled(count: rows) : try makeTargets(labels, positions: labelPositions, column: header[targetIndex], file: file)
+    let targets = targetIndex < 0 ? .unlabeled(count: rows) : try makeTargets(labels, positions: labelPositions, column: header[targetIndex], file: file, kind: columns.targetKind)
     let name = URL(fileURLWithPath: file).lastPathComponent
     var dataset = Dataset(
       name: name, featureNames: featureIndices.map { header[$0] },
@@ -120,15 +131,19 @@ public enum CSVLoader {
     throw DataError(.usage, file: file, "no column \"\(target)\" for --target; the columns are \(header.joined(separator: ", "))")
   }
 
-  /// Classes from strings or few distinct integers; otherwise regression values.
-  static func makeTargets(_ labels: [String], positions: [(line: Int, column: Int)], column: String, file: String) throws(DataError) -> Targets {
+  /// Classes from strings or few distinct integers; otherwise regression
+  /// values — unless `kind` says which.
+  static func makeTargets(_ labels: [String], positions: [(line: Int, column: Int)], column: String, file: String, kind: ColumnSelection.TargetKind) throws(DataError) -> Targets {
     let numbers = labels.map { NumberParser.parse(string: $0) }
     let allNumeric = numbers.allSatisfy { $0 != nil }
-    if allNumeric {
+    if kind == .values, let bad = numbers.firstIndex(where: { $0 == nil }) {
+      throw DataError(.malformed, file: file, line: positions[bad].line, column: positions[bad].column, "target \"\(labels[bad])\" in column \"\(column)\" is not a finite number")
+    }
+    if allNumeric && kind != .classes {
       let values = numbers.map { $0! }
       let integral = values.allSatisfy { $0 == $0.rounded() } && labels.allSatisfy { !$0.contains(".") && !$0.lowercased().contains("e") }
       let distinct = Set(values)
-      if !integral || distinct.count > maxIntegerClasses {
+      if !integral || distinct.count > maxIntegerClasses || kind == .values {
         return .values(Matrix(rows: values.count, cols: 1, storage: values.map(Float.init)), names: [column])
       }
       let classes = distinct.sorted()
@@ -137,6 +152,12 @@ public enum CSVLoader {
       }
       let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
       return .classes(labels: values.map { index[$0]! }, names: classes.map { String(Int($0)) })
+    }
+    if kind == .classes {
+      // A saved model's classes: as many as the file holds, by name.
+      let classes = Set(labels).sorted()
+      let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+      return .classes(labels: labels.map { index[$0]! }, names: classes)
     }
     if let bad = labels.indices.first(where: { numbers[$0] == nil && Double(labels[$0]) != nil }) {
       // NaN or infinity among otherwise real labels.

@@ -41,12 +41,12 @@ public enum DataSource: Sendable, Equatable {
     switch self {
     case .csv(let path): return try CSVLoader.load(path: path, columns: columns)
     case .idx(let path):
-      guard columns == ColumnSelection() else {
+      guard columns.target == nil && columns.drop.isEmpty else {
         throw DataError(.usage, file: path, "--target and --drop apply to CSV files, not IDX")
       }
       return try IDXLoader.load(imagesPath: path)
     case .builtin(let name):
-      guard columns == ColumnSelection() else {
+      guard columns.target == nil && columns.drop.isEmpty else {
         throw DataError(.usage, "--target and --drop apply to CSV files, not the built-in \(name) data")
       }
       var rng = SeededGenerator(seed: seed ^ 0x5EED_DA7A)

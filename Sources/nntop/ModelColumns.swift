@@ -25,7 +25,13 @@ enum ModelColumns {
     let leftOver = header.filter { !features.contains($0) && !drop.contains($0) }
     let chosen = target ?? model.targetName.flatMap { header.contains($0) ? $0 : nil } ?? (leftOver.count == 1 ? leftOver[0] : nil)
     let drops = header.filter { !features.contains($0) && $0 != chosen }
-    return ColumnSelection(target: chosen, drop: drops, hasTarget: chosen != nil)
+    return ColumnSelection(target: chosen, drop: drops, hasTarget: chosen != nil, targetKind: targetKind(of: model))
+  }
+
+  /// What the target column holds for `model`: its classes (however few
+  /// the file has) or numbers (whatever they look like).
+  static func targetKind(of model: Checkpoint) -> ColumnSelection.TargetKind {
+    model.encoding.isClassification ? .classes : .values
   }
 
   /// `dataset` loaded with `selection(…)`: its features in the model's order.

@@ -34,9 +34,10 @@ struct Predict: ParsableCommand {
       // No names in common: by position. Features only, unless there is one
       // column more than the model takes: then the last is the target.
       let columns = try CSVLoader.header(path: path).count - drops.count
-      dataset = try CSVLoader.load(path: path, columns: ColumnSelection(drop: drops, hasTarget: columns == width + 1))
+      dataset = try CSVLoader.load(
+        path: path, columns: ColumnSelection(drop: drops, hasTarget: columns == width + 1, targetKind: ModelColumns.targetKind(of: model)))
     } else {
-      dataset = try source.load(seed: model.seed, columns: ColumnSelection(target: target, drop: drops))
+      dataset = try source.load(seed: model.seed, columns: ColumnSelection(target: target, drop: drops, targetKind: ModelColumns.targetKind(of: model)))
     }
     guard dataset.featureCount == width else {
       throw DataError(

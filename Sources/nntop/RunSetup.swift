@@ -38,7 +38,8 @@ struct RunSetup {
       }
       dataset = ModelColumns.ordered(try source.load(seed: seed, columns: columns), for: saved)
     } else {
-      dataset = try source.load(seed: seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns))
+      let kind = saved.map(ModelColumns.targetKind(of:)) ?? .inferred
+      dataset = try source.load(seed: seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns, targetKind: kind))
     }
     // The preset's settings come before the data set's suggestions.
     var suggested = dataset.suggestions

@@ -94,6 +94,10 @@ struct CommandLineTests {
     let unlabeled = dir.write("new.csv", "x1,x2\n3,3\n-4,-3\n")
     let p2 = try NNTopProcess.run(["predict", "--load", model, "--data", unlabeled])
     #expect(p2.stdout == "pos\nneg\n" && p2.stderr.isEmpty)
+    // One labelled row (one class) is scored, not refused as "nothing to learn".
+    let one = dir.write("one.csv", "x1,x2,label\n3,3,pos\n")
+    let p1 = try NNTopProcess.run(["predict", "--load", model, "--data", one])
+    #expect(p1.status == 0 && p1.stdout == "pos\n" && p1.stderr == "accuracy 100.00% (1/1)\n", "\(p1.stderr)")
     // Another width: one line naming both widths.
     let wide = dir.write("wide.csv", "a,b,c,d\n1,2,3,4\n5,6,7,8\n")
     let p3 = try NNTopProcess.run(["predict", "--load", model, "--data", wide])
@@ -153,6 +157,10 @@ struct CommandLineTests {
     #expect(shuffled.stdout == byName.stdout && shuffled.stderr == byName.stderr)
     let bare = try NNTopProcess.run(["predict", "--load", model, "--data", featuresOnly])
     #expect(bare.stdout == byName.stdout && bare.stderr.isEmpty)
+    // Whole-number targets are still numbers to a regression model.
+    let whole = dir.write("whole.csv", "a,b,y\n1,0.5,0.25\n2,0.5,-0.25\n")
+    let integral = try NNTopProcess.run(["predict", "--load", model, "--data", whole])
+    #expect(integral.status == 0 && integral.stderr.hasPrefix("rmse "), "\(integral.stderr)")
     // A file without one of the model's columns says which.
     let partial = dir.write("ab.csv", "a,b\n1,2\n")
     let missing = try NNTopProcess.run(["predict", "--load", model, "--data", partial])
