@@ -31,8 +31,14 @@ public struct PlateauScheduler: Sendable, Equatable {
     wait += 1
     guard wait >= patience else { return nil }
     wait = 0
-    let reduced = max(rate * factor, minimumRate)
-    return reduced < rate ? reduced : nil
+    // At the floor already (give or take rounding): nothing to do.
+    guard rate > minimumRate * 1.001 else { return nil }
+    return max(rate * factor, minimumRate)
+  }
+
+  /// η was set by hand: wait a full `patience` before reducing it.
+  public mutating func restartPatience() {
+    wait = 0
   }
 }
 

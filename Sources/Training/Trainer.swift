@@ -134,6 +134,23 @@ public final class Trainer {
     return (loss, nil)
   }
 
+  /// After a NaN or infinity, verdicts that say where: NaN on the layers
+  /// whose weights are not finite, or, when they all are, on the output layer
+  /// (its loss is not: the outputs saturated).
+  public func judgeDivergence(loss: Double) {
+    let count = network.layers.count
+    var health = latestHealth.count == count ? latestHealth : Array(repeating: LayerHealth(status: .ok), count: count)
+    let hint = "lower η (d rolls back with η ÷ 10) or re-initialise (r)"
+    let broken = network.layers.indices.filter { l in
+      !network.layers[l].weights.storage.allSatisfy(\.isFinite) || !network.layers[l].bias.allSatisfy(\.isFinite)
+    }
+    for l in broken { health[l] = LayerHealth(status: .nan, reason: "layer \(l + 1)'s weights are NaN or infinite", hint: hint) }
+    if broken.isEmpty, !loss.isFinite, count > 0 {
+      health[count - 1] = LayerHealth(status: .nan, reason: "the loss became \(loss.isNaN ? "NaN" : "infinite"): the outputs saturated", hint: hint)
+    }
+    latestHealth = health
+  }
+
   /// Layer `l`'s ∂J/∂W from the last instrumented step, `(out, in)` row-major,
   /// valid until the next step.
   public func weightGradient(layer l: Int) -> UnsafeBufferPointer<Float> {

@@ -61,8 +61,11 @@ public final class TrainingSession {
   private var samplesAtPublish = 0
   private var timeAtPublish = 0.0
   private var samplesSeen = 0
-  /// The last weights and optimiser state with nothing non-finite, to roll back to.
-  private var lastGood: (network: Network, optimizer: Optimizer)?
+  /// What `d` rolls back to after a divergence: the weights and optimiser
+  /// state at the end of the epoch with the lowest training loss so far (at
+  /// the start, the first weights). Weights that are merely finite can be
+  /// ruined already; the best epoch's are not.
+  private var lastGood: (network: Network, optimizer: Optimizer, epoch: Int, loss: Double)?
   private let fieldEvaluator: DecisionFieldEvaluator?
   /// Samples and weights for the log and TensorBoard.
   private let recorder: RunRecorder
@@ -80,7 +83,7 @@ public final class TrainingSession {
     if let history = options.history, history.gradientNorms.count == trainer.network.layers.count { snapshot.history = history }
     fieldEvaluator = channel != nil && trainer.network.inputWidth == 2 ? DecisionFieldEvaluator(points: info.points, encoding: trainer.data.encoding) : nil
     if options.startPaused { state = .paused }
-    lastGood = (trainer.network, trainer.optimizer)
+    lastGood = (trainer.network, trainer.optimizer, trainer.epoch, .infinity)
     recorder = RunRecorder(log: log, tensorboard: tensorboard, trainer: trainer)
     plateau = options.plateau
     earlyStop = options.earlyStop
@@ -109,8 +112,11 @@ public final class TrainingSession {
       let now = ContinuousClock.now
       let publishDue = channel != nil && now - lastPublish >= .seconds(options.publishInterval)
       let sampleDue = recorder.sampleDue(step: trainer.step, now: now)
-      let instrument = publishDue || sampleDue
+      // A single step (n) is always measured: the panel shows what it did.
+      let instrument = publishDue || sampleDue || pendingSteps > 0
       let (loss, record) = trainer.trainStep(instrument: instrument)
+      // The first step's loss (before its update) stands for the first weights'.
+      if lastGood?.loss == .infinity, loss.isFinite { lastGood?.loss = loss }
       samplesSeen += min(trainer.config.batchSize, trainer.data.train.count)
       let x = Double(trainer.step)
       snapshot.history.loss.append(x: x, Float(loss))
@@ -198,13 +204,14 @@ public final class TrainingSession {
         state = .paused
         snapshot.divergence = nil
         setLearningRate(trainer.learningRate * factor)
-        notify("rolled back to the last finite weights; η = \(trainer.learningRate): space resumes", .info)
+        let which = good.epoch == 0 ? "the first weights" : "the weights of epoch \(good.epoch), the best before"
+        notify("rolled back to \(which); η = \(shortNumber(trainer.learningRate)): space resumes", .info)
       } else {
         setLearningRate(trainer.learningRate * factor)
       }
     case .reinitialize:
       trainer.reinitialize()
-      lastGood = (trainer.network, trainer.optimizer)
+      lastGood = (trainer.network, trainer.optimizer, trainer.epoch, .infinity)
       snapshot.divergence = nil
       if state == .diverged { state = .paused }
       event("reset")
@@ -223,11 +230,12 @@ public final class TrainingSession {
     }
     let old = trainer.learningRate
     trainer.learningRate = eta
+    plateau?.restartPatience()  // a person chose this η: give it the full patience
     event("lr", [("from", .finite(old)), ("to", .finite(eta))])
     notify("η \(shortNumber(old)) → \(shortNumber(eta))", .info)
   }
 
-  /// Saves a checkpoint; after a divergence, of the last finite weights.
+  /// Saves a checkpoint; after a divergence, of the weights `d` rolls back to.
   /// Returns why it failed, if it did (also logged and shown).
   @discardableResult
   private func save(to path: String, automatic: Bool = false) -> String? {
@@ -240,7 +248,7 @@ public final class TrainingSession {
     do {
       try checkpoint.write(to: path)
       event("save", [("path", .string(path)), ("ok", .bool(true))] + (automatic ? [("auto", .bool(true))] : []))
-      if !automatic { notify(rolledBack ? "saved the last finite weights to \(path)" : "saved \(path)", .info) }
+      if !automatic { notify(rolledBack ? "saved the weights from before the divergence to \(path)" : "saved \(path)", .info) }
       return nil
     } catch {
       event("save", [("path", .string(path)), ("ok", .bool(false)), ("error", .string(error.description))])
@@ -257,6 +265,7 @@ public final class TrainingSession {
     let message = "diverged at step \(trainer.step): \(what) (η = \(shortNumber(trainer.learningRate)))"
     state = .diverged
     pendingSteps = 0
+    trainer.judgeDivergence(loss: loss)
     snapshot.divergence = message
     event("diverged", [("loss", .finite(loss)), ("lr", .finite(trainer.learningRate)), ("where", .string(bad ?? "loss"))])
     notify(message + (options.interactive ? ": r re-initialises, d rolls back with η ÷ 10" : ""), .error)
@@ -265,6 +274,9 @@ public final class TrainingSession {
 
   private func finishEpoch(_ record: EpochRecord) {
     lastRecord = record
+    if record.loss.isFinite, record.loss <= lastGood?.loss ?? .infinity {
+      lastGood = (trainer.network, trainer.optimizer, record.epoch, record.loss)
+    }
     if RunSummary.isBetter(record, than: bestRecord) { bestRecord = record }
     recorder.epoch(record)
     if let every = options.checkpointEvery, let path = options.savePath, record.epoch % every == 0 {
@@ -293,9 +305,6 @@ public final class TrainingSession {
     let stats = trainer.latestStatistics
     for (l, s) in stats.enumerated() where l < snapshot.history.gradientNorms.count {
       snapshot.history.gradientNorms[l].append(x: Double(trainer.step), Float(s.gradientNorm))
-    }
-    if !stats.contains(where: { $0.nonFinite }) {
-      lastGood = (trainer.network, trainer.optimizer)
     }
   }
 

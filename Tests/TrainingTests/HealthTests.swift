@@ -73,6 +73,14 @@ struct HealthTests {
     #expect(plateau.observe(0.6, rate: 1e-4).map { abs($0 - 1e-5) < 1e-11 } == true)
     #expect(plateau.observe(0.6, rate: 1e-5) == nil && plateau.observe(0.6, rate: 1e-5) == nil)
     #expect(plateau.minimumRate.map { abs($0 - 1e-5) < 1e-11 } == true)
+    // η set by hand restarts the patience; at the floor (give or take
+    // rounding) nothing more happens.
+    var manual = PlateauScheduler(factor: 0.5, patience: 2, minimumRate: 0.01)
+    #expect(manual.observe(1, rate: 0.1) == nil && manual.observe(1, rate: 0.1) == nil)
+    manual.restartPatience()
+    #expect(manual.observe(1, rate: 0.1) == nil)
+    #expect(manual.observe(1, rate: 0.1) == 0.05)
+    #expect(manual.observe(1, rate: 0.0100001) == nil && manual.observe(1, rate: 0.0100001) == nil)
     var stop = EarlyStopping(patience: 3)
     #expect([1.0, 0.8, 0.85, 0.81, 0.9].enumerated().map { stop.observe($1, epoch: $0 + 1) } == [false, false, false, false, true])
     #expect(stop.bestEpoch == 2 && stop.best == 0.8)

@@ -136,6 +136,9 @@ struct SessionTests {
     let running = start(session)
     let diverged = try #require(waitFor(channel) { $0.state == .diverged })
     #expect(diverged.divergence?.contains("diverged at step") == true)
+    // The verdicts say where: NaN on the broken layers (or the output layer).
+    #expect(diverged.health.contains { $0.status == .nan }, "\(diverged.health.map(\.status))")
+    #expect(diverged.health.filter { $0.status == .nan }.allSatisfy { $0.hint.contains("d rolls back") })
     #expect(diverged.history.loss.buckets.allSatisfy { $0.min.isFinite && $0.max.isFinite })
     control.send(.resume)  // refused while diverged
     usleep(50_000)
@@ -149,13 +152,16 @@ struct SessionTests {
 
   @Test func rollBackRestoresFiniteWeightsWithATenthOfEta() throws {
     let (session, channel, control) = try session(lr: 1e3, regression: true)
+    let first = session.trainer.network.layers.map(\.weights)
     let running = start(session)
     let diverged = try #require(waitFor(channel) { $0.state == .diverged })
-    #expect(diverged.learningRate == 1e3)
+    #expect(diverged.learningRate == 1e3 && diverged.epoch == 0)
     control.send(.scaleLearningRate(0.1))
     let rolledBack = try #require(waitFor(channel) { $0.state == .paused })
     #expect(rolledBack.learningRate == 100)
-    #expect(rolledBack.weights.allSatisfy { $0.storage.allSatisfy(\.isFinite) })
+    // Diverged in the first epoch: back to the first weights, not to the
+    // finite but ruined ones of a step before the NaN.
+    #expect(rolledBack.weights == first)
     #expect(rolledBack.divergence == nil)
     control.send(.stop)
     running.finished.wait()
