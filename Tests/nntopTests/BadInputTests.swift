@@ -55,6 +55,7 @@ struct BadInputTests {
     Case(name: "missing checkpoint", arguments: ["predict", "--load", "none.safetensors", "--data", "digits"], message: "none.safetensors: no such file", status: 66),
     Case(name: "resume from a missing checkpoint", arguments: ["--load", "none.safetensors"], message: "none.safetensors: no such file", status: 66),
     Case(name: "save into a missing folder", arguments: ["--data", "xor", "--save", "no/such/m.safetensors"], message: "no/such/m.safetensors: cannot save there: no folder", status: 73),
+    Case(name: "save onto a device", arguments: ["--data", "xor", "--save", "/dev/null"], message: "/dev/null: is not a regular file to save to", status: 73),
     Case(name: "save onto a folder", arguments: ["--data", "xor", "--save", "."], message: ".: is a folder, not a file to save to", status: 73),
     Case(name: "not a checkpoint", arguments: ["predict", "--load", "x.safetensors", "--data", "digits"], file: ("x.safetensors", text("hello")), message: "x.safetensors: not a safetensors file"),
     Case(name: "checkpoints with nowhere to go", arguments: ["--checkpoint-every", "2"], message: "--checkpoint-every needs --save FILE"),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Training
 
 /// `nntop` run as a user runs it: the real binary, its output and exit code.
 @Suite(.serialized)
@@ -105,6 +106,20 @@ struct CommandLineTests {
     #expect(p3.stderr.contains("has 4 feature columns but \(model) was trained on 2"))
     let t3 = try NNTopProcess.run(["--headless", "--data", wide, "--load", model])
     #expect(t3.status != 0 && t3.stderr.contains("has 3 features but \(model) was trained on 2"))
+  }
+
+  @Test func savingThroughASymbolicLinkKeepsTheLink() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    try FileManager.default.createDirectory(atPath: dir.file("models"), withIntermediateDirectories: true)
+    #expect(try NNTopProcess.run(["--headless", "--data", "xor", "--epochs", "1", "--save", "models/real.safetensors"], in: dir.path).status == 0)
+    try FileManager.default.createSymbolicLink(atPath: dir.file("latest.safetensors"), withDestinationPath: "models/real.safetensors")
+    let before = try Checkpoint.read(from: dir.file("models/real.safetensors")).step
+    let r = try NNTopProcess.run(["--headless", "--data", "xor", "--epochs", "2", "--save", "latest.safetensors"], in: dir.path)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.file("latest.safetensors")) == "models/real.safetensors")
+    #expect(try Checkpoint.read(from: dir.file("models/real.safetensors")).step > before)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("models")) == ["real.safetensors"])
   }
 
   @Test func dropTakesQuotedNamesThatHoldCommas() throws {

@@ -152,7 +152,7 @@ struct ResumeTests {
     let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     #expect(process.terminationStatus == 73)
-    #expect(err.hasPrefix("nntop: the final checkpoint was not saved: out/m.safetensors: cannot write") && err.split(separator: "\n").count == 1, "\(err)")
+    #expect(err.hasPrefix("nntop: the final checkpoint was not saved: out/m.safetensors: cannot save there") && err.split(separator: "\n").count == 1, "\(err)")
     #expect(!out.contains("saved out/m.safetensors"))
     let save = try #require(lines(dir.file("run.jsonl")).compactMap(json).last { $0["event"] as? String == "save" })
     #expect(save["ok"] as? Bool == false)

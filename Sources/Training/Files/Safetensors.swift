@@ -112,11 +112,15 @@ public struct Safetensors: Sendable {
   /// exists and is writable, and `path` is not a folder. Checked before a
   /// run starts, so a long run does not end unable to save.
   public static func checkWritable(_ path: String) throws(CheckpointError) {
-    var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-      throw CheckpointError("\(path): is a folder, not a file to save to")
+    let target = followingLinks(path)
+    var info = stat()
+    if stat(target, &info) == 0 {
+      if info.st_mode & S_IFMT == S_IFDIR { throw CheckpointError("\(path): is a folder, not a file to save to") }
+      // A save replaces the file: never a device (/dev/null) or a pipe.
+      if info.st_mode & S_IFMT != S_IFREG { throw CheckpointError("\(path): is not a regular file to save to") }
     }
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
       throw CheckpointError("\(path): cannot save there: no folder \(directory)")
     }
@@ -125,13 +129,24 @@ public struct Safetensors: Sendable {
     }
   }
 
+  /// `path` with symbolic links followed (itself when it is not a link, or
+  /// names nothing yet).
+  static func followingLinks(_ path: String) -> String {
+    guard let resolved = realpath(path, nil) else { return path }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
   /// Writes the file atomically: a temporary file beside it, flushed to disk,
   /// then renamed over `path`. A reader sees the old file or the new one,
   /// never a torn one.
   public func write(to path: String) throws(CheckpointError) {
+    try Self.checkWritable(path)
     let bytes = encoded()
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    let temp = "\(directory)/.\(URL(fileURLWithPath: path).lastPathComponent).\(getpid()).tmp"
+    // Through a symbolic link to the file it names: the link stays a link.
+    let target = Self.followingLinks(path)
+    let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
+    let temp = "\(directory)/.\(URL(fileURLWithPath: target).lastPathComponent).\(getpid()).tmp"
     let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     guard fd >= 0 else { throw CheckpointError("\(path): cannot write (\(String(cString: strerror(errno))))") }
     var written = 0
@@ -149,7 +164,7 @@ public struct Safetensors: Sendable {
       unlink(temp)
       throw CheckpointError("\(path): cannot write (\(String(cString: strerror(error))))")
     }
-    guard rename(temp, path) == 0 else {
+    guard rename(temp, target) == 0 else {
       let e = errno
       unlink(temp)
       throw CheckpointError("\(path): cannot write (\(String(cString: strerror(e))))")
