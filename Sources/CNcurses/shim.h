@@ -51,6 +51,13 @@ static inline int nntop_put(int y, int x, const wchar_t *text, attr_t attrs, sho
 /// Starts curses on stdout/stdin without exiting on failure (NULL then).
 static inline SCREEN *nntop_newterm(void) { return newterm(NULL, stdout, stdin); }
 
+/// Whether the terminal can put the cursor anywhere (`cup`): a "dumb"
+/// terminal cannot, and curses draws nothing on it.
+static inline int nntop_can_address_cursor(void) {
+  const char *cup = tigetstr("cup");
+  return cup != NULL && cup != (const char *)-1;
+}
+
 /// Whether the current locale's codeset is UTF-8.
 static inline int nntop_codeset_is_utf8(void) {
   const char *cs = nl_langinfo(CODESET);

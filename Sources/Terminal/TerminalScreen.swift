@@ -35,6 +35,11 @@ public final class TerminalScreen {
       let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
       throw TerminalError(message: "cannot start the dashboard on this terminal (TERM=\(term)); use --headless")
     }
+    guard nntop_can_address_cursor() != 0 else {
+      endwin()
+      let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
+      throw TerminalError(message: "TERM=\(term) cannot place the cursor, which the dashboard needs; use --headless, or a TERM such as xterm-256color")
+    }
     nntop_guard_install()
     cbreak()
     noecho()

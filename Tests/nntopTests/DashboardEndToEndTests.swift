@@ -130,6 +130,20 @@ struct DashboardEndToEndTests {
     #expect(try tmux.pane("cursor_flag") == "1", "cursor left hidden")
   }
 
+  @Test func aTerminalThatCannotPlaceTheCursorIsToldSo() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let tmux = Tmux()
+    // tmux sets TERM for the pane itself, so it is set on the command.
+    try tmux.start(
+      "cd '\(dir.path)' && TERM=dumb '\(NNTopProcess.executable)' --data xor 2> err.txt; echo EXIT=$? > exit.txt; exec sleep 600",
+      environment: ["LANG": "C.UTF-8"])
+    #expect(try exitStatus(dir) == "EXIT=69")
+    let err = try String(contentsOfFile: dir.file("err.txt"), encoding: .utf8)
+    #expect(err.hasPrefix("nntop: TERM=dumb cannot place the cursor") && err.contains("--headless"), "\(err)")
+    #expect(try tmux.pane("alternate_on") == "0")
+  }
+
   @Test func aNonUTF8LocaleStillDrawsBrailleAndBoxes() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
