@@ -4,7 +4,11 @@ import Foundation
 /// How a run ended, for the log's last line and the last printed line.
 public struct RunSummary: Sendable {
   public enum Ending: String, Sendable {
-    case completed, quit, interrupted, terminated, diverged
+    case completed, quit, diverged
+    /// SIGINT (Ctrl-C), SIGTERM, SIGHUP.
+    case interrupted, terminated, hangup
+    /// The reader of stdout went away (`nntop … | head`).
+    case outputClosed = "output-closed"
     case earlyStopped = "early-stopped"
   }
 

@@ -29,7 +29,7 @@ struct HeadlessRunner {
     signal(SIGPIPE, SIG_IGN)
     // Both closures run on this thread, inside `session.run()` below.
     nonisolated(unsafe) var outputClosed = false
-    session.stopReason = { stopReasonFromSignals() ?? (outputClosed ? .interrupted : nil) }
+    session.stopReason = { stopReasonFromSignals() ?? (outputClosed ? .outputClosed : nil) }
     let total = sessionOptions.epochs!
     session.onEpoch = { record in
       print(Self.line(record, of: total))
@@ -75,8 +75,27 @@ func percent(_ v: Double?) -> String {
 }
 
 
-/// How a pending SIGINT (interrupted) or SIGTERM/SIGHUP (terminated) ends a run.
+/// How a pending SIGINT, SIGTERM or SIGHUP ends a run.
 func stopReasonFromSignals() -> RunSummary.Ending? {
-  guard let signal = StopSignals.pending else { return nil }
-  return signal == SIGINT ? .interrupted : .terminated
+  switch StopSignals.pending {
+  case nil: nil
+  case SIGINT: .interrupted
+  case SIGHUP: .hangup
+  default: .terminated
+  }
+}
+
+extension RunSummary.Ending {
+  /// The exit status of a run that ended this way: 128 + the signal for one
+  /// stopped by a signal (SIGPIPE's for a closed stdout), as shells expect,
+  /// so `nntop … && next` does not go on; nil for 0.
+  var signalExitStatus: Int32? {
+    switch self {
+    case .interrupted: 128 + SIGINT
+    case .terminated: 128 + SIGTERM
+    case .hangup: 128 + SIGHUP
+    case .outputClosed: 128 + SIGPIPE
+    case .completed, .quit, .diverged, .earlyStopped: nil
+    }
+  }
 }

@@ -26,13 +26,8 @@ struct Train: ParsableCommand {
       dashboard.notes = catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } }
       ending = try dashboard.run()
     }
-    // Stopped by a signal: the shell's convention (128 + the signal), so
-    // `nntop … && next` does not go on after Ctrl-C. The log and the
-    // checkpoint are complete all the same.
-    switch ending {
-    case .interrupted: Foundation.exit(128 + SIGINT)
-    case .terminated: Foundation.exit(128 + SIGTERM)
-    default: break
-    }
+    // Stopped by a signal: the log and the checkpoint are complete all the
+    // same, but the exit status says so.
+    if let status = ending?.signalExitStatus { Foundation.exit(status) }
   }
 }

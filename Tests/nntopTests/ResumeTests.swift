@@ -161,7 +161,7 @@ struct ResumeTests {
   @Test func quitSignalsAndDivergenceAllEndTheLogWithASummary() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    for (signal, ending) in [(SIGINT, "interrupted"), (SIGTERM, "terminated")] {
+    for (signal, ending) in [(SIGINT, "interrupted"), (SIGTERM, "terminated"), (SIGHUP, "hangup")] {
       let process = try start(["--headless", "--data", "moons", "--epochs", "100000000", "--log", "\(ending).jsonl"], in: dir)
       let deadline = Date().addingTimeInterval(60)
       while Date() < deadline && !lines(dir.file("\(ending).jsonl")).contains(where: { $0.contains(#""type":"epoch""#) }) { usleep(20_000) }
@@ -173,13 +173,15 @@ struct ResumeTests {
     }
     // A reader that goes away (`| head`) ends the run cleanly too.
     let pipe = Process()
-    pipe.executableURL = URL(fileURLWithPath: "/bin/sh")
-    pipe.arguments = ["-c", "'\(NNTopProcess.executable)' --headless --data moons --epochs 100000000 --log closed.jsonl | head -3 > /dev/null"]
+    pipe.executableURL = URL(fileURLWithPath: "/bin/bash")
+    pipe.arguments = ["-c", "'\(NNTopProcess.executable)' --headless --data moons --epochs 100000000 --log closed.jsonl | head -3 > /dev/null; echo ${PIPESTATUS[0]} > status.txt"]
     pipe.currentDirectoryURL = URL(fileURLWithPath: dir.path)
     try pipe.run()
     pipe.waitUntilExit()
     let closed = try #require(lines(dir.file("closed.jsonl")).last { !$0.isEmpty }.flatMap(json))
-    #expect(closed["type"] as? String == "summary" && closed["ending"] as? String == "interrupted")
+    #expect(closed["type"] as? String == "summary" && closed["ending"] as? String == "output-closed")
+    // 128 + SIGPIPE, the status a tool without a handler would have.
+    #expect(try String(contentsOfFile: dir.file("status.txt"), encoding: .utf8) == "141\n")
     // η = 10 on a regression: the loss overflows within a few steps.
     let diverged = try NNTopProcess.run(["--headless", "--data", "sine", "--lr", "10", "--epochs", "30", "--log", "nan.jsonl", "--save", "nan.safetensors"], in: dir.path)
     #expect(diverged.status == 1)
