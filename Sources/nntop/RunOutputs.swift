@@ -56,7 +56,13 @@ struct RunOutputs {
       log.write(RunHeader.json(setup: setup, info: info, mode: mode))
       return
     }
-    log.write(.event("resume-run", step: saved.step, [("from", .string(checkpointPath ?? "")), ("epoch", .number(Double(saved.epoch))), ("lr", .finite(setup.config.learningRate)), ("mode", .string(mode))]))
+    log.write(
+      .event(
+        "resume-run", step: saved.step,
+        [
+          ("from", .string(checkpointPath ?? "")), ("epoch", .number(Double(saved.epoch))), ("epochs", info.epochs.map { .number(Double($0)) } ?? .null),
+          ("lr", .finite(setup.config.learningRate)), ("mode", .string(mode)),
+        ]))
   }
 }
 

@@ -81,6 +81,10 @@ struct ResumeTests {
     #expect(recording.complete)
     let steps = recording.entries.compactMap(\.step)
     #expect(steps == steps.sorted())
+    // Replayed to the end, the status line shows the resumed run's goal.
+    var player = ReplayPlayer(recording: recording)
+    player.seek(to: .infinity)
+    #expect(player.snapshot.info.epochs == saved.epoch + 2 && player.snapshot.epoch == saved.epoch + 2)
   }
 
   @Test(arguments: ["sgd", "momentum", "adam"])

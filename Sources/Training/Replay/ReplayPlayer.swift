@@ -212,6 +212,8 @@ public struct ReplayPlayer {
     case "save":
       if f["ok"]?.boolValue == true, f["auto"]?.boolValue != true { notify("saved \(f["path"]?.stringValue ?? "")", .info) }
     case "resume-run":
+      // The resumed run's own goal (N more epochs), or open-ended.
+      snapshot.info.epochs = f["epochs"]?.intValue
       notify("resumed from \(f["from"]?.stringValue ?? "a checkpoint")", .info)
     default:
       break  // pause, resume, step: the replay has its own pause
