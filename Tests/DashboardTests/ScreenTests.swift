@@ -128,6 +128,17 @@ struct ScreenTests {
     }
   }
 
+  @Test func helpFitsTheTerminalAndExplainsEachPresetsFix() {
+    // 80×24: every key and the closing line; the notes wait for more rows.
+    let small = render(80, 24) { _ = $0.update(.key(.character("?"))) }.lines.joined(separator: "\n")
+    for binding in KeyMap.bindings(for: .live) { #expect(small.contains(binding.help), "\(binding.label) missing at 80×24") }
+    #expect(small.contains("any key closes this help · a taller terminal shows more"))
+    // 120×40: the panels and every preset with its fix.
+    let tall = render(120, 40) { _ = $0.update(.key(.character("?"))) }.lines.joined(separator: "\n")
+    for preset in Preset.all { #expect(tall.contains("fix: \(preset.fix)"), "\(preset.name)'s fix missing") }
+    #expect(tall.contains("any key closes this help") && !tall.contains("a taller terminal"))
+  }
+
   @Test func replayStatusLineShowsSpeedAndPosition() {
     let b = render(120, 40, mode: .replay) { _ = $0.update(.replayStatus(speed: 0.25, progress: 0.42)) }
     #expect(b.line(39).hasPrefix(" REPLAY ×1/4 ▶  42% of the log  epoch "), "\(b.line(39))")

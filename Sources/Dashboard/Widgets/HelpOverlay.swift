@@ -16,12 +16,31 @@ public struct HelpOverlay {
     "  EXPLODING  huge gradient          DEAD  most ReLUs never fire",
     "  SATURATED  sigmoid/tanh flat      η HIGH / η LOW  update too big / small",
     "  NaN        the run diverged and paused: r re-initialises, d rolls back",
-    "Presets (--preset), one problem each:",
-  ] + Preset.all.map { "  \(pad($0.name, to: 10)) \($0.shows)" }
+  ]
+
+  /// Each preset's problem and its fix.
+  public static let presetNotes = ["Presets (--preset), one problem each, and the fix:"]
+    + Preset.all.flatMap { ["  \(pad($0.name, to: 10)) \($0.shows)", "  \(pad("", to: 10)) fix: \($0.fix)"] }
+
+  /// The lines shown in `height` rows: every key and the closing line
+  /// always; the panel notes, then the presets, where they fit.
+  func lines(height: Int) -> [String] {
+    let keys = KeyMap.bindings(for: mode).map { pad($0.label, to: 7) + $0.help }
+    let room = height - 2  // the border
+    var lines = keys, omitted = false
+    for section in [Self.panelNotes, Self.presetNotes] {
+      if lines.count + 1 + section.count + 2 <= room {
+        lines += [""] + section
+      } else {
+        omitted = true
+      }
+    }
+    return lines + ["", omitted ? "any key closes this help · a taller terminal shows more" : "any key closes this help"]
+  }
 
   public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
     let bindings = KeyMap.bindings(for: mode)
-    let lines = bindings.map { pad($0.label, to: 7) + $0.help } + [""] + Self.panelNotes + ["", "any key closes this help"]
+    let lines = lines(height: area.height)
     let width = min((lines.map(\.count).max() ?? 20) + 4, area.width)
     let height = min(lines.count + 2, area.height)
     let box = area.centered(width: width, height: height)
@@ -36,7 +55,7 @@ public struct HelpOverlay {
         let after = buffer.setString(x: x, y: inner.y + i, label, style: theme.accentStyle, maxWidth: inner.width - 1)
         buffer.setString(x: after, y: inner.y + i, bindings[i].help, style: style, maxWidth: inner.right - after)
       } else {
-        buffer.setString(x: x, y: inner.y + i, line, style: style, maxWidth: inner.width - 1)
+        buffer.setString(x: x, y: inner.y + i, truncate(line, to: inner.width - 1, symbols: symbols), style: style, maxWidth: inner.width - 1)
       }
     }
   }
