@@ -109,7 +109,7 @@ public struct HealthMonitor: Sendable {
     let candidates = layers.enumerated().filter { $0.element.gradientNorm.isFinite && $0.element.gradientNorm <= t.explodingNorm }
     let largest = candidates.max { $0.element.gradientNorm < $1.element.gradientNorm }
     let deep = activations.dropLast().contains { $0 == .sigmoid || $0 == .tanh }
-    return layers.enumerated().map { i, s in
+    let verdicts: [LayerHealth] = layers.enumerated().map { i, s in
       let name = "layer \(i + 1)"
       if s.nonFinite || !s.gradientNorm.isFinite || !s.weightNorm.isFinite {
         return LayerHealth(status: .nan, reason: "\(name) has NaN or infinite values", hint: "lower η (d rolls back with η ÷ 10) or re-initialise (r)")
@@ -153,6 +153,23 @@ public struct HealthMonitor: Sendable {
           hint: "η is too small: try η × 10 (+, or e to type one)")
       }
       return LayerHealth(status: .ok)
+    }
+    return Self.blamingTheCause(verdicts)
+  }
+
+  /// A cause outranks the vanishing gradient it brings, across layers too:
+  /// dead or saturated units in a layer stop the gradient for every layer
+  /// below it (nearer the input), so those layers' hint is to fix the cause
+  /// rather than their own "a larger η".
+  static func blamingTheCause(_ verdicts: [LayerHealth]) -> [LayerHealth] {
+    verdicts.enumerated().map { i, verdict in
+      guard verdict.status == .vanishing,
+        let k = verdicts.indices.first(where: { $0 > i && (verdicts[$0].status == .dead || verdicts[$0].status == .saturated) })
+      else { return verdict }
+      var blamed = verdict
+      let units = verdicts[k].status == .dead ? "dead ReLUs" : "saturated units"
+      blamed.hint = "layer \(k + 1)'s \(units) block its gradient: fix those first (\(verdicts[k].hint))"
+      return blamed
     }
   }
 
