@@ -158,17 +158,17 @@ public struct HealthMonitor: Sendable {
   }
 
   /// A cause outranks the vanishing gradient it brings, across layers too:
-  /// dead or saturated units in a layer stop the gradient for every layer
-  /// below it (nearer the input), so those layers' hint is to fix the cause
-  /// rather than their own "a larger η".
+  /// dead or saturated units in a layer stop the gradient of every layer
+  /// below it (nearer the input) and feed the next one nothing to learn
+  /// from, so a vanishing layer's hint is to fix the nearest such layer
+  /// rather than its own "a larger η".
   static func blamingTheCause(_ verdicts: [LayerHealth]) -> [LayerHealth] {
-    verdicts.enumerated().map { i, verdict in
-      guard verdict.status == .vanishing,
-        let k = verdicts.indices.first(where: { $0 > i && (verdicts[$0].status == .dead || verdicts[$0].status == .saturated) })
-      else { return verdict }
+    let causes = verdicts.indices.filter { verdicts[$0].status == .dead || verdicts[$0].status == .saturated }
+    return verdicts.enumerated().map { i, verdict in
+      guard verdict.status == .vanishing, let k = causes.min(by: { abs($0 - i) < abs($1 - i) }) else { return verdict }
       var blamed = verdict
       let units = verdicts[k].status == .dead ? "dead ReLUs" : "saturated units"
-      blamed.hint = "layer \(k + 1)'s \(units) block its gradient: fix those first (\(verdicts[k].hint))"
+      blamed.hint = "layer \(k + 1)'s \(units) starve it of gradient: fix those first (\(verdicts[k].hint))"
       return blamed
     }
   }

@@ -105,18 +105,41 @@ struct WidgetTests {
   @Test func layersThatShareAHintGetItOnceAndWrapped() {
     let panel = Self.vanishingPanel()
     #expect(panel.health.prefix(3).allSatisfy { $0.status == .vanishing } && panel.health[3].status == .ok)
-    let notes = panel.notes(width: 30, rows: .max).map(\.text)
-    // Three reasons (cut to 30 columns), then the shared hint once, wrapped whole.
-    #expect(notes.prefix(3).allSatisfy { $0.hasPrefix("⚠ layer ") && $0.count <= 30 })
-    #expect(notes.count == 5)
-    #expect(notes[3].hasPrefix("  → ") && notes[4].hasPrefix("    ") && notes.allSatisfy { $0.count <= 30 })
-    #expect(notes.dropFirst(3).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") == "→ " + panel.health[0].hint)
-    // Short of rows: the worst reason and its hint come before the other
-    // reasons, and the hint before any reason.
+    // With room: every reason whole (wrapped at 30 columns), then the shared
+    // hint once, wrapped whole.
+    let whole = panel.notes(width: 30, rows: .max).map(\.text)
+    #expect(whole.allSatisfy { $0.count <= 30 })
+    let hintStart = try! #require(whole.firstIndex { $0.hasPrefix("  → ") })
+    let reasons = whole[..<hintStart].joined(separator: " ").split(separator: "⚠").map { $0.split(separator: " ").joined(separator: " ") }
+    #expect(reasons == panel.health.prefix(3).map(\.reason))
+    #expect(whole[hintStart...].map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") == "→ " + panel.health[0].hint)
+    #expect(whole[(hintStart + 1)...].allSatisfy { $0.hasPrefix("    ") })
+    // Short of rows: one line a reason; the worst reason and the hint come
+    // before the other reasons, and the hint before any reason.
+    let hint = Array(whole[hintStart...])
+    #expect(hint.count == 2)
     let three = panel.notes(width: 30, rows: 3).map(\.text)
-    #expect(three == [notes[0], notes[3], notes[4]])
-    #expect(panel.notes(width: 30, rows: 2).map(\.text) == [notes[3], notes[4]])
-    #expect(panel.notes(width: 30, rows: 1).map(\.text) == [notes[3]])
+    #expect(three == [truncate("⚠ " + panel.health[0].reason, to: 30)] + hint)
+    #expect(panel.notes(width: 30, rows: 2).map(\.text) == hint)
+    #expect(panel.notes(width: 30, rows: 1).map(\.text) == [hint[0]])
+  }
+
+  @Test func aDeepNetworkThatDoesNotFitSaysHowManyMore() {
+    let norms = (0..<20).map { l in l < 6 ? 1e-7 : 0.1 }
+    let layers = norms.map { LayerStatistics(inputs: 8, outputs: 8, gradientNorm: $0, weightNorm: 1, updateRatio: 1e-3) }
+    let health = HealthMonitor(thresholds: HealthThresholds(), activations: Array(repeating: .sigmoid, count: 19) + [.softmax]).judge(layers)
+    let panel = GradientPanel(names: (1...20).map { "W\($0) 8→8" }, layers: layers, health: health, history: [], selected: 0)
+    var b = sentinel(40, 10)
+    panel.render(Rect(x: 0, y: 0, width: 40, height: 10), &b, theme: mono, symbols: .unicode)
+    // Seven layers, a line for the other thirteen, and the hint.
+    #expect(b.line(0).hasPrefix("W1 8→8") && b.line(6).hasPrefix("W7 8→8"))
+    #expect(b.line(7).hasPrefix("+13 more: W8–W20x"))
+    #expect(b.line(8).hasPrefix("  → ") && b.line(9).hasPrefix("    "))
+    // Flagged layers among the hidden ones are counted.
+    let flaggedBelow = GradientPanel(names: panel.names, layers: layers, health: health.reversed(), history: [], selected: 0)
+    var c = sentinel(40, 10)
+    flaggedBelow.render(Rect(x: 0, y: 0, width: 40, height: 10), &c, theme: mono, symbols: .unicode)
+    #expect(c.line(7).hasPrefix("+13 more: W8–W20 (6 flagged)"))
   }
 
   @Test func aShortPanelKeepsLayersAndNotesBeforeTheHeader() {

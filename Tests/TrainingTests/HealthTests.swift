@@ -37,15 +37,17 @@ struct HealthTests {
     #expect(judge([layer(0.1, saturated: 0.8), layer(0.1)], [.relu, .softmax])[0].status == .ok)
   }
 
-  @Test func layersStarvedByDeadUnitsAboveAreToldToFixThose() {
-    // Layer 2's dead ReLUs stop the gradient of layer 1 below it: layer 1's
-    // hint points at the cause, not at "a larger η", which would make it worse.
-    let verdicts = judge([layer(1e-6), layer(0.1, dead: 0.9), layer(0.5)], [.relu, .relu, .softmax])
-    #expect(verdicts.map(\.status) == [.vanishing, .dead, .ok])
-    #expect(verdicts[0].hint == "layer 2's dead ReLUs block its gradient: fix those first (\(verdicts[1].hint))")
-    #expect(!verdicts[0].hint.contains("larger η"))
-    // A vanishing layer with no cause above it keeps its own hint.
-    let alone = judge([layer(0.1, dead: 0.9), layer(1e-6), layer(0.5)], [.relu, .relu, .softmax])
+  @Test func layersStarvedByDeadUnitsAreToldToFixThose() {
+    // Layer 2's dead ReLUs stop the gradient of layer 1 below it and feed
+    // layer 3 zeros: their hints point at the cause, not at "a larger η",
+    // which would make it worse.
+    let verdicts = judge([layer(1e-7), layer(0.1, dead: 0.9), layer(1e-7), layer(0.5)], [.relu, .relu, .relu, .softmax])
+    #expect(verdicts.map(\.status) == [.vanishing, .dead, .vanishing, .ok])
+    for i in [0, 2] {
+      #expect(verdicts[i].hint == "layer 2's dead ReLUs starve it of gradient: fix those first (\(verdicts[1].hint))")
+    }
+    // Without dead or saturated units anywhere, a vanishing layer keeps its own hint.
+    let alone = judge([layer(0.1), layer(1e-7), layer(0.5)], [.relu, .relu, .softmax])
     #expect(alone[1].hint == "try He init, fewer layers or a larger η")
   }
 

@@ -45,6 +45,12 @@ public struct GradientPanel {
   /// hint before its other reasons, and its hint before any reason (the
   /// badges already say which layers).
   func notes(width: Int, rows: Int) -> [Note] {
+    // Whole reasons where they all fit; else one line each.
+    let whole = notes(width: width, rows: .max, wrappingReasons: true)
+    return whole.count <= rows ? whole : notes(width: width, rows: rows, wrappingReasons: false)
+  }
+
+  private func notes(width: Int, rows: Int, wrappingReasons: Bool) -> [Note] {
     guard width > 0 else { return [] }
     let flagged = health.filter { $0.status != .ok }.sorted { $0.status > $1.status }
     var groups: [(hint: String, items: [LayerHealth])] = []
@@ -59,7 +65,11 @@ public struct GradientPanel {
     for group in groups where notes.count < rows {
       let status = group.items[0].status
       let hint = wrap(group.hint, to: width - 4).enumerated().map { Note(text: ($0.offset == 0 ? "  → " : "    ") + $0.element, status: status) }
-      let reasons = group.items.map { Note(text: truncate("⚠ " + $0.reason, to: width), status: $0.status) }
+      let reasons = group.items.flatMap { item in
+        wrappingReasons
+          ? wrap("⚠ " + item.reason, to: width).enumerated().map { Note(text: ($0.offset == 0 ? "" : "  ") + $0.element, status: item.status) }
+          : [Note(text: truncate("⚠ " + item.reason, to: width), status: item.status)]
+      }
       let left = rows - notes.count
       let shownReasons = hint.isEmpty ? left : min(reasons.count, left - hint.count)
       notes += (reasons.prefix(max(shownReasons, 0)) + hint).prefix(left)
@@ -74,11 +84,14 @@ public struct GradientPanel {
     let flexible = area.width - nameWidth - badgeWidth - ratioWidth - valueWidth - 5
     let sparkWidth = flexible >= 16 ? flexible / 3 : 0
     let barWidth = max(flexible - sparkWidth - (sparkWidth > 0 ? 1 : 0), 0)
-    // Rows: the layers first, then up to three lines of notes, then the
-    // header, then the rest of the notes.
-    let layerRows = min(names.count, area.height)
+    // Rows: the layers first (with a "+N more" line when they do not all
+    // fit beside two lines of notes), then up to three lines of notes, then
+    // the header, then the rest of the notes.
     let wanted = notes(width: area.width, rows: .max).count
-    let showHeader = area.height - layerRows - min(wanted, 3) >= 1
+    let cut = names.count + min(wanted, 2) > area.height
+    let shownLayers = cut ? max(area.height - min(wanted, 2) - 1, 0) : names.count
+    let layerRows = shownLayers + (cut ? 1 : 0)
+    let showHeader = !cut && area.height - layerRows - min(wanted, 3) >= 1
     let notes = notes(width: area.width, rows: area.height - layerRows - (showHeader ? 1 : 0))
     var y = area.y
     /// Writes clipped to the panel.
@@ -96,7 +109,7 @@ public struct GradientPanel {
       _ = put(x, "verdict", theme.dimmed)
       y += 1
     }
-    for (l, name) in names.enumerated() where y < area.bottom {
+    for (l, name) in names.prefix(shownLayers).enumerated() where y < area.bottom {
       let stats = l < layers.count ? layers[l] : nil
       let verdict = l < health.count ? health[l] : LayerHealth(status: .ok)
       let rowStyle = l == selected ? theme.base.bolded : theme.base
@@ -124,6 +137,13 @@ public struct GradientPanel {
       x = put(x, pad(ratio, to: ratioWidth, alignRight: true), rowStyle)
       x += 1
       _ = put(x, pad(verdict.status.badge, to: badgeWidth), theme.badge(color, emphasis: verdict.status != .ok))
+      y += 1
+    }
+    if cut && y < area.bottom {
+      let hidden = names.count - shownLayers
+      let flagged = health.dropFirst(shownLayers).filter { $0.status != .ok }.count
+      let range = hidden == 1 ? names[shownLayers] : "\(names[shownLayers].prefix { $0 != " " })–\(names[names.count - 1].prefix { $0 != " " })"
+      _ = put(area.x, truncate("+\(hidden) more: \(range)\(flagged > 0 ? " (\(flagged) flagged)" : "")", to: area.width, symbols: symbols), theme.dimmed)
       y += 1
     }
     for note in notes where y < area.bottom {
