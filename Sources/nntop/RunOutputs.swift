@@ -37,7 +37,10 @@ struct RunOutputs {
         log = try RunLog(path: path)
       }
     }
-    if let dir = options.tensorboard { tensorboard = try TensorBoardWriter(directory: dir) }
+    if let dir = options.tensorboard {
+      tensorboard = try TensorBoardWriter(directory: dir)
+      if let saved = setup.checkpoint { tensorboard?.sessionStart(after: saved.step) }
+    }
   }
 
   /// Says where the run's final checkpoint went, or fails (exit 73) if it

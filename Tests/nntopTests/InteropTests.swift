@@ -99,4 +99,27 @@ struct InteropTests {
       #expect(try #require(histograms["gradients/W\(l + 1)"]).allSatisfy { Int($0[3]) == shape.0 * shape.1 && $0[0] > 0 })
     }
   }
+
+  @Test func tensorboardDropsWhatAResumedRunRedoes() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let common = ["--headless", "--data", "moons", "--layers", "8"]
+    // The same seeded run twice: one saved at epoch 2, one that went on to
+    // epoch 4 with TensorBoard (as if killed after a checkpoint at epoch 2).
+    #expect(try NNTopProcess.run(common + ["--epochs", "2", "--save", dir.file("m.safetensors")]).status == 0)
+    #expect(try NNTopProcess.run(common + ["--epochs", "4", "--tensorboard", dir.file("tb")]).status == 0)
+    sleep(1)  // event files are ordered by the second in their names
+    let resumed = try NNTopProcess.run(["--headless", "--data", "moons", "--load", dir.file("m.safetensors"), "--epochs", "1", "--tensorboard", dir.file("tb"), "--log", dir.file("r.jsonl")])
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    let read = try PythonTools.script("read_tensorboard.py", [dir.file("tb")])
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: [String: [[Double]]]])
+    // Validation: epochs 1 and 2 of the first run, then the resumed epoch 3 —
+    // not the first run's epochs 3 and 4 as well.
+    let validation = try #require(json["scalars"]?["loss/validation"]).map { Int($0[0]) }
+    let log = try RunRecording(path: dir.file("r.jsonl"))
+    let resumedEpochs = log.entries.compactMap { if case .epoch(let e) = $0 { e.step } else { nil } }
+    #expect(validation.count == 3 && validation.last == resumedEpochs.last, "\(validation) vs \(resumedEpochs)")
+    let steps = try #require(json["scalars"]?["loss/train"]).map { Int($0[0]) }
+    #expect(steps == steps.sorted() && Set(steps).count == steps.count, "steps repeat: \(steps)")
+  }
 }

@@ -55,6 +55,13 @@ public final class TensorBoardWriter {
 
   // MARK: - Summaries
 
+  /// A session that resumes after `step` (a checkpoint's): a `SessionLog`
+  /// START at the next step, on which TensorBoard drops what earlier files
+  /// hold from there on — the steps a killed run logged past its checkpoint.
+  public func sessionStart(after step: Int) {
+    write(event(step: step + 1) { e in e.message(7) { log in log.int64(1, 1) } })  // SessionLog.status = START
+  }
+
   /// Scalars at one step, in one event.
   public func scalars(_ values: [(tag: String, value: Double)], step: Int) {
     let finite = values.filter { $0.value.isFinite }
