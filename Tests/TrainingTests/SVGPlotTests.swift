@@ -12,10 +12,13 @@ struct SVGPlotTests {
   /// Polylines by `data-series`, as (x, y) pixel points; and every element name seen.
   final class Collector: NSObject, XMLParserDelegate {
     var series: [String: [(x: Double, y: Double)]] = [:]
+    /// Each polyline's stroke colour and dash pattern ("" for solid).
+    var strokes: [String: (color: String, dash: String)] = [:]
     var elements: [String] = []
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
       elements.append(name)
       guard name == "polyline", let id = attributes["data-series"], let points = attributes["points"] else { return }
+      strokes[id] = (attributes["stroke"] ?? "", attributes["stroke-dasharray"] ?? "")
       series[id] = points.split(separator: " ").map { pair in
         let xy = pair.split(separator: ",").map { Double($0)! }
         return (xy[0], xy[1])
@@ -85,6 +88,29 @@ struct SVGPlotTests {
     // (10 → 100 would be) take equal pixels; i = 1 → 2 and 2 → 4 take equal pixels too.
     let d12 = g[1].y - g[0].y, d24 = g[3].y - g[1].y
     #expect(isApproximatelyEqual(d12, d24, absolute: 0.25))
+  }
+
+  @Test func deepNetworksGradientLinesStayApart() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("deep.jsonl")
+    let log = try RunLog(path: path)
+    let shapes = Array(repeating: (4, 4), count: 12)
+    let info = RunInfo(
+      dataName: "toy", networkDescription: "deep", layerShapes: shapes, activations: Array(repeating: .tanh, count: 12), imageShape: nil,
+      classNames: ["a", "b"], isClassification: true, trainCount: 10, epochs: 1, points: [], optimizer: "sgd", logPath: nil)
+    log.write(.runHeader(info, mode: "test", settings: []))
+    let stats = LayerStatistics(inputs: 4, outputs: 4, gradientNorm: 0.5, weightNorm: 1, updateRatio: 1e-3)
+    for i in 1...3 {
+      log.write(.sample(step: i, epoch: 0, epochProgress: 0, time: Double(i), learningRate: 0.1, loss: Series.Bucket(x: Double(i), 1), metric: Series.Bucket(x: Double(i), 0.5), layers: Array(repeating: stats, count: 12), health: Array(repeating: LayerHealth(status: .ok), count: 12)))
+    }
+    log.close()
+    let c = try parse(SVGPlot(recording: try RunRecording(path: path), gradients: true).render())
+    let styles = (1...12).compactMap { c.strokes["grad-W\($0)"] }
+    #expect(styles.count == 12)
+    // No two layers share both colour and dash.
+    #expect(Set(styles.map { $0.color + "|" + $0.dash }).count == 12)
+    #expect(styles[0].color == styles[8].color && styles[0].dash.isEmpty && !styles[8].dash.isEmpty)
   }
 
   @Test func nothingToDrawOnALogAxisStillPlots() throws {

@@ -28,6 +28,8 @@ public struct SVGPlot {
     var color: String
     var band: [(x: Double, lo: Double, hi: Double)] = []
     var markers = false
+    /// `stroke-dasharray`, to tell apart lines that share a colour.
+    var dash: String? = nil
   }
 
   struct Panel {
@@ -70,7 +72,9 @@ public struct SVGPlot {
             Line(
               name: info.layerNames[l], id: "grad-W\(l + 1)",
               points: samples.compactMap { s in l < s.layers.count && s.layers[l].gradientNorm > 0 ? (Double(s.step), s.layers[l].gradientNorm) : nil },
-              color: Self.palette[l % Self.palette.count])
+              color: Self.palette[l % Self.palette.count],
+              // Past the palette, the colours come round again: dashed, then dotted.
+              dash: [nil, "7 3", "2 2"][(l / Self.palette.count) % 3])
           }, logScale: true))
     }
     let height = Double(panels.count) * Self.panelHeight + 30
@@ -133,14 +137,15 @@ public struct SVGPlot {
         s += "<polygon class=\"band\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(line.color)\" fill-opacity=\"0.15\" stroke=\"none\"/>\n"
       }
       let points = usable.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
-      s += "<polyline data-series=\"\(line.id)\" points=\"\(points)\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"1.6\"/>\n"
+      let dash = line.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+      s += "<polyline data-series=\"\(line.id)\" points=\"\(points)\" fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"1.6\"\(dash)/>\n"
       if line.markers {
         for p in usable { s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.5\" fill=\"\(line.color)\"/>" }
         s += "\n"
       }
       let ly = plot.y + 14 + Double(i) * 18
       let lx = plot.x + plot.w + 12
-      s += "<line x1=\"\(f(lx))\" x2=\"\(f(lx + 18))\" y1=\"\(f(ly - 4))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"2.5\"/>"
+      s += "<line x1=\"\(f(lx))\" x2=\"\(f(lx + 18))\" y1=\"\(f(ly - 4))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"2.5\"\(dash)/>"
       s += "<text x=\"\(f(lx + 24))\" y=\"\(f(ly))\">\(Self.escape(line.name))</text>\n"
     }
     return s + "</g>\n"
