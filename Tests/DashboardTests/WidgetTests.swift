@@ -174,6 +174,22 @@ struct WidgetTests {
     }
   }
 
+  @Test func aDivergedModelsFieldAndHugeCurvesDrawWithoutATrap() {
+    // A field computed from NaN weights, and a point where the span is 0.
+    let field = DecisionField(columns: 2, rows: 1, xRange: 0...0, yRange: 0...1, classes: [0, 1], confidence: [.nan, .infinity])
+    var b = sentinel(6, 2)
+    DecisionBoundaryView(field: field, points: [PlanePoint(x: 0, y: 0.5, label: 1)], classCount: 2)
+      .render(Rect(x: 0, y: 0, width: 6, height: 2), &b, theme: theme, symbols: .unicode)
+    #expect(b.lines.allSatisfy { $0.count == 6 })
+    // Values at the edge of Float's range, whose spread overflows Float.
+    var s = Series()
+    for (i, v) in [Float(3e38), -3.4e38, 3.4e38, 1].enumerated() { s.append(x: Double(i + 1), v) }
+    var c = sentinel(30, 8)
+    LineChart(lines: [ChartLine(series: s, color: theme.train, envelope: true, envelopeColor: theme.dim)])
+      .render(Rect(x: 0, y: 0, width: 30, height: 8), &c, theme: theme, symbols: .unicode)
+    #expect(c.lines.joined().unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
+  }
+
   @Test func decisionBoundaryColoursEachSideAndDrawsPoints() {
     // Two columns of the field: class 0 left, class 1 right, full confidence.
     let field = DecisionField(columns: 2, rows: 1, xRange: 0...2, yRange: 0...1, classes: [0, 1], confidence: [1, 1])

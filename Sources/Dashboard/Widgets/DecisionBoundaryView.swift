@@ -39,6 +39,7 @@ public struct DecisionBoundaryView {
       let cls = Int(field.classes[i])
       let floor = 1 / Float(k)
       let t = (field.confidence[i] - floor) / (1 - floor)
+      guard t.isFinite else { return (cls, 0) }  // a diverged model's NaN: the palest shade
       return (cls, min(3, max(0, Int(t * 4))))
     }
     let mono = theme.heatmapShading || theme.monochrome
@@ -58,8 +59,9 @@ public struct DecisionBoundaryView {
     }
     let xSpan = field.xRange.upperBound - field.xRange.lowerBound, ySpan = field.yRange.upperBound - field.yRange.lowerBound
     for p in points {
-      let cx = Int((p.x - field.xRange.lowerBound) / xSpan * Float(area.width))
-      let cy = Int((field.yRange.upperBound - p.y) / ySpan * Float(area.height))
+      let fx = (p.x - field.xRange.lowerBound) / xSpan * Float(area.width), fy = (field.yRange.upperBound - p.y) / ySpan * Float(area.height)
+      guard fx.isFinite, fy.isFinite else { continue }
+      let cx = Int(fx), cy = Int(fy)
       guard cx >= 0, cx < area.width, cy >= 0, cy < area.height else { continue }
       let x = area.x + cx, y = area.y + cy
       if mono {

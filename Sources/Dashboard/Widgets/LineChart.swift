@@ -64,10 +64,12 @@ public struct LineChart {
       for line in present {
         for b in line.series.buckets {
           let a = transform(Double(line.envelope ? b.min : b.mean)), c = transform(Double(line.envelope ? b.max : b.mean))
-          lo = Swift.min(lo, a)
-          hi = Swift.max(hi, c)
+          // A bucket whose sum overflowed Float (values near 3e38) is left out.
+          if a.isFinite { lo = Swift.min(lo, a) }
+          if c.isFinite { hi = Swift.max(hi, c) }
         }
       }
+      if !lo.isFinite || !hi.isFinite { (lo, hi) = (0, 1) }
       if !(hi > lo) {
         lo -= 0.5
         hi += 0.5
@@ -105,6 +107,7 @@ public struct LineChart {
     func dotX(_ x: Double) -> Int { Int(((x - xMin) / (xMax - xMin) * Double(canvas.dotWidth - 1)).rounded()) }
     func dotY(_ y: Double) -> Int {
       let t = (transform(y) - lo) / (hi - lo)
+      guard t.isFinite else { return t == .infinity ? 0 : canvas.dotHeight - 1 }  // NaN: the bottom
       return Int(((1 - Swift.min(Swift.max(t, 0), 1)) * Double(canvas.dotHeight - 1)).rounded())
     }
     for line in present {
@@ -112,6 +115,7 @@ public struct LineChart {
       var ema = 0.0, debias = 0.0
       for b in line.series.buckets {
         let c = Swift.min(Swift.max(dotX(b.x), 0), canvas.dotWidth - 1)
+        guard b.mean.isFinite, b.min.isFinite, b.max.isFinite else { continue }
         var value = Double(b.mean)
         if smoothing > 0 {
           // TensorBoard: last = last·w + (1−w)·v, shown divided by 1 − w^n.
