@@ -134,6 +134,13 @@ public final class Trainer {
     return (loss, nil)
   }
 
+  /// Forgets the last measured statistics and verdicts (the weights they
+  /// described were replaced): the panel waits for the next step's.
+  public func clearStatistics() {
+    latestStatistics = []
+    latestHealth = []
+  }
+
   /// After a NaN or infinity, verdicts that say where: NaN on the layers
   /// whose weights are not finite, or, when they all are, on the output layer
   /// (its loss is not: the outputs saturated).

@@ -62,10 +62,15 @@ public final class TrainingSession {
   private var timeAtPublish = 0.0
   private var samplesSeen = 0
   /// What `d` rolls back to after a divergence: the weights and optimiser
-  /// state at the end of the epoch with the lowest training loss so far (at
-  /// the start, the first weights). Weights that are merely finite can be
-  /// ruined already; the best epoch's are not.
+  /// state at an epoch's end (or the start) with the lowest loss so far,
+  /// that loss measured on those very weights — the first batch after them,
+  /// before its update. Weights that are merely finite can be ruined
+  /// already; the best measured ones are not.
   private var lastGood: (network: Network, optimizer: Optimizer, epoch: Int, loss: Double)?
+  /// An epoch's end weights waiting for the next batch's loss to be judged.
+  private var candidate: (network: Network, optimizer: Optimizer, epoch: Int)?
+  /// Whether the run trains past `options.epochs` (space after FINISHED).
+  private var openEnded = false
   private let fieldEvaluator: DecisionFieldEvaluator?
   /// Samples and weights for the log and TensorBoard.
   private let recorder: RunRecorder
@@ -83,7 +88,7 @@ public final class TrainingSession {
     if let history = options.history, history.gradientNorms.count == trainer.network.layers.count { snapshot.history = history }
     fieldEvaluator = channel != nil && trainer.network.inputWidth == 2 ? DecisionFieldEvaluator(points: info.points, encoding: trainer.data.encoding) : nil
     if options.startPaused { state = .paused }
-    lastGood = (trainer.network, trainer.optimizer, trainer.epoch, .infinity)
+    candidate = (trainer.network, trainer.optimizer, trainer.epoch)
     recorder = RunRecorder(log: log, tensorboard: tensorboard, trainer: trainer)
     plateau = options.plateau
     earlyStop = options.earlyStop
@@ -115,8 +120,11 @@ public final class TrainingSession {
       // A single step (n) is always measured: the panel shows what it did.
       let instrument = publishDue || sampleDue || pendingSteps > 0
       let (loss, record) = trainer.trainStep(instrument: instrument)
-      // The first step's loss (before its update) stands for the first weights'.
-      if lastGood?.loss == .infinity, loss.isFinite { lastGood?.loss = loss }
+      // This step's loss (before its update) is the candidate weights' loss.
+      if let c = candidate {
+        if loss.isFinite, loss <= lastGood?.loss ?? .infinity { lastGood = (c.network, c.optimizer, c.epoch, loss) }
+        candidate = nil
+      }
       samplesSeen += min(trainer.config.batchSize, trainer.data.train.count)
       let x = Double(trainer.step)
       snapshot.history.loss.append(x: x, Float(loss))
@@ -143,7 +151,7 @@ public final class TrainingSession {
           }
           state = .finished
           publish()
-        } else if let epochs = options.epochs, trainer.epoch >= epochs, state == .running {
+        } else if let epochs = options.epochs, !openEnded, trainer.epoch >= epochs, state == .running {
           if !options.interactive { break }
           state = .finished
           notify("finished \(epochs) epochs: space trains on, q quits", .info)
@@ -183,6 +191,11 @@ public final class TrainingSession {
         notify("diverged: press r to re-initialise or d for η ÷ 10 first", .warning)
         return false
       }
+      if state == .finished {
+        // "space trains on": past the epochs asked for, with no end shown.
+        openEnded = true
+        snapshot.info.epochs = nil
+      }
       state = .running
       event("resume")
     case .step(let n):
@@ -199,11 +212,18 @@ public final class TrainingSession {
     case .setLearningRate(let eta):
       setLearningRate(eta)
     case .scaleLearningRate(let factor):
-      if state == .diverged, factor < 1, let good = lastGood {
+      if state == .diverged, factor < 1 {
+        guard let good = lastGood else {
+          notify("no weights from before the divergence to go back to: r re-initialises", .warning)
+          break
+        }
+        // η ÷ 10 from the smaller of the η that diverged and the one the good weights had.
+        let eta = min(trainer.learningRate, good.optimizer.learningRate) * factor
         trainer.restore(network: good.network, optimizer: good.optimizer, step: trainer.step, epoch: trainer.epoch)
+        trainer.clearStatistics()
         state = .paused
         snapshot.divergence = nil
-        setLearningRate(trainer.learningRate * factor)
+        setLearningRate(eta)
         let which = good.epoch == 0 ? "the first weights" : "the weights of epoch \(good.epoch), the best before"
         notify("rolled back to \(which); η = \(shortNumber(trainer.learningRate)): space resumes", .info)
       } else {
@@ -211,7 +231,12 @@ public final class TrainingSession {
       }
     case .reinitialize:
       trainer.reinitialize()
-      lastGood = (trainer.network, trainer.optimizer, trainer.epoch, .infinity)
+      trainer.clearStatistics()
+      lastGood = nil
+      candidate = (trainer.network, trainer.optimizer, trainer.epoch)
+      // A new network: its own patience and best, not the old one's.
+      plateau = options.plateau
+      earlyStop = options.earlyStop
       snapshot.divergence = nil
       if state == .diverged { state = .paused }
       event("reset")
@@ -274,9 +299,7 @@ public final class TrainingSession {
 
   private func finishEpoch(_ record: EpochRecord) {
     lastRecord = record
-    if record.loss.isFinite, record.loss <= lastGood?.loss ?? .infinity {
-      lastGood = (trainer.network, trainer.optimizer, record.epoch, record.loss)
-    }
+    candidate = (trainer.network, trainer.optimizer, record.epoch)
     if RunSummary.isBetter(record, than: bestRecord) { bestRecord = record }
     recorder.epoch(record)
     if let every = options.checkpointEvery, let path = options.savePath, record.epoch % every == 0 {

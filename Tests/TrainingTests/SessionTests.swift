@@ -167,6 +167,40 @@ struct SessionTests {
     running.finished.wait()
   }
 
+  @Test func rollBackSkipsWeightsThatAreFiniteButRuined() throws {
+    // One batch an epoch; then η = 1e30: the next epoch ends with huge but
+    // finite weights, and the step after them diverges. `d` must not return
+    // to those: it goes back to weights whose loss was measured and finite.
+    let (session, channel, control) = try session(batch: 400)
+    let running = start(session)
+    _ = try #require(waitFor(channel) { $0.epoch >= 20 })
+    control.send(.setLearningRate(1e30))
+    _ = try #require(waitFor(channel) { $0.state == .diverged })
+    control.send(.scaleLearningRate(0.1))
+    let rolledBack = try #require(waitFor(channel) { $0.state == .paused })
+    #expect(rolledBack.learningRate == Float(0.1) * 0.1, "η ÷ 10 from the good weights' η, not from 1e30")
+    #expect(rolledBack.weights.allSatisfy { $0.storage.allSatisfy { abs($0) < 1e3 } })
+    #expect(rolledBack.layers.isEmpty, "the NaN verdicts of the ruined weights are gone")
+    // From there, training goes on without diverging.
+    control.send(.step(3))
+    let stepped = try #require(waitFor(channel) { $0.step == rolledBack.step + 3 })
+    #expect(stepped.state == .paused && stepped.health.allSatisfy { $0.status != .nan })
+    control.send(.stop)
+    running.finished.wait()
+  }
+
+  @Test func spaceAfterFinishedTrainsOnWithoutAGoal() throws {
+    let (session, channel, control) = try session(epochs: 2)
+    let running = start(session)
+    let finished = try #require(waitFor(channel) { $0.state == .finished })
+    #expect(finished.epoch == 2 && finished.info.epochs == 2)
+    control.send(.togglePause)
+    let onward = try #require(waitFor(channel) { $0.epoch >= 5 })
+    #expect(onward.state == .running && onward.info.epochs == nil)
+    control.send(.stop)
+    running.finished.wait()
+  }
+
   @Test func headlessSessionStopsAtItsEpochs() throws {
     let (session, _, _) = try session(epochs: 3, interactive: false)
     let summary = session.run()
