@@ -120,6 +120,15 @@ struct CommandLineTests {
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.file("latest.safetensors")) == "models/real.safetensors")
     #expect(try Checkpoint.read(from: dir.file("models/real.safetensors")).step > before)
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("models")) == ["real.safetensors"])
+    // A link to a file not there yet creates it; a loop of links is refused.
+    try FileManager.default.createSymbolicLink(atPath: dir.file("next.safetensors"), withDestinationPath: "models/next.safetensors")
+    #expect(try NNTopProcess.run(["--headless", "--data", "xor", "--epochs", "1", "--save", "next.safetensors"], in: dir.path).status == 0)
+    #expect(FileManager.default.fileExists(atPath: dir.file("models/next.safetensors")))
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.file("next.safetensors")) == "models/next.safetensors")
+    try FileManager.default.createSymbolicLink(atPath: dir.file("a.safetensors"), withDestinationPath: "b.safetensors")
+    try FileManager.default.createSymbolicLink(atPath: dir.file("b.safetensors"), withDestinationPath: "a.safetensors")
+    let loop = try NNTopProcess.run(["--headless", "--data", "xor", "--epochs", "1", "--save", "a.safetensors"], in: dir.path)
+    #expect(loop.status == 73 && loop.stderr.contains("a.safetensors: a loop of symbolic links"), "\(loop.stderr)")
   }
 
   @Test func dropTakesQuotedNamesThatHoldCommas() throws {

@@ -112,7 +112,7 @@ public struct Safetensors: Sendable {
   /// exists and is writable, and `path` is not a folder. Checked before a
   /// run starts, so a long run does not end unable to save.
   public static func checkWritable(_ path: String) throws(CheckpointError) {
-    let target = followingLinks(path)
+    let target = try followingLinks(path)
     var info = stat()
     if stat(target, &info) == 0 {
       if info.st_mode & S_IFMT == S_IFDIR { throw CheckpointError("\(path): is a folder, not a file to save to") }
@@ -129,12 +129,15 @@ public struct Safetensors: Sendable {
     }
   }
 
-  /// `path` with symbolic links followed (itself when it is not a link, or
-  /// names nothing yet).
-  static func followingLinks(_ path: String) -> String {
-    guard let resolved = realpath(path, nil) else { return path }
-    defer { free(resolved) }
-    return String(cString: resolved)
+  /// `path` with symbolic links followed, to the file they name (which
+  /// need not exist yet); a loop of links is an error.
+  static func followingLinks(_ path: String) throws(CheckpointError) -> String {
+    var current = path
+    for _ in 0..<40 {
+      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+      current = target.hasPrefix("/") ? target : URL(fileURLWithPath: current).deletingLastPathComponent().appendingPathComponent(target).path
+    }
+    throw CheckpointError("\(path): a loop of symbolic links")
   }
 
   /// Writes the file atomically: a temporary file beside it, flushed to disk,
@@ -144,7 +147,7 @@ public struct Safetensors: Sendable {
     try Self.checkWritable(path)
     let bytes = encoded()
     // Through a symbolic link to the file it names: the link stays a link.
-    let target = Self.followingLinks(path)
+    let target = try Self.followingLinks(path)
     let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
     let temp = "\(directory)/.\(URL(fileURLWithPath: target).lastPathComponent).\(getpid()).tmp"
     let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
