@@ -9,6 +9,8 @@ struct DashboardRunner {
   let setup: RunSetup
   let outputs: RunOutputs
   let options: TrainOptions
+  /// Started before the output files were opened.
+  let terminal: TerminalScreen
   let themes: [Theme]
   let themeIndex: Int
   /// Problems to show on the first screen (user theme files that did not load).
@@ -47,7 +49,6 @@ struct DashboardRunner {
     session.stopReason = stopReasonFromSignals
     outputs.writeHeader(setup: setup, info: info, mode: "dashboard", checkpointPath: options.load)
 
-    let terminal = try TerminalScreen()
     let box = SessionBox(session)
     let thread = Thread {
       box.summary = box.session.run()

@@ -15,16 +15,25 @@ struct Train: ParsableCommand {
     let setup = try RunSetup(options, headless: headless)
     let catalog = ThemeCatalog()
     let selection = try catalog.selection(option: options.theme)
-    let outputs = try RunOutputs(options, setup: setup)
     StopSignals.install()
+    // The terminal before the output files: one that cannot show the
+    // dashboard (TERM=dumb) leaves the log and its run alone.
+    let terminal = headless ? nil : try TerminalScreen()
+    let outputs: RunOutputs
+    do {
+      outputs = try RunOutputs(options, setup: setup)
+    } catch {
+      terminal?.stop()
+      throw error
+    }
     let ending: RunSummary.Ending?
-    if headless {
-      ending = try HeadlessRunner(setup: setup, outputs: outputs, options: options).run()
-    } else {
+    if let terminal {
       var dashboard = DashboardRunner(
-        setup: setup, outputs: outputs, options: options, themes: selection.themes, themeIndex: selection.index)
+        setup: setup, outputs: outputs, options: options, terminal: terminal, themes: selection.themes, themeIndex: selection.index)
       dashboard.notes = catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } }
       ending = try dashboard.run()
+    } else {
+      ending = try HeadlessRunner(setup: setup, outputs: outputs, options: options).run()
     }
     // Stopped by a signal: the log and the checkpoint are complete all the
     // same, but the exit status says so.

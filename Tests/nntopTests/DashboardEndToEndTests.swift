@@ -136,11 +136,12 @@ struct DashboardEndToEndTests {
     let tmux = Tmux()
     // tmux sets TERM for the pane itself, so it is set on the command.
     try tmux.start(
-      "cd '\(dir.path)' && TERM=dumb '\(NNTopProcess.executable)' --data xor 2> err.txt; echo EXIT=$? > exit.txt; exec sleep 600",
+      "cd '\(dir.path)' && TERM=dumb '\(NNTopProcess.executable)' --data xor --log run.jsonl 2> err.txt; echo EXIT=$? > exit.txt; exec sleep 600",
       environment: ["LANG": "C.UTF-8"])
     #expect(try exitStatus(dir) == "EXIT=69")
     let err = try String(contentsOfFile: dir.file("err.txt"), encoding: .utf8)
     #expect(err.hasPrefix("nntop: TERM=dumb cannot place the cursor") && err.contains("--headless"), "\(err)")
+    #expect(!FileManager.default.fileExists(atPath: dir.file("run.jsonl")), "a run that never started wrote its log")
     #expect(try tmux.pane("alternate_on") == "0")
   }
 
