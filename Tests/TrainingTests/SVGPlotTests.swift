@@ -95,22 +95,27 @@ struct SVGPlotTests {
     defer { dir.remove() }
     let path = dir.file("deep.jsonl")
     let log = try RunLog(path: path)
-    let shapes = Array(repeating: (4, 4), count: 12)
+    let shapes = Array(repeating: (4, 4), count: 20)
     let info = RunInfo(
-      dataName: "toy", networkDescription: "deep", layerShapes: shapes, activations: Array(repeating: .tanh, count: 12), imageShape: nil,
+      dataName: "toy", networkDescription: "deep", layerShapes: shapes, activations: Array(repeating: .tanh, count: 20), imageShape: nil,
       classNames: ["a", "b"], isClassification: true, trainCount: 10, epochs: 1, points: [], optimizer: "sgd", logPath: nil)
     log.write(.runHeader(info, mode: "test", settings: []))
     let stats = LayerStatistics(inputs: 4, outputs: 4, gradientNorm: 0.5, weightNorm: 1, updateRatio: 1e-3)
     for i in 1...3 {
-      log.write(.sample(step: i, epoch: 0, epochProgress: 0, time: Double(i), learningRate: 0.1, loss: Series.Bucket(x: Double(i), 1), metric: Series.Bucket(x: Double(i), 0.5), layers: Array(repeating: stats, count: 12), health: Array(repeating: LayerHealth(status: .ok), count: 12)))
+      log.write(.sample(step: i, epoch: 0, epochProgress: 0, time: Double(i), learningRate: 0.1, loss: Series.Bucket(x: Double(i), 1), metric: Series.Bucket(x: Double(i), 0.5), layers: Array(repeating: stats, count: 20), health: Array(repeating: LayerHealth(status: .ok), count: 20)))
     }
     log.close()
     let c = try parse(SVGPlot(recording: try RunRecording(path: path), gradients: true).render())
-    let styles = (1...12).compactMap { c.strokes["grad-W\($0)"] }
-    #expect(styles.count == 12)
+    let styles = (1...20).compactMap { c.strokes["grad-W\($0)"] }
+    #expect(styles.count == 20)
     // No two layers share both colour and dash.
-    #expect(Set(styles.map { $0.color + "|" + $0.dash }).count == 12)
+    #expect(Set(styles.map { $0.color + "|" + $0.dash }).count == 20)
     #expect(styles[0].color == styles[8].color && styles[0].dash.isEmpty && !styles[8].dash.isEmpty)
+    // Every legend entry lies inside the picture.
+    let svg = SVGPlot(recording: try RunRecording(path: path), gradients: true).render()
+    let height = try #require(svg.firstMatch(of: #/height="([0-9.]+)"/#).flatMap { Double($0.1) })
+    let legendYs = svg.matches(of: #/<text x="[0-9.]+" y="([0-9.]+)"[^>]*>W[0-9]+ /#).compactMap { Double($0.1) }
+    #expect(legendYs.count == 20 && legendYs.allSatisfy { $0 < height }, "\(legendYs) in \(height)")
   }
 
   @Test func nothingToDrawOnALogAxisStillPlots() throws {

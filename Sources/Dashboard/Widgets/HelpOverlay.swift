@@ -9,14 +9,18 @@ public struct HelpOverlay {
     self.mode = mode
   }
 
-  public static let panelNotes = [
-    "Gradient health: ‖∂J/∂W‖ per layer on a log bar, its history,",
-    "  log10 ‖ΔW‖/‖W‖ (healthy near -3), a verdict, and what to try:",
-    "  VANISHING  tiny gradient, or far below the largest layer's",
-    "  EXPLODING  huge gradient          DEAD  most ReLUs never fire",
-    "  SATURATED  sigmoid/tanh flat      η HIGH / η LOW  update too big / small",
-    "  NaN        the run diverged and paused: r re-initialises, d rolls back",
-  ]
+  /// What the gradient panel shows (in a replay, without the keys that
+  /// only steer a live run).
+  static func panelNotes(_ mode: KeyMap.Mode) -> [String] {
+    [
+      "Gradient health: ‖∂J/∂W‖ per layer on a log bar, its history,",
+      "  log10 ‖ΔW‖/‖W‖ (healthy near -3), a verdict, and what to try:",
+      "  VANISHING  tiny gradient, or far below the largest layer's",
+      "  EXPLODING  huge gradient          DEAD  most ReLUs never fire",
+      "  SATURATED  sigmoid/tanh flat      η HIGH / η LOW  update too big / small",
+      mode == .live ? "  NaN        the run diverged and paused: r re-initialises, d rolls back" : "  NaN        the run diverged (it paused there)",
+    ]
+  }
 
   /// Each preset's problem and its fix.
   public static let presetNotes = ["Presets (--preset), one problem each, and the fix:"]
@@ -28,7 +32,7 @@ public struct HelpOverlay {
     let keys = KeyMap.bindings(for: mode).map { pad($0.label, to: 7) + $0.help }
     let room = height - 2  // the border
     var lines = keys, omitted = false
-    for section in [Self.panelNotes, Self.presetNotes] {
+    for section in [Self.panelNotes(mode), Self.presetNotes] {
       if lines.count + 1 + section.count + 2 <= room {
         lines += [""] + section
       } else {

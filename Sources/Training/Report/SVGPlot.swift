@@ -143,10 +143,13 @@ public struct SVGPlot {
         for p in usable { s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.5\" fill=\"\(line.color)\"/>" }
         s += "\n"
       }
-      let ly = plot.y + 14 + Double(i) * 18
+      // The legend fits the panel: closer lines, smaller text, for many layers.
+      let spacing = Swift.min(18, (plot.h - 4) / Double(Swift.max(panel.lines.count, 1)))
+      let ly = plot.y + Swift.min(14, spacing) + Double(i) * spacing
       let lx = plot.x + plot.w + 12
       s += "<line x1=\"\(f(lx))\" x2=\"\(f(lx + 18))\" y1=\"\(f(ly - 4))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"2.5\"\(dash)/>"
-      s += "<text x=\"\(f(lx + 24))\" y=\"\(f(ly))\">\(Self.escape(line.name))</text>\n"
+      let size = spacing < 14 ? " font-size=\"\(f(Swift.max(spacing - 1, 6)))\"" : ""
+      s += "<text x=\"\(f(lx + 24))\" y=\"\(f(ly))\"\(size)>\(Self.escape(line.name))</text>\n"
     }
     return s + "</g>\n"
   }
