@@ -76,5 +76,6 @@ public struct RunSummary: Sendable {
 
 /// A loss or error for people: 4 decimals, or scientific when smaller than 0.001.
 public func lossText(_ v: Double) -> String {
-  v != 0 && abs(v) < 1e-3 ? String(format: "%.2e", v) : String(format: "%.4f", v)
+  guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "inf" : "-inf") }
+  return v != 0 && abs(v) < 1e-3 ? String(format: "%.2e", v) : String(format: "%.4f", v)
 }

@@ -189,6 +189,7 @@ struct ResumeTests {
     // η = 10 on a regression: the loss overflows within a few steps.
     let diverged = try NNTopProcess.run(["--headless", "--data", "sine", "--lr", "10", "--epochs", "30", "--log", "nan.jsonl", "--save", "nan.safetensors"], in: dir.path)
     #expect(diverged.status == 1)
+    #expect(!diverged.stdout.contains("nan "), "C's NaN spelling in the epoch lines: \(diverged.stdout)")
     let last = try #require(lines(dir.file("nan.jsonl")).last { !$0.isEmpty }.flatMap(json))
     #expect(last["type"] as? String == "summary" && last["ending"] as? String == "diverged")
     // What it saved is the last finite model, not NaNs.
