@@ -120,6 +120,13 @@ struct CommandLineTests {
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.file("latest.safetensors")) == "models/real.safetensors")
     #expect(try Checkpoint.read(from: dir.file("models/real.safetensors")).step > before)
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("models")) == ["real.safetensors"])
+    // A relative link inside a linked folder: `..` is taken from where the link really is.
+    try FileManager.default.createDirectory(atPath: dir.file("real/sub"), withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: dir.file("d1"), withDestinationPath: "real/sub")
+    try FileManager.default.createSymbolicLink(atPath: dir.file("real/sub/lnk"), withDestinationPath: "../m1.safetensors")
+    #expect(try NNTopProcess.run(["--headless", "--data", "xor", "--epochs", "1", "--save", "d1/lnk"], in: dir.path).status == 0)
+    #expect(FileManager.default.fileExists(atPath: dir.file("real/m1.safetensors")) && !FileManager.default.fileExists(atPath: dir.file("m1.safetensors")))
+    #expect(try Checkpoint.read(from: dir.file("d1/lnk")).epoch == 1)
     // A link to a file not there yet creates it; a loop of links is refused.
     try FileManager.default.createSymbolicLink(atPath: dir.file("next.safetensors"), withDestinationPath: "models/next.safetensors")
     #expect(try NNTopProcess.run(["--headless", "--data", "xor", "--epochs", "1", "--save", "next.safetensors"], in: dir.path).status == 0)

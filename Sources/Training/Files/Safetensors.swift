@@ -135,7 +135,14 @@ public struct Safetensors: Sendable {
     var current = path
     for _ in 0..<40 {
       guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
-      current = target.hasPrefix("/") ? target : URL(fileURLWithPath: current).deletingLastPathComponent().appendingPathComponent(target).path
+      if target.hasPrefix("/") {
+        current = target
+      } else {
+        // Relative to the folder the link really is in (its path may pass through links itself).
+        let folder = URL(fileURLWithPath: current).deletingLastPathComponent().path
+        let real = realpath(folder, nil).map { p in defer { free(p) }; return String(cString: p) } ?? folder
+        current = real + "/" + target
+      }
     }
     throw CheckpointError("\(path): a loop of symbolic links")
   }

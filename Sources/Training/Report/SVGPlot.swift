@@ -128,7 +128,11 @@ public struct SVGPlot {
       s += "<line class=\"mark\" x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(plot.y))\" y2=\"\(f(plot.y + plot.h))\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>"
       s += "<text x=\"\(f(x + 3))\" y=\"\(f(plot.y + 12))\" fill=\"#666\" font-size=\"11\">\(Self.escape(mark.label))</text>\n"
     }
-    // Lines, each with its legend entry.
+    // Lines, each with its legend entry: closer entries and smaller text for
+    // many layers, down to 7 px apart; past that, the last entry says how
+    // many more there are.
+    let spacing = Swift.max(7, Swift.min(18, (plot.h - 4) / Double(Swift.max(panel.lines.count, 1))))
+    let entries = Swift.min(panel.lines.count, Int((plot.h - 4) / spacing))
     for (i, line) in panel.lines.enumerated() {
       let usable = line.points.filter { $0.y.isFinite && (!panel.logScale || $0.y > 0) }
       let band = line.band.filter { $0.lo.isFinite && $0.hi.isFinite && (!panel.logScale || $0.lo > 0) }
@@ -143,12 +147,15 @@ public struct SVGPlot {
         for p in usable { s += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"2.5\" fill=\"\(line.color)\"/>" }
         s += "\n"
       }
-      // The legend fits the panel: closer lines, smaller text, for many layers.
-      let spacing = Swift.min(18, (plot.h - 4) / Double(Swift.max(panel.lines.count, 1)))
+      guard i < entries else { continue }
       let ly = plot.y + Swift.min(14, spacing) + Double(i) * spacing
       let lx = plot.x + plot.w + 12
+      let size = spacing < 14 ? " font-size=\"\(f(spacing - 1))\"" : ""
+      if i == entries - 1 && entries < panel.lines.count {
+        s += "<text x=\"\(f(lx))\" y=\"\(f(ly))\"\(size)>+\(panel.lines.count - i) more</text>\n"
+        continue
+      }
       s += "<line x1=\"\(f(lx))\" x2=\"\(f(lx + 18))\" y1=\"\(f(ly - 4))\" y2=\"\(f(ly - 4))\" stroke=\"\(line.color)\" stroke-width=\"2.5\"\(dash)/>"
-      let size = spacing < 14 ? " font-size=\"\(f(Swift.max(spacing - 1, 6)))\"" : ""
       s += "<text x=\"\(f(lx + 24))\" y=\"\(f(ly))\"\(size)>\(Self.escape(line.name))</text>\n"
     }
     return s + "</g>\n"
