@@ -136,9 +136,10 @@ public enum CSVLoader {
   static func makeTargets(_ labels: [String], positions: [(line: Int, column: Int)], column: String, file: String, kind: ColumnSelection.TargetKind) throws(DataError) -> Targets {
     let numbers = labels.map { NumberParser.parse(string: $0) }
     let allNumeric = numbers.allSatisfy { $0 != nil }
-    if kind == .values, let bad = numbers.firstIndex(where: { $0 == nil }) {
-      throw DataError(.malformed, file: file, line: positions[bad].line, column: positions[bad].column, "target \"\(labels[bad])\" in column \"\(column)\" is not a finite number")
+    func notFinite(_ i: Int) -> DataError {
+      DataError(.malformed, file: file, line: positions[i].line, column: positions[i].column, "target \"\(labels[i])\" in column \"\(column)\" is not a finite number")
     }
+    if kind == .values, let bad = numbers.firstIndex(where: { $0 == nil }) { throw notFinite(bad) }
     if allNumeric && kind != .classes {
       let values = numbers.map { $0! }
       let integral = values.allSatisfy { $0 == $0.rounded() } && labels.allSatisfy { !$0.contains(".") && !$0.lowercased().contains("e") }
@@ -153,18 +154,13 @@ public enum CSVLoader {
       let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
       return .classes(labels: values.map { index[$0]! }, names: classes.map { String(Int($0)) })
     }
-    if kind == .classes {
-      // A saved model's classes: as many as the file holds, by name.
-      let classes = Set(labels).sorted()
-      let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-      return .classes(labels: labels.map { index[$0]! }, names: classes)
-    }
-    if let bad = labels.indices.first(where: { numbers[$0] == nil && Double(labels[$0]) != nil }) {
-      // NaN or infinity among otherwise real labels.
-      throw DataError(.malformed, file: file, line: positions[bad].line, column: positions[bad].column, "target \"\(labels[bad])\" in column \"\(column)\" is not a finite number")
+    // NaN or infinity among otherwise real labels (a saved model's classes are names as they are).
+    if kind == .inferred, let bad = labels.indices.first(where: { numbers[$0] == nil && Double(labels[$0]) != nil }) {
+      throw notFinite(bad)
     }
     let classes = Set(labels).sorted()
-    guard classes.count >= 2 else {
+    // A new model needs two classes; a saved model's are as many as the file holds.
+    guard classes.count >= 2 || kind == .classes else {
       throw DataError(.malformed, file: file, "target column \"\(column)\" has only one class (\(labels[0])): nothing to learn")
     }
     let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })

@@ -76,6 +76,9 @@ public struct LayerHealth: Sendable, Equatable {
     self.hint = hint
   }
 
+  /// What to try after NaN or infinity.
+  public static let divergedHint = "lower η (d rolls back with η ÷ 10) or re-initialise (r)"
+
   /// "reason: hint", the one line the dashboard shows.
   public var message: String { hint.isEmpty ? reason : "\(reason): \(hint)" }
 }
@@ -112,7 +115,7 @@ public struct HealthMonitor: Sendable {
     let verdicts: [LayerHealth] = layers.enumerated().map { i, s in
       let name = "layer \(i + 1)"
       if s.nonFinite || !s.gradientNorm.isFinite || !s.weightNorm.isFinite {
-        return LayerHealth(status: .nan, reason: "\(name) has NaN or infinite values", hint: "lower η (d rolls back with η ÷ 10) or re-initialise (r)")
+        return LayerHealth(status: .nan, reason: "\(name) has NaN or infinite values", hint: LayerHealth.divergedHint)
       }
       if s.gradientNorm > t.explodingNorm {
         return LayerHealth(

@@ -147,7 +147,7 @@ public final class Trainer {
   public func judgeDivergence(loss: Double) {
     let count = network.layers.count
     var health = latestHealth.count == count ? latestHealth : Array(repeating: LayerHealth(status: .ok), count: count)
-    let hint = "lower η (d rolls back with η ÷ 10) or re-initialise (r)"
+    let hint = LayerHealth.divergedHint
     let broken = network.layers.indices.filter { l in
       !network.layers[l].weights.storage.allSatisfy(\.isFinite) || !network.layers[l].bias.allSatisfy(\.isFinite)
     }

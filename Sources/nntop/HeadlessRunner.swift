@@ -73,29 +73,3 @@ func percent(_ v: Double?) -> String {
   guard let v else { return "    -" }
   return String(format: "%5.1f%%", 100 * v)
 }
-
-
-/// How a pending SIGINT, SIGTERM or SIGHUP ends a run.
-func stopReasonFromSignals() -> RunSummary.Ending? {
-  switch StopSignals.pending {
-  case nil: nil
-  case SIGINT: .interrupted
-  case SIGHUP: .hangup
-  default: .terminated
-  }
-}
-
-extension RunSummary.Ending {
-  /// The exit status of a run that ended this way: 128 + the signal for one
-  /// stopped by a signal (SIGPIPE's for a closed stdout), as shells expect,
-  /// so `nntop … && next` does not go on; nil for 0.
-  var signalExitStatus: Int32? {
-    switch self {
-    case .interrupted: 128 + SIGINT
-    case .terminated: 128 + SIGTERM
-    case .hangup: 128 + SIGHUP
-    case .outputClosed: 128 + SIGPIPE
-    case .completed, .quit, .diverged, .earlyStopped: nil
-    }
-  }
-}

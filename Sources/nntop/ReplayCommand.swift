@@ -51,8 +51,8 @@ struct Replay: ParsableCommand {
     var feed = ReplayFeed(player: player)
     _ = ui.run(&feed)
     terminal.stop()
-    // Stopped by a signal: 128 + the signal, as for a training run.
-    if let signal = StopSignals.pending { Foundation.exit(128 + signal) }
+    // Stopped by a signal: the same status as a training run.
+    if let status = stopReasonFromSignals()?.signalExitStatus { Foundation.exit(status) }
   }
 
   /// What the log holds, for a pipe or a script.

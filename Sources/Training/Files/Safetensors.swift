@@ -110,8 +110,10 @@ public struct Safetensors: Sendable {
 
   /// Throws unless `write(to: path)` could create the file: its folder
   /// exists and is writable, and `path` is not a folder. Checked before a
-  /// run starts, so a long run does not end unable to save.
-  public static func checkWritable(_ path: String) throws(CheckpointError) {
+  /// run starts, so a long run does not end unable to save. Returns the file
+  /// a save replaces: `path` with symbolic links followed.
+  @discardableResult
+  public static func checkWritable(_ path: String) throws(CheckpointError) -> String {
     let target = try followingLinks(path)
     var info = stat()
     if stat(target, &info) == 0 {
@@ -127,6 +129,7 @@ public struct Safetensors: Sendable {
     guard access(directory, W_OK | X_OK) == 0 else {
       throw CheckpointError("\(path): cannot save there: \(directory) is not writable")
     }
+    return target
   }
 
   /// `path` with symbolic links followed, to the file they name (which
@@ -151,10 +154,9 @@ public struct Safetensors: Sendable {
   /// then renamed over `path`. A reader sees the old file or the new one,
   /// never a torn one.
   public func write(to path: String) throws(CheckpointError) {
-    try Self.checkWritable(path)
-    let bytes = encoded()
     // Through a symbolic link to the file it names: the link stays a link.
-    let target = try Self.followingLinks(path)
+    let target = try Self.checkWritable(path)
+    let bytes = encoded()
     let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
     let temp = "\(directory)/.\(URL(fileURLWithPath: target).lastPathComponent).\(getpid()).tmp"
     let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
