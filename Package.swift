@@ -36,7 +36,11 @@ let package = Package(
   name: "nntop",
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "nntop", targets: ["nntop"])
+    .executable(name: "nntop", targets: ["nntop"]),
+    // Libraries for the fuzz targets (Fuzz/Package.swift depends on this package by path).
+    .library(name: "Datasets", targets: ["Datasets"]),
+    .library(name: "Training", targets: ["Training"]),
+    .library(name: "Dashboard", targets: ["Dashboard"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

@@ -13,6 +13,25 @@
 static struct termios saved;
 static volatile sig_atomic_t have_saved = 0;
 static volatile sig_atomic_t restoring = 0;
+/// The terminal's `clear` sequence when it has no alternate screen, else empty.
+static char clear_on_exit[64];
+
+void nntop_guard_note_screen(void) {
+  const char *smcup = tigetstr("smcup");
+  const char *clear = tigetstr("clear");
+  int has_alternate = smcup != NULL && smcup != (const char *)-1 && smcup[0] != 0;
+  if (!has_alternate && clear != NULL && clear != (const char *)-1 && strlen(clear) < sizeof clear_on_exit) {
+    strcpy(clear_on_exit, clear);
+  } else if (!has_alternate) {
+    strcpy(clear_on_exit, "\033[H\033[2J");
+  }
+}
+
+void nntop_guard_show_cursor(void) {
+  static const char show[] = "\033[?25h";
+  ssize_t ignored = write(STDOUT_FILENO, show, sizeof show - 1);
+  (void)ignored;
+}
 
 void nntop_guard_save_terminal(void) {
   if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) have_saved = 1;
@@ -22,6 +41,11 @@ void nntop_guard_restore(void) {
   if (restoring) return;
   restoring = 1;
   if (!isendwin()) endwin();
+  if (clear_on_exit[0]) {
+    // No alternate screen to leave: the last frame is wiped instead.
+    ssize_t ignored = write(STDOUT_FILENO, clear_on_exit, strlen(clear_on_exit));
+    (void)ignored;
+  }
   // Leave the alternate screen, show the cursor, reset attributes.
   static const char reset[] = "\033[?1049l\033[?25h\033[0m";
   ssize_t ignored = write(STDOUT_FILENO, reset, sizeof reset - 1);

@@ -142,7 +142,8 @@ public enum CSVLoader {
     if kind == .values, let bad = numbers.firstIndex(where: { $0 == nil }) { throw notFinite(bad) }
     if allNumeric && kind != .classes {
       let values = numbers.map { $0! }
-      let integral = values.allSatisfy { $0 == $0.rounded() } && labels.allSatisfy { !$0.contains(".") && !$0.lowercased().contains("e") }
+      // Whole numbers a Double holds exactly (beyond 2^53 they are measurements, not class labels).
+      let integral = values.allSatisfy { $0 == $0.rounded() && abs($0) < 9e15 } && labels.allSatisfy { !$0.contains(".") && !$0.lowercased().contains("e") }
       let distinct = Set(values)
       if !integral || distinct.count > maxIntegerClasses || kind == .values {
         return .values(Matrix(rows: values.count, cols: 1, storage: values.map(Float.init)), names: [column])

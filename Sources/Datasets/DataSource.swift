@@ -30,6 +30,15 @@ public enum DataSource: Sendable, Equatable {
     }
   }
 
+  /// The files the data is read from (none for a built-in set).
+  public var files: [String] {
+    switch self {
+    case .builtin: []
+    case .csv(let path): [path]
+    case .idx(let path): [path, IDXLoader.labelsPath(for: path)]
+    }
+  }
+
   /// Whether examples come from a generator (and so depend on the seed).
   public var isGenerated: Bool {
     if case .builtin(let name) = self { return name != "digits" && name != "seed-example" }

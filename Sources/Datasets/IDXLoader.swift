@@ -43,6 +43,9 @@ public enum IDXLoader {
     }
     guard n > 0 else { throw DataError(.malformed, file: imagesPath, "holds no images") }
     let width = images.dimensions.dropFirst().reduce(1, *)
+    if let bad = labels.values.firstIndex(where: { !($0 == $0.rounded() && abs($0) < 9e15) }) {
+      throw DataError(.malformed, file: labelsPath, "label \(bad + 1) is \(labels.values[bad]), not a whole number")
+    }
     let values = labels.values.map { Int($0) }
     let classes = Set(values).sorted()
     guard classes.count >= 2 else {

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// SIGINT and SIGTERM become a flag the loops poll, so every way out of a
+/// SIGINT, SIGTERM, SIGHUP and SIGQUIT become a flag the loops poll, so every way out of a
 /// run goes through the same clean shutdown (log summary, checkpoint,
 /// terminal restored). The handler only stores into an atomic, which is
 /// async-signal-safe.
@@ -12,8 +12,10 @@ public enum StopSignals {
   /// may have blocked them (libdispatch worker threads do), and a blocked
   /// mask is inherited across exec.
   public static func install() {
-    unblock([SIGINT, SIGTERM, SIGHUP, SIGWINCH])
-    for sig in [SIGINT, SIGTERM, SIGHUP] {
+    unblock([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH])
+    // SIGQUIT too: the Swift runtime's backtracer would otherwise draw a
+    // crash report over the dashboard and wait for a key.
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
       var action = sigaction()
       action.__sigaction_handler.sa_handler = { signal in StopSignals.received.store(signal, ordering: .relaxed) }
       sigemptyset(&action.sa_mask)

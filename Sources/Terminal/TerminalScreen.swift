@@ -41,6 +41,7 @@ public final class TerminalScreen {
       throw TerminalError(message: "TERM=\(term) cannot place the cursor, which the dashboard needs; use --headless, or a TERM such as xterm-256color")
     }
     nntop_guard_install()
+    nntop_guard_note_screen()
     cbreak()
     noecho()
     nonl()
@@ -63,6 +64,18 @@ public final class TerminalScreen {
     guard !stopped else { return }
     stopped = true
     nntop_guard_restore()
+  }
+
+  /// Ctrl-Z in the dashboard: the terminal goes back to the shell, the
+  /// process stops; after `fg` the whole screen is drawn again.
+  public func suspend() {
+    endwin()
+    nntop_guard_show_cursor()
+    SuspendSignal.stopProcess()
+    refresh()
+    curs_set(0)
+    wclear(nntop_stdscr())
+    previous = nil
   }
 
   public var size: (width: Int, height: Int) {

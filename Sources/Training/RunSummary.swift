@@ -7,9 +7,13 @@ public struct RunSummary: Sendable {
     case completed, quit, diverged
     /// SIGINT (Ctrl-C), SIGTERM, SIGHUP.
     case interrupted, terminated, hangup
+    /// SIGQUIT (Ctrl-\): ends like SIGTERM, never with a crash report.
+    case quitSignal = "sigquit"
     /// The reader of stdout went away (`nntop … | head`).
     case outputClosed = "output-closed"
     case earlyStopped = "early-stopped"
+    /// The run log or the TensorBoard file could not be written (exit 74).
+    case writeFailed = "write-failed"
   }
 
   public var ending: Ending
@@ -20,7 +24,9 @@ public struct RunSummary: Sendable {
   /// The epoch with the best validation accuracy (classification).
   public var best: EpochRecord?
   /// Why the save at the end of the run failed, if it did.
-  public var saveError: String?
+  public var saveError: OutputError?
+  /// The write that failed and ended the run (`.writeFailed`).
+  public var writeFailure: String?
 
   public init(last: EpochRecord?, best: EpochRecord?, epochs: Int, steps: Int, time: Double, ending: Ending) {
     self.ending = ending

@@ -131,6 +131,11 @@ public struct Snapshot: Sendable, Equatable {
   public var notice: Notice?
   /// What went wrong, when `state == .diverged`.
   public var divergence: String?
+  /// A write that failed and stopped the run (`state == .stopped`).
+  public var failure: String?
+  /// A loaded model trained since it was last saved, with no `--save` to
+  /// keep it at the end: `q` asks first.
+  public var unsavedWork = false
 
   public init(info: RunInfo, layers: Int) {
     self.info = info

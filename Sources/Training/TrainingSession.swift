@@ -23,6 +23,11 @@ public struct SessionOptions: Sendable {
   public var plateau: PlateauScheduler?
   /// `--early-stop`.
   public var earlyStop: EarlyStopping?
+  /// `--force`: saves may replace a file that is not an nntop checkpoint.
+  public var force = false
+  /// The checkpoint the run resumed (`--load`): training it on without
+  /// saving is work `q` would drop, so the dashboard asks.
+  public var loadedFrom: String?
 
   public init() {}
 }
@@ -77,6 +82,8 @@ public final class TrainingSession {
   private var plateau: PlateauScheduler?
   private var earlyStop: EarlyStopping?
   private var stoppedEarly = false
+  /// The step of the last successful save (or of the loaded checkpoint).
+  private var savedStep: Int
 
   public init(trainer: Trainer, info: RunInfo, control: TrainingControl, channel: SnapshotChannel?, log: RunLog?, tensorboard: TensorBoardWriter? = nil, options: SessionOptions) {
     self.trainer = trainer
@@ -92,6 +99,7 @@ public final class TrainingSession {
     recorder = RunRecorder(log: log, tensorboard: tensorboard, trainer: trainer)
     plateau = options.plateau
     earlyStop = options.earlyStop
+    savedStep = trainer.step
   }
 
   /// Trains until stopped; returns how the run ended. Writes the summary line
@@ -104,6 +112,11 @@ public final class TrainingSession {
     loop: while true {
       for command in control.take() {
         if apply(command) { ending = .quit; break loop }
+      }
+      if let failure = outputFailure {
+        writeFailed(failure)
+        ending = .writeFailed
+        break
       }
       if let reason = stopReason() { ending = reason; break }
       if state != .running && pendingSteps == 0 {
@@ -167,6 +180,12 @@ public final class TrainingSession {
     if let path = options.savePath { summary.saveError = save(to: path) }
     log?.write(summary.json)
     log?.close()
+    if let failure = outputFailure {
+      // Found only by the last writes (the summary, the final flush): said all the same.
+      if summary.ending != .writeFailed { writeFailed(failure) }
+      summary.ending = .writeFailed
+      summary.writeFailure = failure
+    }
     publish()
     return summary
   }
@@ -263,7 +282,7 @@ public final class TrainingSession {
   /// Saves a checkpoint; after a divergence, of the weights `d` rolls back to.
   /// Returns why it failed, if it did (also logged and shown).
   @discardableResult
-  private func save(to path: String, automatic: Bool = false) -> String? {
+  private func save(to path: String, automatic: Bool = false) -> OutputError? {
     var checkpoint = Checkpoint(trainer: trainer)
     let rolledBack = snapshot.divergence != nil && lastGood != nil
     if rolledBack, let good = lastGood {
@@ -271,18 +290,29 @@ public final class TrainingSession {
       checkpoint.optimizer = good.optimizer
     }
     do {
-      try checkpoint.write(to: path)
+      try checkpoint.write(to: path, force: options.force)
+      savedStep = trainer.step
       event("save", [("path", .string(path)), ("ok", .bool(true))] + (automatic ? [("auto", .bool(true))] : []))
       if !automatic { notify(rolledBack ? "saved the weights from before the divergence to \(path)" : "saved \(path)", .info) }
       return nil
     } catch {
       event("save", [("path", .string(path)), ("ok", .bool(false)), ("error", .string(error.description))])
       notify("save failed: \(error.description)", .error)
-      return error.description
+      return error
     }
   }
 
   // MARK: - Steps and epochs
+
+  /// The first write to the run log or the event file that failed.
+  private var outputFailure: String? { log?.failure ?? recorder.tensorboard?.failure }
+
+  /// A write failed: training stops (the run ends, saving what it can); the
+  /// dashboard shows why until the person quits.
+  private func writeFailed(_ failure: String) {
+    snapshot.failure = failure + ": training stopped, q quits"
+    notify(failure, .error)
+  }
 
   private func diverged(loss: Double) {
     let bad = trainer.latestStatistics.enumerated().first { $0.element.nonFinite }.map { "layer \($0.offset + 1)" }
@@ -366,6 +396,7 @@ public final class TrainingSession {
     snapshot.wallTime = (now - started).seconds
     snapshot.layers = trainer.latestStatistics
     snapshot.health = trainer.latestHealth
+    snapshot.unsavedWork = options.loadedFrom != nil && options.savePath == nil && trainer.step != savedStep
     if snapshot.weights.isEmpty || now - lastWeights >= Self.slowRefresh || state != .running {
       snapshot.weights = trainer.network.layers.map(\.weights)
       lastWeights = now

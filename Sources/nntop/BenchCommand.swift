@@ -33,6 +33,9 @@ struct Bench: ParsableCommand {
   @Option(help: ArgumentHelp("Write the records (peers.py's format, peer \"nntop\") to this file.", valueName: "file.json"))
   var json: String?
 
+  @Flag(help: "Replace --json even if it is not a file nntop bench wrote.")
+  var force = false
+
   func validate() throws {
     _ = try workloads()
     _ = try threadCounts()
@@ -62,7 +65,10 @@ struct Bench: ParsableCommand {
   func run() throws {
     var records: [JSON] = []
     // Records are written as each case ends; find out now whether they can be.
-    if let json { try write(records, to: json) }
+    if let json {
+      try OutputGuard(force: force, inputs: []).check(json, as: .benchmark).map(warn)
+      try write(records, to: json)
+    }
     let host = JSON.object([
       ("machine", .string("x86_64")),
       ("cpus", .number(Double(ProcessInfo.processInfo.activeProcessorCount))),
@@ -133,9 +139,7 @@ struct Bench: ParsableCommand {
 
   func write(_ records: [JSON], to path: String) throws {
     let text = "[\n" + records.map { "  " + $0.serialized }.joined(separator: ",\n") + "\n]\n"
-    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-      throw RunFailure(message: "\(path): cannot write", code: 73)
-    }
+    try OutputFile.write(Array(text.utf8), to: path)
   }
 }
 

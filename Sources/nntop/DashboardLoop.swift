@@ -92,6 +92,10 @@ struct DashboardLoop {
     var shownNotice: Notice?
     loop: while true {
       if StopSignals.pending != nil { break }
+      if SuspendSignal.takeRequest() {
+        terminal.suspend()
+        needsDraw = true
+      }
       var event = terminal.nextEvent(timeout: 33)
       while let e = event {
         let effects: [DashboardEffect]
@@ -106,7 +110,8 @@ struct DashboardLoop {
         }
         event = terminal.nextEvent(timeout: 0)
       }
-      let now = (ContinuousClock.now - started).seconds
+      // The dashboard's clock stands still while the process is stopped (a replay does not jump on fg).
+      let now = (ContinuousClock.now - started).seconds - ProcessStops.stoppedSeconds
       _ = state.update(.tick(seconds: now))
       for message in feed.poll(now: now) {
         _ = state.update(message)

@@ -38,10 +38,11 @@ struct DashboardRunner {
     let channel = SnapshotChannel()
     let savePath = options.save
     let log = outputs.log
-    var sessionOptions = setup.sessionOptions(save: savePath, checkpointEvery: options.checkpointEvery)
+    var sessionOptions = setup.sessionOptions(save: savePath, checkpointEvery: options.checkpointEvery, force: options.force)
     sessionOptions.epochs = setup.config.epochs.map { trainer.epoch + $0 }
     sessionOptions.interactive = true
     sessionOptions.startPaused = setup.checkpoint != nil
+    sessionOptions.loadedFrom = options.load
     sessionOptions.history = outputs.resumedHistory
     let info = RunInfo(trainer: trainer, epochs: sessionOptions.epochs, logPath: log?.path)
     let session = TrainingSession(
@@ -76,7 +77,7 @@ struct DashboardRunner {
     writeFrameStatistics(ui, seconds: seconds, trainer: trainer)
     guard let summary = box.summary else { return nil }
     print(summary.text)
-    try RunOutputs.reportSave(summary, to: savePath)
+    try RunOutputs.report(summary, savedTo: savePath)
     return summary.ending
   }
 }

@@ -19,7 +19,7 @@ struct HeadlessRunner {
     let trainer = setup.makeTrainer(runner: pool)
     let savePath = options.save
     let log = outputs.log
-    var sessionOptions = setup.sessionOptions(save: savePath, checkpointEvery: options.checkpointEvery)
+    var sessionOptions = setup.sessionOptions(save: savePath, checkpointEvery: options.checkpointEvery, force: options.force)
     sessionOptions.epochs = trainer.epoch + (setup.config.epochs ?? 20)
     let info = RunInfo(trainer: trainer, epochs: sessionOptions.epochs, logPath: log?.path)
     let session = TrainingSession(
@@ -28,19 +28,30 @@ struct HeadlessRunner {
     // does — log summary, --save — instead of killing it with SIGPIPE.
     signal(SIGPIPE, SIG_IGN)
     // Both closures run on this thread, inside `session.run()` below.
-    nonisolated(unsafe) var outputClosed = false
-    session.stopReason = { stopReasonFromSignals() ?? (outputClosed ? .outputClosed : nil) }
+    nonisolated(unsafe) var stdoutEnding: RunSummary.Ending?
+    session.stopReason = { stopReasonFromSignals() ?? stdoutEnding }
     let total = sessionOptions.epochs!
     session.onEpoch = { record in
-      print(Self.line(record, of: total))
-      if fflush(nil) != 0 { outputClosed = true }
+      // Straight to the file descriptor, so a failed write is seen with its
+      // cause: a reader gone (EPIPE) ends the run like SIGPIPE; a full disk
+      // under a redirection is a failed write.
+      fflush(nil)
+      let line = Array((Self.line(record, of: total) + "\n").utf8)
+      if let error = line.withUnsafeBytes({ OutputFile.writeAll(STDOUT_FILENO, $0) }), stdoutEnding == nil {
+        if error == EPIPE {
+          stdoutEnding = .outputClosed
+        } else {
+          warn("standard output: cannot write (\(String(cString: strerror(error))))")
+          stdoutEnding = .writeFailed
+        }
+      }
     }
     print("nntop · \(setup.dataSummary)")
     print(setup.networkSummary)
     outputs.writeHeader(setup: setup, info: info, mode: "headless", checkpointPath: options.load)
     let summary = session.run()
     print(summary.text)
-    try RunOutputs.reportSave(summary, to: savePath)
+    try RunOutputs.report(summary, savedTo: savePath)
     if summary.ending == .diverged {
       throw RunFailure(
         message: "training diverged at step \(trainer.step): the loss became NaN or infinite; try a smaller --lr (now \(formatRate(trainer.learningRate)))",

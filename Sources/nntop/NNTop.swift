@@ -37,7 +37,7 @@ struct NNTop: ParsableCommand {
       print(message)
       Foundation.exit(0)
     }
-    FileHandle.standardError.write(Data(("nntop: " + message + "\n").utf8))
+    warn(message)
     Foundation.exit(code)
   }
 
@@ -52,6 +52,7 @@ struct NNTop: ParsableCommand {
     case let e as ThemeError: return (e.description, e.unreadable ? 66 : 65)
     case let e as RecordingError: return (e.description, e.unreadable ? 66 : 65)
     case let e as TensorBoardError: return (e.description, 73)
+    case let e as OutputError: return (e.description, e.code)
     case let e as TerminalError: return (e.description, 69)
     default:
       let code = exitCode(for: error).rawValue
@@ -59,6 +60,11 @@ struct NNTop: ParsableCommand {
       return (oneLine(NNTop.message(for: error)) + " (see nntop --help)", code == 1 ? 64 : code)
     }
   }
+}
+
+/// One line on stderr: `nntop: …` (a warning; the command goes on).
+func warn(_ message: String) {
+  FileHandle.standardError.write(Data(("nntop: " + message + "\n").utf8))
 }
 
 /// Folds ArgumentParser's multi-line messages (lists of choices) into one line.

@@ -19,14 +19,17 @@ struct Plot: ParsableCommand {
   @Flag(name: .customLong("log-scale"), help: "Draw the loss on a log scale.")
   var logScale = false
 
+  @Flag(help: "Replace --out even if it is not a plot nntop wrote (never the log it reads).")
+  var force = false
+
   func run() throws {
+    let replacing = try OutputGuard(force: force, inputs: [file]).check(out, as: .plot)
+    try OutputFile.checkWritable(out)
     let recording = try RunRecording(path: file)
+    recording.warnings.forEach(warn)
     let svg = SVGPlot(recording: recording, gradients: gradients, logScaleLoss: logScale).render()
-    do {
-      try Data(svg.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-    } catch {
-      throw RunFailure(message: "\(out): cannot write the plot (\((error as NSError).localizedDescription))", code: 73)
-    }
+    replacing.map(warn)
+    try OutputFile.write(Array(svg.utf8), to: out)
     print("wrote \(out)")
   }
 }

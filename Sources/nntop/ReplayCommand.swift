@@ -34,6 +34,8 @@ struct Replay: ParsableCommand {
 
   func run() throws {
     let recording = try RunRecording(path: file)
+    // Damaged lines are skipped, and said: on stderr now, on the first screen too.
+    recording.warnings.forEach(warn)
     var player = ReplayPlayer(recording: recording)
     if let speed { player.setSpeed(speed) }
     guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
@@ -44,15 +46,24 @@ struct Replay: ParsableCommand {
     let catalog = ThemeCatalog()
     let selection = try catalog.selection(option: theme)
     StopSignals.install()
+    SuspendSignal.install(deferred: true)
     let terminal = try TerminalScreen()
     var ui = DashboardLoop(
       terminal: terminal, themes: selection.themes, themeIndex: selection.index, savePath: "", mode: .replay,
-      notes: catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } })
+      notes: Self.skippedNote(recording) + catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } })
     var feed = ReplayFeed(player: player)
     _ = ui.run(&feed)
     terminal.stop()
     // Stopped by a signal: the same status as a training run.
-    if let status = stopReasonFromSignals()?.signalExitStatus { Foundation.exit(status) }
+    if let status = stopReasonFromSignals()?.exitStatus { Foundation.exit(status) }
+  }
+
+  /// `skipped 2 damaged lines of run.jsonl (12, 40)`, for the dashboard.
+  static func skippedNote(_ recording: RunRecording) -> [String] {
+    let count = recording.skippedLines.count
+    guard count > 0 else { return [] }
+    let numbers = recording.skippedLines.prefix(5).map(String.init).joined(separator: ", ")
+    return ["skipped \(count) damaged line\(count == 1 ? "" : "s") (line\(count == 1 ? "" : "s") \(numbers)\(count > 5 ? ", …" : "")): see stderr after q"]
   }
 
   /// What the log holds, for a pipe or a script.

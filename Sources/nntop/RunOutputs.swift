@@ -12,16 +12,37 @@ struct RunOutputs {
   /// Whether `log` continues an earlier run's log.
   var appends = false
 
-  init(_ options: TrainOptions, setup: RunSetup) throws {
+  /// Checks, before anything is written or the dashboard starts, that the
+  /// run may write where it was told to (`OutputGuard`'s rules); returns
+  /// what it will replace, to be said on stderr.
+  static func check(_ options: TrainOptions, setup: RunSetup) throws -> [String] {
+    try OutputGuard.distinct([("--log", options.log), ("--save", options.save)])
+    let data = setup.source.files
+    var notes: [String] = []
     // A run can last hours: find out now, not at the end, that --save cannot be written.
     if let path = options.save {
-      do { try Safetensors.checkWritable(path) } catch { throw RunFailure(message: error.description, code: 73) }
+      if let note = try OutputGuard(force: options.force, inputs: data).check(path, as: .checkpoint), path != options.load { notes.append(note) }
+      try OutputFile.checkWritable(path)
     }
     if let path = options.log {
-      if let saved = setup.checkpoint, FileManager.default.fileExists(atPath: path),
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 > 0
-      {
+      // The log a resumed run continues is appended to, not replaced.
+      let note = try OutputGuard(force: options.force, inputs: data + [options.load].compactMap { $0 }).check(path, as: .runLog)
+      if let note, !continuesLog(options, setup: setup) { notes.append(note) }
+    }
+    return notes
+  }
+
+  /// Whether `--log` names an earlier log that this resumed run continues.
+  static func continuesLog(_ options: TrainOptions, setup: RunSetup) -> Bool {
+    guard setup.checkpoint != nil, let path = options.log else { return false }
+    return ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) > 0
+  }
+
+  init(_ options: TrainOptions, setup: RunSetup) throws {
+    if let path = options.log {
+      if let saved = setup.checkpoint, Self.continuesLog(options, setup: setup) {
         let recording = try RunRecording(path: path)
+        recording.warnings.forEach(warn)
         let shapes = recording.info.layerShapes.map { [$0.outputs, $0.inputs] }
         guard shapes == saved.network.layers.map({ [$0.outputs, $0.inputs] }) else {
           throw RunFailure(
@@ -43,12 +64,19 @@ struct RunOutputs {
     }
   }
 
-  /// Says where the run's final checkpoint went, or fails (exit 73) if it
-  /// could not be written.
-  static func reportSave(_ summary: RunSummary, to path: String?) throws {
-    guard let path else { return }
-    if let error = summary.saveError { throw RunFailure(message: "the final checkpoint was not saved: \(error)", code: 73) }
-    print("saved \(path)")
+  /// Says where the run's final checkpoint went; fails if it could not be
+  /// written (exit 73, or 74 for an I/O error), or if the log or event file
+  /// could not be (exit 74), after saying what was saved.
+  static func report(_ summary: RunSummary, savedTo path: String?) throws {
+    if let path {
+      if let error = summary.saveError {
+        throw RunFailure(message: "the final checkpoint was not saved: \(error)", code: error.code)
+      }
+      print("saved \(path)")
+    }
+    if let failure = summary.writeFailure {
+      throw RunFailure(message: "\(failure): the run stopped at step \(summary.steps.grouped)", code: 74)
+    }
   }
 
   /// The log's first line for this run: the `run` header, or, continuing a

@@ -101,6 +101,13 @@ struct RunSetup {
       network = given
       spec = NetworkSpec(of: given)
     } else {
+      // Refused before anything is allocated: a failed allocation would trap.
+      let moments = config.optimizer == .adam ? 2 : config.optimizer == .momentum ? 1 : 0
+      let budget = MemoryBudget(
+        sizes: spec.sizes, optimizerMoments: moments, batch: min(config.batchSize, prepared.train.count), evaluationChunk: Evaluator.defaultChunk)
+      if let refusal = budget.refusal(network: spec.sizes.map(String.init).joined(separator: "-"), available: MemoryBudget.available()) {
+        throw RunFailure(message: refusal, code: 64)
+      }
       var rng = SeededGenerator(seed: seed)
       network = try spec.make(using: &rng)
     }
@@ -108,8 +115,9 @@ struct RunSetup {
   }
 
   /// The session's options common to both runners.
-  func sessionOptions(save: String?, checkpointEvery: Int?) -> SessionOptions {
+  func sessionOptions(save: String?, checkpointEvery: Int?, force: Bool) -> SessionOptions {
     var options = SessionOptions()
+    options.force = force
     options.savePath = save
     options.checkpointEvery = checkpointEvery
     options.plateau = plateau

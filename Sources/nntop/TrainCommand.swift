@@ -15,7 +15,11 @@ struct Train: ParsableCommand {
     let setup = try RunSetup(options, headless: headless)
     let catalog = ThemeCatalog()
     let selection = try catalog.selection(option: options.theme)
+    // What the run may write, checked before anything is written or drawn.
+    let replacing = try RunOutputs.check(options, setup: setup)
+    replacing.forEach(warn)
     StopSignals.install()
+    SuspendSignal.install(deferred: !headless)
     // The terminal before the output files: one that cannot show the
     // dashboard (TERM=dumb) leaves the log and its run alone.
     let terminal = headless ? nil : try TerminalScreen()
@@ -30,13 +34,13 @@ struct Train: ParsableCommand {
     if let terminal {
       var dashboard = DashboardRunner(
         setup: setup, outputs: outputs, options: options, terminal: terminal, themes: selection.themes, themeIndex: selection.index)
-      dashboard.notes = catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } }
+      dashboard.notes = replacing + catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } }
       ending = try dashboard.run()
     } else {
       ending = try HeadlessRunner(setup: setup, outputs: outputs, options: options).run()
     }
     // Stopped by a signal: the log and the checkpoint are complete all the
     // same, but the exit status says so.
-    if let status = ending?.signalExitStatus { Foundation.exit(status) }
+    if let status = ending?.exitStatus { Foundation.exit(status) }
   }
 }

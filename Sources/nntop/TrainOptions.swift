@@ -121,6 +121,9 @@ struct TrainOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Start from a saved model.", valueName: "file.safetensors"))
   var load: String?
 
+  @Flag(help: "Replace --log and --save files that nntop did not write (never the data the run reads).")
+  var force = false
+
   mutating func validate() throws {
     if let lr, !(lr.isFinite && lr > 0) { throw ValidationError("--lr must be a positive number (η > 0), got \(lr)") }
     if let momentum, !(momentum.isFinite && momentum >= 0 && momentum < 1) {

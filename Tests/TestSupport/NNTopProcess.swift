@@ -25,10 +25,11 @@ public enum NNTopProcess {
     public var stderrLines: [Substring] { stderr.split(separator: "\n") }
   }
 
-  /// Runs `nntop arguments…` in `directory` and waits for it.
-  public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
+  /// Runs `nntop arguments…` (with `shell`, `/bin/sh arguments…`) in
+  /// `directory` and waits for it.
+  public static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], shell: Bool = false) throws -> Result {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
+    process.executableURL = URL(fileURLWithPath: shell ? "/bin/sh" : executable)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     var env = ProcessInfo.processInfo.environment

@@ -18,34 +18,12 @@ struct DashboardEndToEndTests {
     screen.last(where: { $0.contains("step ") }) ?? ""
   }
 
-  /// `nntop ARGS` in tmux (its pid in pid.txt), then its exit status written
-  /// to exit.txt, then a pause so the pane (and the restored terminal) can be
-  /// inspected.
-  func launch(_ tmux: Tmux, in dir: TemporaryDirectory, _ arguments: String, environment: [String: String] = ["LANG": "C.UTF-8"]) throws {
-    try tmux.start(
-      "cd '\(dir.path)' && sh -c 'echo $$ > pid.txt; exec \"$0\" \"$@\"' '\(NNTopProcess.executable)' \(arguments); echo EXIT=$? > exit.txt; exec sleep 600",
-      environment: environment)
-  }
-
-  func pid(_ dir: TemporaryDirectory) throws -> pid_t {
-    let text = try String(contentsOfFile: dir.file("pid.txt"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-    return try #require(pid_t(text))
-  }
-
-  func exitStatus(_ dir: TemporaryDirectory, timeout: Double = 30) throws -> String {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-      if let text = try? String(contentsOfFile: dir.file("exit.txt"), encoding: .utf8) { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
-      usleep(50_000)
-    }
-    throw Tmux.Failure(description: "nntop did not exit")
-  }
 
   @Test func pauseStepRaiseEtaAndQuit() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
     let tmux = Tmux(width: 120, height: 40)
-    try launch(tmux, in: dir, "--data digits --log run.jsonl")
+    try tmux.launchNNTop(in: dir, "--data digits --log run.jsonl")
     // Every panel is there and moving within 2 seconds.
     let first = try tmux.waitFor("the dashboard") { s in Self.status(s).contains("RUNNING") && (Self.step(s) ?? 0) > 0 }
     for title in ["┌ Loss", "┌ Gradient health", "┌ Accuracy", "┌ Weights W1 64→64"] {
@@ -72,7 +50,7 @@ struct DashboardEndToEndTests {
     try tmux.waitFor("η 0.2") { Self.status($0).contains("η 0.2 ") }
     // q quits at once, exit 0, terminal restored, summary printed.
     try tmux.send("q")
-    #expect(try exitStatus(dir) == "EXIT=0")
+    #expect(try dir.exitStatus() == "EXIT=0")
     #expect(try tmux.pane("alternate_on") == "0", "still in the alternate screen")
     #expect(try tmux.pane("cursor_flag") == "1", "cursor hidden after exit")
     let after = try tmux.capture()
@@ -92,7 +70,7 @@ struct DashboardEndToEndTests {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
     let tmux = Tmux(width: 120, height: 40)
-    try launch(tmux, in: dir, "--data spirals")
+    try tmux.launchNNTop(in: dir, "--data spirals")
     try tmux.waitFor("the dashboard") { $0.contains { $0.contains("┌ Decision boundary") } }
     try tmux.resize(width: 70, height: 20)
     try tmux.waitFor("the too-small note") { s in s.contains { $0.contains("terminal too small") } && s.contains { $0.contains("70×20") } }
@@ -100,17 +78,17 @@ struct DashboardEndToEndTests {
     let back = try tmux.waitFor("the dashboard at 100×30") { s in s.contains { $0.contains("┌ Loss") } && Self.status(s).contains("RUNNING") }
     #expect(back.count == 30 && back.allSatisfy { $0.count <= 100 })
     try tmux.send("q")
-    #expect(try exitStatus(dir) == "EXIT=0")
+    #expect(try dir.exitStatus() == "EXIT=0")
   }
 
   @Test func sigtermEndsTheRunCleanly() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
     let tmux = Tmux()
-    try launch(tmux, in: dir, "--data moons --log run.jsonl")
+    try tmux.launchNNTop(in: dir, "--data moons --log run.jsonl")
     try tmux.waitFor("the dashboard") { Self.status($0).contains("RUNNING") }
-    kill(try pid(dir), SIGTERM)
-    #expect(try exitStatus(dir) == "EXIT=143", "128 + SIGTERM, as shells expect")
+    kill(try dir.recordedPID(), SIGTERM)
+    #expect(try dir.exitStatus() == "EXIT=143", "128 + SIGTERM, as shells expect")
     #expect(try tmux.pane("alternate_on") == "0")
     let last = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n").last.map(String.init) ?? ""
     #expect(last.contains(#""type":"summary""#) && last.contains(#""ending":"terminated""#))
@@ -120,11 +98,11 @@ struct DashboardEndToEndTests {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
     let tmux = Tmux()
-    try launch(tmux, in: dir, "--data xor")
+    try tmux.launchNNTop(in: dir, "--data xor")
     try tmux.waitFor("the dashboard") { Self.status($0).contains("RUNNING") }
     #expect(try tmux.pane("alternate_on") == "1")
-    kill(try pid(dir), SIGSEGV)  // what a bad access raises; a Swift trap raises SIGILL or SIGTRAP, handled alike
-    let status = try exitStatus(dir)
+    kill(try dir.recordedPID(), SIGSEGV)  // what a bad access raises; a Swift trap raises SIGILL or SIGTRAP, handled alike
+    let status = try dir.exitStatus()
     #expect(status == "EXIT=139", "killed by SIGSEGV as before the handler ran: \(status)")
     #expect(try tmux.pane("alternate_on") == "0", "alternate screen left on")
     #expect(try tmux.pane("cursor_flag") == "1", "cursor left hidden")
@@ -138,7 +116,7 @@ struct DashboardEndToEndTests {
     try tmux.start(
       "cd '\(dir.path)' && TERM=dumb '\(NNTopProcess.executable)' --data xor --log run.jsonl 2> err.txt; echo EXIT=$? > exit.txt; exec sleep 600",
       environment: ["LANG": "C.UTF-8"])
-    #expect(try exitStatus(dir) == "EXIT=69")
+    #expect(try dir.exitStatus() == "EXIT=69")
     let err = try String(contentsOfFile: dir.file("err.txt"), encoding: .utf8)
     #expect(err.hasPrefix("nntop: TERM=dumb cannot place the cursor") && err.contains("--headless"), "\(err)")
     #expect(!FileManager.default.fileExists(atPath: dir.file("run.jsonl")), "a run that never started wrote its log")
@@ -149,13 +127,13 @@ struct DashboardEndToEndTests {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
     let tmux = Tmux()
-    try launch(tmux, in: dir, "--data digits", environment: ["LANG": "C", "LC_ALL": "C"])
+    try tmux.launchNNTop(in: dir, "--data digits", environment: ["LANG": "C", "LC_ALL": "C"])
     let screen = try tmux.waitFor("a drawn chart") { s in
       s.contains { $0.contains("┌ Loss") } && s.joined().unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) }
     }
     #expect(!screen.joined().contains("M-"), "raw bytes shown instead of characters")
     try tmux.send("q")
-    #expect(try exitStatus(dir) == "EXIT=0")
+    #expect(try dir.exitStatus() == "EXIT=0")
   }
 
   @Test func replayPlaysPausesSeeksAndQuits() throws {
@@ -168,7 +146,7 @@ struct DashboardEndToEndTests {
     let finalStep = try #require(summary["steps"] as? Int)
     let tmux = Tmux(width: 120, height: 40)
     // 40 spirals epochs train in well under a second: the replay slows them down.
-    try launch(tmux, in: dir, "replay run.jsonl")
+    try tmux.launchNNTop(in: dir, "replay run.jsonl")
     let playing = try tmux.waitFor("the replay to move") { s in Self.status(s).contains("REPLAY") && (Self.step(s) ?? 0) > 0 }
     for title in ["┌ Loss", "┌ Gradient health", "┌ Decision boundary"] {
       #expect(playing.contains { $0.contains(title) }, "\(title) missing")
@@ -198,7 +176,7 @@ struct DashboardEndToEndTests {
     #expect(!help.contains { $0.contains("one mini-batch step") })
     try tmux.send("Escape")
     try tmux.send("q")
-    #expect(try exitStatus(dir) == "EXIT=0")
+    #expect(try dir.exitStatus() == "EXIT=0")
     #expect(try tmux.pane("alternate_on") == "0")
   }
 
@@ -211,7 +189,7 @@ struct DashboardEndToEndTests {
     let saved = try #require(try JSONSerialization.jsonObject(with: Data(lastLine.utf8)) as? [String: Any])
     let steps = try #require(saved["steps"] as? Int)
     let tmux = Tmux(width: 120, height: 40)
-    try launch(tmux, in: dir, "--data spirals --load m.safetensors --log run.jsonl")
+    try tmux.launchNNTop(in: dir, "--data spirals --load m.safetensors --log run.jsonl")
     // Paused at the saved step, the loss chart already holding the recorded run.
     let screen = try tmux.waitFor("the paused dashboard") { s in Self.status(s).contains("PAUSED") && Self.step(s) == steps }
     #expect(screen.contains { $0.contains("step \(steps)") && $0.contains("│") }, "the loss chart's x axis does not reach the saved step")
@@ -219,7 +197,7 @@ struct DashboardEndToEndTests {
     try tmux.send("s")
     try tmux.waitFor("the save notice") { s in Self.status(s).contains("saved m.safetensors") }
     try tmux.send("q")
-    #expect(try exitStatus(dir) == "EXIT=0")
+    #expect(try dir.exitStatus() == "EXIT=0")
     let lines = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n")
     let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
     #expect(objects.count == lines.count)

@@ -14,6 +14,7 @@ public enum DashboardScreen {
     }
     let (main, status) = screen.splitTop(screen.height - 1)
     var bar = StatusBar(snapshot: state.snapshot, notice: state.visibleNotice, entry: state.learningRateEntry)
+    bar.question = state.question?.prompt(savePath: state.savePath)
     if state.mode == .replay { bar.replay = (state.replaySpeed, state.replayProgress) }
     bar.render(status, &buffer, theme: theme, symbols: symbols)
     guard let s = state.snapshot else {
@@ -65,7 +66,7 @@ public enum DashboardScreen {
     let inner = Block(title: "Loss", note: flags.joined(separator: " · ")).render(area, &buffer, theme: theme, symbols: state.symbols)
     guard inner.height >= 2 else { return }
     // What went wrong takes two lines where one is too narrow for it.
-    let warning = s.divergence.map { wrap("⚠ " + $0, to: inner.width) } ?? []
+    let warning = (s.failure ?? s.divergence).map { wrap("⚠ " + $0, to: inner.width) } ?? []
     let (legendRow, chartArea) = inner.splitTop(warning.count > 1 && inner.height >= 8 ? 2 : 1)
     if !warning.isEmpty {
       for (i, line) in warning.prefix(legendRow.height).enumerated() {

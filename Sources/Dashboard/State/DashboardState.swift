@@ -26,7 +26,8 @@ public struct DashboardState: Sendable {
   public var now = 0.0
   /// Where `s` saves.
   public var savePath: String
-  public var quitting = false
+  /// A question waiting for its answer key; other keys wait with it.
+  public var question: Question?
   /// Live training, or a run log played back.
   public let mode: KeyMap.Mode
   /// The replay's speed and position (0…1), shown on the status line.
@@ -49,6 +50,25 @@ public struct DashboardState: Sendable {
   }
 
   public var theme: Theme { themes[themeIndex] }
+
+  /// Before a key that would drop work: asked on the status line.
+  public enum Question: Sendable, Equatable {
+    /// `q` on a loaded model trained since it was last saved.
+    case saveBeforeQuit
+    /// `r` after more than `reinitializeAskSeconds` of training.
+    case reinitialize
+
+    /// The prompt, with its answers.
+    public func prompt(savePath: String) -> String {
+      switch self {
+      case .saveBeforeQuit: "unsaved training: s saves to \(savePath) and quits · q quits without saving · Esc goes on"
+      case .reinitialize: "re-initialise the weights and lose this training? y / n"
+      }
+    }
+  }
+
+  /// Training time after which `r` asks first.
+  public static let reinitializeAskSeconds = 60.0
 
   public var layerCount: Int { snapshot?.info.layerNames.count ?? 0 }
 

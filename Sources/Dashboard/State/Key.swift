@@ -74,10 +74,10 @@ public enum KeyMap {
     Binding(label: "a", keys: [.character("a")], action: .toggleSmoothing, help: "smooth the curves (debiased EMA)"),
     Binding(label: "t", keys: [.character("t")], action: .nextTheme, help: "next theme"),
     Binding(label: "s", keys: [.character("s")], action: .save, help: "save a checkpoint", modes: [.live]),
-    Binding(label: "r", keys: [.character("r")], action: .reinitialize, help: "re-initialise the weights", modes: [.live]),
+    Binding(label: "r", keys: [.character("r")], action: .reinitialize, help: "re-initialise the weights (asks after a minute of training)", modes: [.live]),
     Binding(label: "d", keys: [.character("d")], action: .rollBack, help: "after divergence: the best weights before it, η ÷ 10", modes: [.live]),
     Binding(label: "?", keys: [.character("?"), .character("h")], action: .toggleHelp, help: "this help"),
-    Binding(label: "q", keys: [.character("q"), .character("Q")], action: .quit, help: "quit (log flushed, terminal restored)"),
+    Binding(label: "q", keys: [.character("q"), .character("Q")], action: .quit, help: "quit (asks first if a loaded model has unsaved training)"),
   ]
 
   /// The bindings of one mode, in table order.

@@ -54,6 +54,7 @@ extension DashboardState {
 
   private mutating func handle(_ key: Key) -> [DashboardEffect] {
     if learningRateEntry != nil { return typeLearningRate(key) }
+    if let question { return answer(question, key) }
     let action = KeyMap.action(for: key, mode: mode)
     // Any key closes the help and does nothing else, except q, which quits.
     if showHelp {
@@ -83,7 +84,12 @@ extension DashboardState {
       showNote("theme: \(theme.name)", .info)
       return []
     case .save: return [.send(.save(path: savePath))]
-    case .reinitialize: return [.send(.reinitialize)]
+    case .reinitialize:
+      if (snapshot?.trainingTime ?? 0) > Self.reinitializeAskSeconds {
+        question = .reinitialize
+        return []
+      }
+      return [.send(.reinitialize)]
     case .rollBack:
       guard snapshot?.state == .diverged else {
         showNote("d rolls back only after divergence; - halves η", .warning)
@@ -94,7 +100,10 @@ extension DashboardState {
       showHelp = true
       return []
     case .quit:
-      quitting = true
+      if mode == .live, snapshot?.unsavedWork == true {
+        question = .saveBeforeQuit
+        return []
+      }
       return mode == .replay ? [.quit] : [.send(.stop), .quit]
     case .faster: return [.replay(.faster)]
     case .slower: return [.replay(.slower)]
@@ -102,6 +111,27 @@ extension DashboardState {
     case .seekEnd: return [.replay(.seekEnd)]
     case .seekBack: return [.replay(.back)]
     case .seekForward: return [.replay(.forward)]
+    }
+  }
+
+  /// Keys while a question is asked: its answers, or Esc; others wait.
+  private mutating func answer(_ question: Question, _ key: Key) -> [DashboardEffect] {
+    switch (question, key) {
+    case (_, .escape), (.reinitialize, .character("n")), (.reinitialize, .character("N")):
+      self.question = nil
+      return []
+    case (.saveBeforeQuit, .character("s")), (.saveBeforeQuit, .character("S")):
+      self.question = nil
+      // In order: the trainer saves, then stops.
+      return [.send(.save(path: savePath)), .send(.stop), .quit]
+    case (.saveBeforeQuit, .character("q")), (.saveBeforeQuit, .character("Q")):
+      self.question = nil
+      return [.send(.stop), .quit]
+    case (.reinitialize, .character("y")), (.reinitialize, .character("Y")):
+      self.question = nil
+      return [.send(.reinitialize)]
+    default:
+      return []
     }
   }
 

@@ -23,6 +23,11 @@ extension Theme {
   /// format has is required except `description` and `monochrome`; unknown
   /// keys are errors too (a typo should not pass silently).
   public static func parse(toml text: String, file: String) throws(ThemeError) -> Theme {
+    // toml++ (inside TOMLKit) asserts, aborting the process, on some
+    // non-ASCII bare keys; no theme key is anything but ASCII.
+    if let line = firstNonASCIIOutsideStrings(text) {
+      throw ThemeError(file: file, line: line, message: "not valid TOML: a character that is not ASCII outside a quoted string")
+    }
     let table: TOMLTable
     do {
       table = try TOMLTable(string: text)
@@ -34,6 +39,25 @@ extension Theme {
     var reader = ThemeReader(table: table, text: text, file: file)
     return try reader.theme()
   }
+}
+
+/// The first line (1-based) with a non-ASCII character outside a quoted
+/// string or a comment, or nil.
+func firstNonASCIIOutsideStrings(_ text: String) -> Int? {
+  for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    var quote: Character?
+    var escaped = false
+    for c in line {
+      if let q = quote {
+        if escaped { escaped = false } else if c == "\\" && q == "\"" { escaped = true } else if c == q { quote = nil }
+        continue
+      }
+      if c == "#" { break }
+      if c == "\"" || c == "'" { quote = c; continue }
+      if !c.isASCII { return number + 1 }
+    }
+  }
+  return nil
 }
 
 /// Reads the sections of a parsed theme file, finding lines for errors.

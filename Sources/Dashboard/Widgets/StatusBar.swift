@@ -7,6 +7,8 @@ public struct StatusBar {
   public var snapshot: Snapshot?
   public var notice: Notice?
   public var entry: String?
+  /// A question waiting for a key: the line becomes it.
+  public var question: String?
   /// Replay speed and position (0…1), when playing back a run log.
   public var replay: (speed: Double, progress: Double)?
 
@@ -28,6 +30,11 @@ public struct StatusBar {
   public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
     guard area.width > 0, area.height > 0 else { return }
     buffer.fill(area, with: Cell(" ", style: theme.base))
+    if let question {
+      var x = buffer.setString(x: area.x, y: area.y, " ? ", style: theme.badge(theme.warn, emphasis: true), maxWidth: area.width)
+      x = buffer.setString(x: x + 1, y: area.y, truncate(question, to: max(area.right - x - 1, 0), symbols: symbols), style: theme.base.bolded, maxWidth: max(area.right - x - 1, 0))
+      return
+    }
     if let entry {
       let current = snapshot.map { " (now \(shortNumber($0.learningRate)))" } ?? ""
       var x = buffer.setString(x: area.x, y: area.y, " η = ", style: theme.accentStyle, maxWidth: area.width)

@@ -108,8 +108,10 @@ public struct Checkpoint: Sendable {
     }
   }
 
-  /// Writes the checkpoint atomically.
-  public func write(to path: String) throws(CheckpointError) {
+  /// Writes the checkpoint atomically. A file there that is not an nntop
+  /// checkpoint is not replaced unless `force` (the user's `--force`).
+  public func write(to path: String, force: Bool = false) throws(OutputError) {
+    if !force, let refusal = OutputKind.checkpoint.refusalToReplace(path) { throw refusal }
     try safetensors.write(to: path)
   }
 

@@ -279,7 +279,13 @@ private struct JSONParser {
           if (0xD800..<0xDC00).contains(code), pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") {
             pos += 2
             let low = try hex4()
-            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            if (0xDC00..<0xE000).contains(low) {
+              code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            } else {
+              // A lone high surrogate: replaced; the next escape stands for itself.
+              scalars.append("\u{FFFD}")
+              code = low
+            }
           }
           scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
         default: throw JSONError(offset: pos - 1, message: "bad escape")

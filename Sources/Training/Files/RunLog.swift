@@ -3,52 +3,54 @@ import Foundation
 /// The run log (`--log FILE.jsonl`): one JSON object per line, written and
 /// flushed line by line, so a run killed at any moment leaves only complete
 /// lines. Lines: a `run` header, `epoch` records, `event`s, a final `summary`.
+///
+/// Every write is checked. The first that fails (a full disk, `/dev/full`)
+/// is kept in `failure` and ends the log: the session reports it at once
+/// and ends the run (exit 74) rather than train on unrecorded.
 public final class RunLog {
   public let path: String
-  private let handle: FileHandle
+  private let fd: Int32
   private var closed = false
+  /// Why the log stopped: the first write that failed.
+  public private(set) var failure: String?
 
-  /// Creates (or truncates) the log file.
-  public init(path: String) throws(RunLogError) {
-    self.path = path
-    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-      throw RunLogError(message: "\(path): cannot create the log file")
-    }
-    self.handle = handle
+  /// Creates (or truncates) the log file. Whether it may be replaced is
+  /// `OutputGuard`'s to say, before this.
+  public convenience init(path: String) throws(RunLogError) {
+    try self.init(path: path, flags: O_TRUNC)
   }
 
-  /// Appends one line to an existing log (a resumed run).
-  public init(appendingTo path: String) throws(RunLogError) {
+  /// Appends to an existing log (a resumed run).
+  public convenience init(appendingTo path: String) throws(RunLogError) {
+    try self.init(path: path, flags: O_APPEND)
+  }
+
+  private init(path: String, flags: Int32) throws(RunLogError) {
     self.path = path
-    if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-    guard let handle = FileHandle(forWritingAtPath: path) else {
-      throw RunLogError(message: "\(path): cannot open the log file")
-    }
-    handle.seekToEndOfFile()
-    self.handle = handle
+    fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0o644)
+    guard fd >= 0 else { throw RunLogError(message: "\(path): cannot create the log file (\(String(cString: strerror(errno))))") }
   }
 
   deinit { close() }
 
-  /// Writes one object as one line. Write errors are returned, not thrown:
-  /// a full disk must not stop training.
+  /// Writes one object as one line; false (and `failure` set) if it could
+  /// not be written whole. Once a write failed, nothing more is written.
   @discardableResult
   public func write(_ object: JSON) -> Bool {
-    guard !closed else { return false }
-    let line = object.serialized + "\n"
-    do {
-      try handle.write(contentsOf: Data(line.utf8))
-      return true
-    } catch {
-      return false
-    }
+    guard !closed, failure == nil else { return false }
+    let bytes = Array((object.serialized + "\n").utf8)
+    guard let error = bytes.withUnsafeBytes({ OutputFile.writeAll(fd, $0) }) else { return true }
+    failure = "\(path): cannot write the run log (\(String(cString: strerror(error))))"
+    return false
   }
 
   public func close() {
     guard !closed else { return }
     closed = true
-    try? handle.synchronize()
-    try? handle.close()
+    if fsync(fd) != 0, errno != EINVAL, failure == nil {
+      failure = "\(path): cannot write the run log (\(String(cString: strerror(errno))))"
+    }
+    Foundation.close(fd)
   }
 }
 

@@ -4,8 +4,9 @@ import NeuralNet
 
 /// A run log read back: its header and its lines in order, for `nntop
 /// replay`, `nntop plot` and resuming a dashboard's history. An incomplete
-/// last line (a run killed while writing it) is dropped; anything else
-/// malformed is an error naming the line. A run resumed from a checkpoint
+/// last line (a run killed while writing it) is dropped; any other line that
+/// cannot be read is skipped with a warning naming it (`warnings`), and the
+/// rest is shown. Only a log without its `run` header is refused. A run resumed from a checkpoint
 /// appends a `resume-run` event at the checkpoint's step: the lines after
 /// that step before it (training the checkpoint did not keep) are dropped.
 public struct RunRecording: Sendable {
@@ -67,6 +68,10 @@ public struct RunRecording: Sendable {
   public var entries: [Entry]
   /// Whether the log ends with a `summary` (the run ended cleanly).
   public var complete: Bool
+  /// The lines skipped as damaged: `run.jsonl:12: skipped: not a JSON line (…)`.
+  public var warnings: [String] = []
+  /// Their line numbers (1-based).
+  public var skippedLines: [Int] = []
 
   public init(path: String) throws(RecordingError) {
     guard FileManager.default.fileExists(atPath: path) else { throw RecordingError("\(path): no such file", unreadable: true) }
@@ -82,14 +87,22 @@ public struct RunRecording: Sendable {
     var header: JSON?
     var entries: [Entry] = []
     var complete = false
+    var warnings: [String] = []
+    var skippedLines: [Int] = []
     for (index, raw) in lines.enumerated() where !raw.isEmpty {
       let line: JSON
       do { line = try JSON(parsing: Array(raw)) } catch {
-        throw RecordingError("\(file):\(index + 1): not a JSON line (\(error))")
+        warnings.append("\(file):\(index + 1): skipped: not a JSON line (\(error))")
+        skippedLines.append(index + 1)
+        continue
       }
       switch line["type"]?.stringValue {
       case "run": if header == nil { header = line }
-      case "sample": entries.append(.sample(try Self.sample(line, file: file, line: index + 1)))
+      case "sample":
+        do { entries.append(.sample(try Self.sample(line, file: file, line: index + 1))) } catch {
+          warnings.append("\(error.description): skipped")
+          skippedLines.append(index + 1)
+        }
       case "epoch": entries.append(.epoch(Self.epoch(line)))
       case "event":
         let event = Event(name: line["event"]?.stringValue ?? "?", step: line["step"]?.intValue ?? 0, fields: line)
@@ -107,7 +120,8 @@ public struct RunRecording: Sendable {
         entries.append(.summary(ending: line["ending"]?.stringValue ?? ""))
         complete = true
       default:
-        throw RecordingError("\(file):\(index + 1): a line without a known \"type\"")
+        warnings.append("\(file):\(index + 1): skipped: a line without a known \"type\"")
+        skippedLines.append(index + 1)
       }
     }
     guard let header else { throw RecordingError("\(file): not an nntop run log (no \"run\" line)") }
@@ -117,6 +131,8 @@ public struct RunRecording: Sendable {
     lossFunction = header["loss_fn"]?.stringValue.flatMap(Loss.init(rawValue:))
     self.entries = entries
     self.complete = complete
+    self.warnings = warnings
+    self.skippedLines = skippedLines
   }
 
   /// The lines up to `step` (what a checkpoint saved at `step` had seen).

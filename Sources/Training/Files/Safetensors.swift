@@ -108,79 +108,9 @@ public struct Safetensors: Sendable {
     }
   }
 
-  /// Throws unless `write(to: path)` could create the file: its folder
-  /// exists and is writable, and `path` is not a folder. Checked before a
-  /// run starts, so a long run does not end unable to save. Returns the file
-  /// a save replaces: `path` with symbolic links followed.
-  @discardableResult
-  public static func checkWritable(_ path: String) throws(CheckpointError) -> String {
-    let target = try followingLinks(path)
-    var info = stat()
-    if stat(target, &info) == 0 {
-      if info.st_mode & S_IFMT == S_IFDIR { throw CheckpointError("\(path): is a folder, not a file to save to") }
-      // A save replaces the file: never a device (/dev/null) or a pipe.
-      if info.st_mode & S_IFMT != S_IFREG { throw CheckpointError("\(path): is not a regular file to save to") }
-    }
-    var isDirectory: ObjCBool = false
-    let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw CheckpointError("\(path): cannot save there: no folder \(directory)")
-    }
-    guard access(directory, W_OK | X_OK) == 0 else {
-      throw CheckpointError("\(path): cannot save there: \(directory) is not writable")
-    }
-    return target
-  }
-
-  /// `path` with symbolic links followed, to the file they name (which
-  /// need not exist yet); a loop of links is an error.
-  static func followingLinks(_ path: String) throws(CheckpointError) -> String {
-    var current = path
-    for _ in 0..<40 {
-      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
-      if target.hasPrefix("/") {
-        current = target
-      } else {
-        // Relative to the folder the link really is in (its path may pass through links itself).
-        let folder = URL(fileURLWithPath: current).deletingLastPathComponent().path
-        let real = realpath(folder, nil).map { p in defer { free(p) }; return String(cString: p) } ?? folder
-        current = real + "/" + target
-      }
-    }
-    throw CheckpointError("\(path): a loop of symbolic links")
-  }
-
-  /// Writes the file atomically: a temporary file beside it, flushed to disk,
-  /// then renamed over `path`. A reader sees the old file or the new one,
-  /// never a torn one.
-  public func write(to path: String) throws(CheckpointError) {
-    // Through a symbolic link to the file it names: the link stays a link.
-    let target = try Self.checkWritable(path)
-    let bytes = encoded()
-    let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
-    let temp = "\(directory)/.\(URL(fileURLWithPath: target).lastPathComponent).\(getpid()).tmp"
-    let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw CheckpointError("\(path): cannot write (\(String(cString: strerror(errno))))") }
-    var written = 0
-    let ok = bytes.withUnsafeBytes { raw -> Bool in
-      while written < raw.count {
-        let n = Foundation.write(fd, raw.baseAddress! + written, raw.count - written)
-        if n <= 0 { return false }
-        written += n
-      }
-      return fsync(fd) == 0
-    }
-    let error = errno
-    close(fd)
-    guard ok else {
-      unlink(temp)
-      throw CheckpointError("\(path): cannot write (\(String(cString: strerror(error))))")
-    }
-    guard rename(temp, target) == 0 else {
-      let e = errno
-      unlink(temp)
-      throw CheckpointError("\(path): cannot write (\(String(cString: strerror(e))))")
-    }
+  /// Writes the file atomically (`OutputFile`).
+  public func write(to path: String) throws(OutputError) {
+    try OutputFile.write(encoded(), to: path)
   }
 
   /// Reads a safetensors file.

@@ -9,6 +9,8 @@ public struct SVGPlot {
   public var gradients = false
   public var logScaleLoss = false
   public static let width = 900.0
+  /// The comment that tells a later `nntop plot` this file is its own to replace.
+  public static let mark = "<!-- written by nntop plot -->"
   static let panelHeight = 280.0
   static let margin = (left: 70.0, right: 150.0, top: 34.0, bottom: 40.0)
   /// Okabe–Ito: distinguishable with every common colour-vision deficiency.
@@ -81,6 +83,7 @@ public struct SVGPlot {
     let steps = (samples.map(\.step) + epochs.map(\.step)).max() ?? 1
     var svg = """
       <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(Self.width))" height="\(Int(height))" viewBox="0 0 \(Int(Self.width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+      \(Self.mark)
       <rect width="100%" height="100%" fill="white"/>
       <text x="\(Self.margin.left)" y="20" font-size="15" font-weight="bold">\(Self.escape("\(info.dataName) · \(info.networkDescription)"))</text>
 

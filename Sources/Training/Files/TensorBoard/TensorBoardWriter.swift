@@ -15,8 +15,11 @@ import NeuralNet
 public final class TensorBoardWriter {
   /// The event file.
   public let path: String
-  private let handle: FileHandle
+  private let fd: Int32
   private var closed = false
+  /// Why the event file stopped: the first write that failed (the session
+  /// reports it and ends the run, as for the run log).
+  public private(set) var failure: String?
   private var pending: [UInt8] = []
   private var lastFlush = ContinuousClock.now
   static let flushInterval = Duration.seconds(1)
@@ -35,10 +38,9 @@ public final class TensorBoardWriter {
     let now = Date().timeIntervalSince1970
     let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
     path = directory + "/events.out.tfevents.\(Int(now)).\(host).\(getpid()).nntop"
-    guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-      throw TensorBoardError("\(path): cannot create the event file")
-    }
-    self.handle = handle
+    // A new file, never one already there.
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw TensorBoardError("\(path): cannot create the event file (\(String(cString: strerror(errno))))") }
     // The first event names the format.
     write(event(step: 0) { $0.string(3, "brain.Event:2") })
   }
@@ -49,8 +51,8 @@ public final class TensorBoardWriter {
     guard !closed else { return }
     flush()
     closed = true
-    try? handle.synchronize()
-    try? handle.close()
+    if fsync(fd) != 0, failure == nil { failure = "\(path): cannot write the event file (\(String(cString: strerror(errno))))" }
+    Foundation.close(fd)
   }
 
   // MARK: - Summaries
@@ -124,7 +126,7 @@ public final class TensorBoardWriter {
   }
 
   private func write(_ event: [UInt8]) {
-    guard !closed else { return }
+    guard !closed, failure == nil else { return }
     pending += Self.record(event)
     if pending.count >= 1 << 16 || ContinuousClock.now - lastFlush >= Self.flushInterval { flush() }
   }
@@ -132,8 +134,10 @@ public final class TensorBoardWriter {
   /// Writes the gathered records.
   public func flush() {
     lastFlush = ContinuousClock.now
-    guard !closed, !pending.isEmpty else { return }
-    try? handle.write(contentsOf: Data(pending))
+    guard !closed, failure == nil, !pending.isEmpty else { return }
+    if let error = pending.withUnsafeBytes({ OutputFile.writeAll(fd, $0) }) {
+      failure = "\(path): cannot write the event file (\(String(cString: strerror(error))))"
+    }
     pending.removeAll(keepingCapacity: true)
   }
 }

@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+// libFuzzer targets for nntop's parsers: one executable per target. They
+// only link with the fuzzer runtime (it provides `main`), so build them with
+// `Fuzz/run` or:
+//   swift build -c release --package-path Fuzz --scratch-path Fuzz/.build \
+//     --sanitize=fuzzer --sanitize=address -Xswiftc -parse-as-library
+import PackageDescription
+
+let package = Package(
+  name: "nntop-fuzz",
+  platforms: [.macOS(.v15)],
+  dependencies: [
+    .package(name: "nntop", path: "..")
+  ],
+  targets: [
+    .target(name: "FuzzSupport"),
+    .executableTarget(
+      name: "FuzzCSV",
+      dependencies: [.product(name: "Datasets", package: "nntop"), "FuzzSupport"]),
+    .executableTarget(
+      name: "FuzzIDX",
+      dependencies: [.product(name: "Datasets", package: "nntop"), "FuzzSupport"]),
+    .executableTarget(
+      name: "FuzzSafetensors",
+      dependencies: [.product(name: "Training", package: "nntop")]),
+    .executableTarget(
+      name: "FuzzRunLog",
+      dependencies: [.product(name: "Training", package: "nntop")]),
+    .executableTarget(
+      name: "FuzzTheme",
+      dependencies: [.product(name: "Dashboard", package: "nntop")]),
+  ],
+  swiftLanguageModes: [.v6]
+)

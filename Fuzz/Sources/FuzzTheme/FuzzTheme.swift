@@ -1,0 +1,11 @@
+import Dashboard
+
+// Theme files (TOML through TOMLKit, then nntop's keys, colours and
+// attributes). Thrown `ThemeError`s are expected; only traps, crashes and
+// hangs count.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTheme(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+  _ = try? Theme.parse(toml: text, file: "fuzz.toml")
+  return 0
+}

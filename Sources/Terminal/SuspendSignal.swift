@@ -1,0 +1,43 @@
+import Foundation
+import Synchronization
+import Training
+
+/// Ctrl-Z (SIGTSTP), then `fg`: the process stops with the terminal given
+/// back to the shell, and the stop is not training time (`ProcessStops`).
+/// Headless, the handler stops the process itself (it only calls
+/// async-signal-safe functions); with the dashboard it only asks, and the UI
+/// loop ends curses, stops, and redraws the whole screen after `fg`
+/// (`TerminalScreen.suspend()`), since curses must not be called from a
+/// signal handler.
+public enum SuspendSignal {
+  private static let requested = Atomic<Bool>(false)
+  private static let deferred = Atomic<Bool>(false)
+
+  /// Installs the handler; `deferred` when a UI loop polls `takeRequest()`.
+  public static func install(deferred: Bool) {
+    Self.deferred.store(deferred, ordering: .relaxed)
+    StopSignals.unblock([SIGTSTP, SIGCONT])
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { _ in
+      if SuspendSignal.deferred.load(ordering: .relaxed) {
+        SuspendSignal.requested.store(true, ordering: .relaxed)
+      } else {
+        SuspendSignal.stopProcess()
+      }
+    }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = SA_RESTART
+    sigaction(SIGTSTP, &action, nil)
+  }
+
+  /// Whether Ctrl-Z was pressed since the last call.
+  public static func takeRequest() -> Bool { requested.exchange(false, ordering: .relaxed) }
+
+  /// Stops the whole process (SIGSTOP) and returns once it is continued,
+  /// the time in between counted as stopped.
+  public static func stopProcess() {
+    ProcessStops.stopping()
+    kill(getpid(), SIGSTOP)
+    ProcessStops.resumed()
+  }
+}
