@@ -6,7 +6,9 @@ import Training
 struct UpdateTests {
   func state() -> DashboardState {
     var s = DashboardState(width: 120, height: 40, themes: BuiltinThemes.all, savePath: "out.safetensors")
-    _ = s.update(.snapshot(ScreenTests.snapshot()))
+    var snapshot = ScreenTests.snapshot()
+    snapshot.trainingTime = 30  // under a minute: r does not ask (QuestionTests)
+    _ = s.update(.snapshot(snapshot))
     return s
   }
 

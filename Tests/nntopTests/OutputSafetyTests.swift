@@ -140,6 +140,12 @@ struct OutputSafetyTests {
     let lines = (contents(dir.file("disk/run.jsonl")) ?? "").split(separator: "\n")
     #expect(lines.count > 1)
     #expect(lines.dropLast().allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+    // The event file alone, on the same disk emptied again.
+    try FileManager.default.removeItem(atPath: dir.file("disk/run.jsonl"))
+    try FileManager.default.removeItem(atPath: dir.file("disk/tb"))
+    let events = try NNTopProcess.run(["--headless", "--data", "spirals", "--epochs", "5000", "--tensorboard", "disk/tb"], in: dir.path)
+    #expect(events.status == 74, "\(events.stderr)")
+    #expect(events.stderr.contains("cannot write the event file (No space left on device)"), "\(events.stderr)")
   }
 
   @Test func aCheckpointThatDoesNotFitFailsWith74AndLeavesNoTemporary() throws {

@@ -124,7 +124,9 @@ public struct RunRecording: Sendable {
         skippedLines.append(index + 1)
       }
     }
-    guard let header else { throw RecordingError("\(file): not an nntop run log (no \"run\" line)") }
+    guard let header else {
+      throw RecordingError("\(file): not an nntop run log (no \"run\" line\(warnings.first.map { "; " + $0 } ?? ""))")
+    }
     info = try Self.info(header, file: file)
     batchSize = header["batch"]?.intValue ?? 0
     learningRate = Float(header["lr"]?.doubleValue ?? 0)
