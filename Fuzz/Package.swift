@@ -3,7 +3,8 @@
 // only link with the fuzzer runtime (it provides `main`), so build them with
 // `Fuzz/run` or:
 //   swift build -c release --package-path Fuzz --scratch-path Fuzz/.build \
-//     --sanitize=fuzzer --sanitize=address -Xswiftc -parse-as-library
+//     --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+//     (one -sanitize= flag for swiftc: it keeps only the last; Fuzz/README.md)
 import PackageDescription
 
 let package = Package(

@@ -13,6 +13,7 @@ public enum StopSignals {
   /// mask is inherited across exec.
   public static func install() {
     unblock([SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH])
+    received.store(0, ordering: .relaxed)  // initialised here, not lazily in the handler
     // SIGQUIT too: the Swift runtime's backtracer would otherwise draw a
     // crash report over the dashboard and wait for a key.
     for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {

@@ -15,7 +15,10 @@ public enum SuspendSignal {
 
   /// Installs the handler; `deferred` when a UI loop polls `takeRequest()`.
   public static func install(deferred: Bool) {
+    // Every global the handler touches is initialised here, not lazily inside it.
     Self.deferred.store(deferred, ordering: .relaxed)
+    Self.requested.store(false, ordering: .relaxed)
+    _ = ProcessStops.shared.stoppedSeconds
     StopSignals.unblock([SIGTSTP, SIGCONT])
     var action = sigaction()
     action.__sigaction_handler.sa_handler = { _ in
@@ -36,8 +39,8 @@ public enum SuspendSignal {
   /// Stops the whole process (SIGSTOP) and returns once it is continued,
   /// the time in between counted as stopped.
   public static func stopProcess() {
-    ProcessStops.stopping()
+    ProcessStops.shared.stopping()
     kill(getpid(), SIGSTOP)
-    ProcessStops.resumed()
+    ProcessStops.shared.resumed()
   }
 }

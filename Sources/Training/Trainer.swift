@@ -107,7 +107,7 @@ public final class Trainer {
   @discardableResult
   public func trainStep(instrument: Bool = false) -> (loss: Double, epoch: EpochRecord?) {
     let started = ContinuousClock.now
-    let stoppedBefore = ProcessStops.stoppedSeconds
+    let stoppedBefore = ProcessStops.shared.stoppedSeconds
     let b = min(workspace.capacity, data.train.count - cursor)
     for j in 0..<b { batchIndices[j] = order[cursor + j] }
     gather(batch: b)
@@ -129,7 +129,7 @@ public final class Trainer {
     step += 1
     cursor += b
     // A Ctrl-Z stop during the step is not training time.
-    let elapsed = max((ContinuousClock.now - started).seconds - (ProcessStops.stoppedSeconds - stoppedBefore), 0)
+    let elapsed = max((ContinuousClock.now - started).seconds - (ProcessStops.shared.stoppedSeconds - stoppedBefore), 0)
     trainingTime += elapsed
     epochTime += elapsed
     if cursor >= data.train.count { return (loss, finishEpoch()) }

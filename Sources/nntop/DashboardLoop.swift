@@ -111,7 +111,7 @@ struct DashboardLoop {
         event = terminal.nextEvent(timeout: 0)
       }
       // The dashboard's clock stands still while the process is stopped (a replay does not jump on fg).
-      let now = (ContinuousClock.now - started).seconds - ProcessStops.stoppedSeconds
+      let now = (ContinuousClock.now - started).seconds - ProcessStops.shared.stoppedSeconds
       _ = state.update(.tick(seconds: now))
       for message in feed.poll(now: now) {
         _ = state.update(message)

@@ -60,6 +60,11 @@ struct QuestionTests {
     var s = state(unsaved: true)
     _ = s.update(.key(.character("q")))
     let last = DashboardScreen.render(s).lines.last ?? ""
-    #expect(last.contains("unsaved training: s saves to loaded.safetensors and quits · q quits without saving · Esc goes on"))
+    #expect(last.contains("unsaved training: s saves to loaded.safetensors and quits · q quits unsaved · Esc goes on"))
+    // At 80 columns with a long path the answers still show, the path left out.
+    s.savePath = "/home/someone/experiments/2026/december/digits-long-name.safetensors"
+    _ = s.update(.resize(width: 80, height: 24))
+    let narrow = DashboardScreen.render(s).lines.last ?? ""
+    #expect(narrow.contains("unsaved training: s saves and quits · q quits unsaved · Esc goes on"), "\(narrow)")
   }
 }

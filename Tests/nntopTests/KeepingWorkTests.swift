@@ -33,7 +33,7 @@ struct KeepingWorkTests {
     try tmux.send("n")
     try tmux.waitFor("one step") { Self.status($0).contains("step \(before + 1)") }
     try tmux.send("q")
-    try tmux.waitFor("the question") { Self.status($0).contains("unsaved training: s saves to m.safetensors and quits · q quits without saving · Esc goes on") }
+    try tmux.waitFor("the question") { Self.status($0).contains("unsaved training: s saves to m.safetensors and quits · q quits unsaved · Esc goes on") }
     try tmux.send("Escape")
     try tmux.waitFor("the status line again") { Self.status($0).contains("PAUSED") }
     try tmux.send("q")

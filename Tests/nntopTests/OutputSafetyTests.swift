@@ -113,24 +113,33 @@ struct OutputSafetyTests {
     #expect(r.stderr.contains("standard output: cannot write (No space left on device)"))
   }
 
-  /// A small tmpfs, or nil where this user may not mount one.
-  func smallDisk(_ dir: TemporaryDirectory, kilobytes: Int) -> String? {
-    let mountPoint = dir.file("disk")
-    try? FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-    guard let r = try? NNTopProcess.run(["-c", "mount -t tmpfs -o size=\(kilobytes)k tmpfs '\(mountPoint)'"], in: dir.path, shell: true), r.status == 0 else { return nil }
-    return mountPoint
-  }
-
-  func unmount(_ mountPoint: String) { _ = try? NNTopProcess.run(["-c", "umount '\(mountPoint)'"], in: "/", shell: true) }
-
-  @Test func aFullDiskStopsTheLogAndTheEventFileWith74() throws {
+  /// Whether this user may mount a tmpfs (root, outside a locked-down
+  /// container); the small-disk tests are skipped where not.
+  static let canMountTmpfs: Bool = {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    guard let disk = smallDisk(dir, kilobytes: 64) else {
-      print("skipped: cannot mount a tmpfs here")
-      return
-    }
-    defer { unmount(disk) }
+    return (try? withSmallDisk(in: dir, kilobytes: 64) { _ in }) != nil
+  }()
+
+  /// Runs `body` with a tmpfs of `kilobytes` mounted at `dir/disk`; throws
+  /// where it cannot be mounted.
+  static func withSmallDisk(in dir: TemporaryDirectory, kilobytes: Int, _ body: (String) throws -> Void) throws {
+    let disk = dir.file("disk")
+    try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+    let mounted = try NNTopProcess.run(["-c", "mount -t tmpfs -o size=\(kilobytes)k tmpfs '\(disk)'"], in: dir.path, shell: true)
+    guard mounted.status == 0 else { throw Tmux.Failure(description: "cannot mount a tmpfs: \(mounted.stderr)") }
+    defer { _ = try? NNTopProcess.run(["-c", "umount '\(disk)'"], in: "/", shell: true) }
+    try body(disk)
+  }
+
+  @Test(.enabled(if: canMountTmpfs, "mounting a tmpfs needs root"))
+  func aFullDiskStopsTheLogAndTheEventFileWith74() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    try Self.withSmallDisk(in: dir, kilobytes: 64) { _ in try fillTheDisk(dir) }
+  }
+
+  func fillTheDisk(_ dir: TemporaryDirectory) throws {
     let r = try NNTopProcess.run(
       ["--headless", "--data", "spirals", "--epochs", "5000", "--log", "disk/run.jsonl", "--tensorboard", "disk/tb", "--save", "m.safetensors"], in: dir.path)
     #expect(r.status == 74, "\(r.stderr)")
@@ -148,14 +157,14 @@ struct OutputSafetyTests {
     #expect(events.stderr.contains("cannot write the event file (No space left on device)"), "\(events.stderr)")
   }
 
-  @Test func aCheckpointThatDoesNotFitFailsWith74AndLeavesNoTemporary() throws {
+  @Test(.enabled(if: canMountTmpfs, "mounting a tmpfs needs root"))
+  func aCheckpointThatDoesNotFitFailsWith74AndLeavesNoTemporary() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    guard let disk = smallDisk(dir, kilobytes: 64) else {
-      print("skipped: cannot mount a tmpfs here")
-      return
-    }
-    defer { unmount(disk) }
+    try Self.withSmallDisk(in: dir, kilobytes: 64) { disk in try saveTooLarge(dir, disk: disk) }
+  }
+
+  func saveTooLarge(_ dir: TemporaryDirectory, disk: String) throws {
     // 64-256-10 is 19,210 parameters: 77 kB of weights, more than the disk holds.
     let r = try NNTopProcess.run(["--headless", "--data", "digits", "--layers", "256", "--epochs", "1", "--save", "disk/m.safetensors"], in: dir.path)
     #expect(r.status == 74, "\(r.stderr)")

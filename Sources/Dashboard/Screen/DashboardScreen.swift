@@ -14,7 +14,7 @@ public enum DashboardScreen {
     }
     let (main, status) = screen.splitTop(screen.height - 1)
     var bar = StatusBar(snapshot: state.snapshot, notice: state.visibleNotice, entry: state.learningRateEntry)
-    bar.question = state.question?.prompt(savePath: state.savePath)
+    bar.question = state.question.map { [$0.prompt(savePath: state.savePath), $0.prompt(savePath: nil)] }
     if state.mode == .replay { bar.replay = (state.replaySpeed, state.replayProgress) }
     bar.render(status, &buffer, theme: theme, symbols: symbols)
     guard let s = state.snapshot else {

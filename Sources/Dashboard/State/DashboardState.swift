@@ -58,10 +58,10 @@ public struct DashboardState: Sendable {
     /// `r` after more than `reinitializeAskSeconds` of training.
     case reinitialize
 
-    /// The prompt, with its answers.
-    public func prompt(savePath: String) -> String {
+    /// The prompt, with its answers; without the path where that is too long.
+    public func prompt(savePath: String?) -> String {
       switch self {
-      case .saveBeforeQuit: "unsaved training: s saves to \(savePath) and quits · q quits without saving · Esc goes on"
+      case .saveBeforeQuit: "unsaved training: s saves\(savePath.map { " to \($0)" } ?? "") and quits · q quits unsaved · Esc goes on"
       case .reinitialize: "re-initialise the weights and lose this training? y / n"
       }
     }

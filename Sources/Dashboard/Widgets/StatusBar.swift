@@ -7,8 +7,9 @@ public struct StatusBar {
   public var snapshot: Snapshot?
   public var notice: Notice?
   public var entry: String?
-  /// A question waiting for a key: the line becomes it.
-  public var question: String?
+  /// A question waiting for a key: the line becomes it (the first of its
+  /// wordings that fits, longest first).
+  public var question: [String]?
   /// Replay speed and position (0…1), when playing back a run log.
   public var replay: (speed: Double, progress: Double)?
 
@@ -30,9 +31,11 @@ public struct StatusBar {
   public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
     guard area.width > 0, area.height > 0 else { return }
     buffer.fill(area, with: Cell(" ", style: theme.base))
-    if let question {
-      var x = buffer.setString(x: area.x, y: area.y, " ? ", style: theme.badge(theme.warn, emphasis: true), maxWidth: area.width)
-      x = buffer.setString(x: x + 1, y: area.y, truncate(question, to: max(area.right - x - 1, 0), symbols: symbols), style: theme.base.bolded, maxWidth: max(area.right - x - 1, 0))
+    if let question, let shortest = question.last {
+      let x = buffer.setString(x: area.x, y: area.y, " ? ", style: theme.badge(theme.warn, emphasis: true), maxWidth: area.width)
+      let room = max(area.right - x - 1, 0)
+      let text = question.first { $0.count <= room } ?? truncate(shortest, to: room, symbols: symbols)
+      buffer.setString(x: x + 1, y: area.y, text, style: theme.base.bolded, maxWidth: room)
       return
     }
     if let entry {
