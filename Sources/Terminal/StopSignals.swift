@@ -17,11 +17,7 @@ public enum StopSignals {
     // SIGQUIT too: the Swift runtime's backtracer would otherwise draw a
     // crash report over the dashboard and wait for a key.
     for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
-      var action = sigaction()
-      action.__sigaction_handler.sa_handler = { signal in StopSignals.received.store(signal, ordering: .relaxed) }
-      sigemptyset(&action.sa_mask)
-      action.sa_flags = 0
-      sigaction(sig, &action, nil)
+      installSignalHandler(sig) { signal in StopSignals.received.store(signal, ordering: .relaxed) }
     }
   }
 

@@ -20,17 +20,13 @@ public enum SuspendSignal {
     Self.requested.store(false, ordering: .relaxed)
     _ = ProcessStops.shared.stoppedSeconds
     StopSignals.unblock([SIGTSTP, SIGCONT])
-    var action = sigaction()
-    action.__sigaction_handler.sa_handler = { _ in
+    installSignalHandler(SIGTSTP, flags: SA_RESTART) { _ in
       if SuspendSignal.deferred.load(ordering: .relaxed) {
         SuspendSignal.requested.store(true, ordering: .relaxed)
       } else {
         SuspendSignal.stopProcess()
       }
     }
-    sigemptyset(&action.sa_mask)
-    action.sa_flags = SA_RESTART
-    sigaction(SIGTSTP, &action, nil)
   }
 
   /// Whether Ctrl-Z was pressed since the last call.

@@ -128,7 +128,7 @@ public struct History: Sendable, Equatable {
   /// The chart mark of a run-log event, for the events that get one: the
   /// live session, the replay and the SVG plot mark the same events alike.
   public static func markLabel(forEvent name: String) -> String? {
-    ["lr": "η", "reduce-lr": "η↓", "reset": "reset", "diverged": "NaN", "resume-run": "resumed"][name]
+    ["lr": "η", "reduce-lr": "η↓", "reset": "reset", "diverged": "NaN", "rollback": "back", "resume-run": "resumed"][name]
   }
 
   /// Keeps the most recent marks only.

@@ -9,8 +9,11 @@ public enum ControlCommand: Sendable, Equatable {
   /// Run this many mini-batches, then pause (the `n` key).
   case step(Int)
   case setLearningRate(Float)
-  /// Multiply η (the `+`/`-` keys, η ÷ 10 after divergence).
+  /// Multiply η (the `+`/`-` keys); never a roll-back.
   case scaleLearningRate(Float)
+  /// After a divergence (the `d` key): back to the best measured weights
+  /// before it, η ÷ 10. Logged as a `rollback` event.
+  case rollBack
   case reinitialize
   case save(path: String)
   case stop

@@ -207,8 +207,8 @@ public final class TrainingSession {
     case .resume:
       guard state != .running else { return false }
       if state == .diverged {
-        notify("diverged: press r to re-initialise or d for η ÷ 10 first", .warning)
-        return false
+        notify(Self.divergedRefusal, .warning)
+        break  // published: the refusal is seen
       }
       if state == .finished {
         // "space trains on": past the epochs asked for, with no end shown.
@@ -219,8 +219,8 @@ public final class TrainingSession {
       event("resume")
     case .step(let n):
       guard state != .diverged else {
-        notify("diverged: press r to re-initialise or d for η ÷ 10 first", .warning)
-        return false
+        notify(Self.divergedRefusal, .warning)
+        break
       }
       if state == .running {
         state = .paused
@@ -231,23 +231,9 @@ public final class TrainingSession {
     case .setLearningRate(let eta):
       setLearningRate(eta)
     case .scaleLearningRate(let factor):
-      if state == .diverged, factor < 1 {
-        guard let good = lastGood else {
-          notify("no weights from before the divergence to go back to: r re-initialises", .warning)
-          break
-        }
-        // η ÷ 10 from the smaller of the η that diverged and the one the good weights had.
-        let eta = min(trainer.learningRate, good.optimizer.learningRate) * factor
-        trainer.restore(network: good.network, optimizer: good.optimizer, step: trainer.step, epoch: trainer.epoch)
-        trainer.clearStatistics()
-        state = .paused
-        snapshot.divergence = nil
-        setLearningRate(eta)
-        let which = good.epoch == 0 ? "the first weights" : "the weights of epoch \(good.epoch), the best before"
-        notify("rolled back to \(which); η = \(shortNumber(trainer.learningRate)): space resumes", .info)
-      } else {
-        setLearningRate(trainer.learningRate * factor)
-      }
+      setLearningRate(trainer.learningRate * factor)
+    case .rollBack:
+      rollBack()
     case .reinitialize:
       trainer.reinitialize()
       trainer.clearStatistics()
@@ -266,6 +252,35 @@ public final class TrainingSession {
     publish()
     return false
   }
+
+  /// `d` after a divergence: the weights and optimiser state `lastGood`
+  /// holds, η ÷ 10 from the smaller of the η that diverged and theirs.
+  private func rollBack() {
+    guard state == .diverged else {
+      notify("d rolls back only after a divergence; - halves η", .warning)
+      return
+    }
+    guard let good = lastGood else {
+      notify("no weights from before the divergence to go back to: r re-initialises", .warning)
+      return
+    }
+    let from = trainer.learningRate
+    let eta = min(from, good.optimizer.learningRate) * Self.rollBackFactor
+    trainer.restore(network: good.network, optimizer: good.optimizer, step: trainer.step, epoch: trainer.epoch)
+    trainer.clearStatistics()
+    trainer.learningRate = eta
+    plateau?.restartPatience()
+    state = .paused
+    snapshot.divergence = nil
+    event("rollback", [("to_epoch", .number(Double(good.epoch))), ("from_lr", .finite(from)), ("lr", .finite(eta))])
+    let which = good.epoch == 0 ? "the first weights" : "the weights of epoch \(good.epoch), the best before"
+    notify("rolled back to \(which); η = \(shortNumber(eta)): space resumes", .info)
+  }
+
+  static let divergedRefusal = "diverged: press r to re-initialise or d for η ÷ 10 first"
+
+  /// η after a roll-back, as a fraction of the smaller η.
+  static let rollBackFactor: Float = 0.1
 
   private func setLearningRate(_ eta: Float) {
     guard eta.isFinite && eta > 0 else {

@@ -62,7 +62,10 @@ struct DashboardRunner {
     // rather than preempting a matrix product. On Linux the nice value is
     // per thread; the main thread's id is the process id. Set after the
     // training threads exist, so they do not inherit it.
-    setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(getpid()), 10)
+    // (Elsewhere the nice value is the whole process's: left alone.)
+    #if canImport(Glibc)
+      setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(getpid()), 10)
+    #endif
 
     var ui = DashboardLoop(
       terminal: terminal, themes: themes, themeIndex: themeIndex,

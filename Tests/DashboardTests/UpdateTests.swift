@@ -91,7 +91,7 @@ struct UpdateTests {
     var diverged = s.snapshot!
     diverged.state = .diverged
     _ = s.update(.snapshot(diverged))
-    #expect(s.update(.key(.character("d"))) == [.send(.scaleLearningRate(0.1))])
+    #expect(s.update(.key(.character("d"))) == [.send(.rollBack)])
   }
 
   @Test func noticesTimeOut() {

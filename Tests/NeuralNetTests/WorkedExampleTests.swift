@@ -67,8 +67,13 @@ struct WorkedExampleTests {
     // The printed values.
     #expect(matchesPrinted(z1[0], 0.43, decimals: 2) && matchesPrinted(z1[1], 1.42, decimals: 2))
     #expect(matchesPrinted(Double(a1[0]), 0.606, decimals: 3) && matchesPrinted(Double(a1[1]), 0.805, decimals: 3))
-    #expect(matchesPrinted(e.z2, 1.244, decimals: 3))
-    #expect(abs(e.z2 - 1.2455) < 5e-5, "exact Z2 is 1.2455 (printed 1.244)")
+    // Z2 from the engine: W2·A1 + b2 with its own hidden activations, and the logit of its output.
+    let output = net.layers[1]
+    let z2 = Double(output.weights[0, 0] * a1[0] + output.weights[0, 1] * a1[1] + output.bias[0])
+    #expect(isApproximatelyEqual(z2, e.z2, absolute: 1e-6))
+    #expect(isApproximatelyEqual(log(Double(out[0, 0]) / (1 - Double(out[0, 0]))), e.z2, absolute: 1e-5))
+    #expect(matchesPrinted(z2, 1.244, decimals: 3))
+    #expect(abs(z2 - 1.2455) < 5e-5, "exact Z2 is 1.2455 (printed 1.244)")
     #expect(matchesPrinted(Double(out[0, 0]), 0.776, decimals: 3))
   }
 
@@ -85,9 +90,16 @@ struct WorkedExampleTests {
     #expect(matchesPrinted(Double(g.weights[1][0, 1]), -0.180, decimals: 3))
     #expect(abs(Double(g.weights[1][0, 0]) - -0.1354) < 5e-5, "exact ∂J/∂W2[0] is −0.1354 (printed −0.136)")
     #expect(matchesPrinted(Double(g.biases[1][0]), -0.224, decimals: 3))
-    // Intermediates the reference prints on the way to dZ1.
-    #expect(matchesPrinted(e.back[0], -0.0672, decimals: 4) && matchesPrinted(e.back[1], -0.1568, decimals: 4))
-    #expect(matchesPrinted(e.dSigma[0], 0.239, decimals: 3) && matchesPrinted(e.dSigma[1], 0.157, decimals: 3))
+    // Intermediates the reference prints on the way to dZ1, from the engine's
+    // own numbers: W2ᵀ·dZ2 from its weights and gradient, σ'(Z1) = dZ1 ÷ that.
+    let back = (0..<2).map { Double(net.layers[1].weights[0, $0]) * Double(g.biases[1][0]) }
+    let dSigma = (0..<2).map { Double(g.biases[0][$0]) / back[$0] }
+    for i in 0..<2 {
+      #expect(isApproximatelyEqual(back[i], e.back[i], absolute: 1e-6))
+      #expect(isApproximatelyEqual(dSigma[i], e.dSigma[i], absolute: 1e-5))
+    }
+    #expect(matchesPrinted(back[0], -0.0672, decimals: 4) && matchesPrinted(back[1], -0.1568, decimals: 4))
+    #expect(matchesPrinted(dSigma[0], 0.239, decimals: 3) && matchesPrinted(dSigma[1], 0.157, decimals: 3))
     // ∂J/∂b1 = dZ1 and ∂J/∂W1 = dZ1 · Xᵀ.
     let printedDZ1 = [-0.0161, -0.0246]
     let printedDW1 = [[-0.0080, -0.0032], [-0.0123, -0.0049]]

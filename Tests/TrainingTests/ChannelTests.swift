@@ -15,14 +15,16 @@ struct ChannelTests {
     return s
   }
 
-  @Test func hundredThousandSnapshotsBetweenTwoThreads() async throws {
+  @Test func hundredThousandSnapshotsBetweenTwoThreads() throws {
     let channel = SnapshotChannel()
     let count = 100_000
     let reads = Atomic<Int>(0)
     let violations = Atomic<Int>(0)
     let done = Atomic<Bool>(false)
-    // The reader runs on its own thread, as the UI does, until the writer finishes.
+    let readerFinished = DispatchSemaphore(value: 0)
+    // The reader runs on its own thread, as the UI does, until it has read the writer's last snapshot.
     let reader = Thread {
+      defer { readerFinished.signal() }
       var lastSequence: UInt64 = 0
       var lastStep = -1
       while !done.load(ordering: .acquiring) || lastSequence < UInt64(count) {
@@ -41,20 +43,22 @@ struct ChannelTests {
     reader.start()
     for step in 1...count { channel.publish(Self.snapshot(step: step)) }
     done.store(true, ordering: .releasing)
-    while reads.load(ordering: .relaxed) == 0 || channel.latest().sequence < UInt64(count) { try await Task.sleep(for: .milliseconds(1)) }
-    try await Task.sleep(for: .milliseconds(50))
+    // Joined: every check the reader made is in before these.
+    #expect(readerFinished.wait(timeout: .now() + 60) == .success, "the reader never saw the last snapshot")
     #expect(channel.sequence == UInt64(count))
     #expect(channel.latest().snapshot?.step == count)
     #expect(violations.load(ordering: .relaxed) == 0)
     #expect(reads.load(ordering: .relaxed) > 0)
   }
 
-  @Test func hundredThousandReadsWhileWriting() async throws {
+  @Test func hundredThousandReadsWhileWriting() throws {
     // Both sides at full speed: 100,000 publishes and at least 100,000 reads.
     let channel = SnapshotChannel()
     let writes = 100_000
+    let writerFinished = DispatchSemaphore(value: 0)
     let writer = Thread {
       for step in 1...writes { channel.publish(Self.snapshot(step: step)) }
+      writerFinished.signal()
     }
     writer.start()
     var reads = 0
@@ -67,5 +71,6 @@ struct ChannelTests {
       reads += 1
     }
     #expect(reads >= 100_000 && last == UInt64(writes))
+    #expect(writerFinished.wait(timeout: .now() + 60) == .success)
   }
 }

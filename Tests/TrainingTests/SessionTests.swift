@@ -140,9 +140,9 @@ struct SessionTests {
     #expect(diverged.health.contains { $0.status == .nan }, "\(diverged.health.map(\.status))")
     #expect(diverged.health.filter { $0.status == .nan }.allSatisfy { $0.hint.contains("d rolls back") })
     #expect(diverged.history.loss.buckets.allSatisfy { $0.min.isFinite && $0.max.isFinite })
-    control.send(.resume)  // refused while diverged
-    usleep(50_000)
-    #expect(channel.latest().snapshot?.state == .diverged)
+    control.send(.resume)  // refused while diverged: the refusal is what proves it was seen
+    let refused = try #require(waitFor(channel) { $0.notice?.text.contains("diverged: press r") == true })
+    #expect(refused.state == .diverged)
     control.send(.reinitialize)
     let reset = try #require(waitFor(channel) { $0.state == .paused })
     #expect(reset.weights.allSatisfy { $0.storage.allSatisfy(\.isFinite) })
@@ -156,7 +156,7 @@ struct SessionTests {
     let running = start(session)
     let diverged = try #require(waitFor(channel) { $0.state == .diverged })
     #expect(diverged.learningRate == 1e3 && diverged.epoch == 0)
-    control.send(.scaleLearningRate(0.1))
+    control.send(.rollBack)
     let rolledBack = try #require(waitFor(channel) { $0.state == .paused })
     #expect(rolledBack.learningRate == 100)
     // Diverged in the first epoch: back to the first weights, not to the
@@ -165,6 +165,29 @@ struct SessionTests {
     #expect(rolledBack.divergence == nil)
     control.send(.stop)
     running.finished.wait()
+  }
+
+  @Test func minusAfterADivergenceOnlyHalvesEtaAndRollBackIsLogged() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let log = try RunLog(path: dir.file("run.jsonl"))
+    let (session, channel, control) = try session(lr: 1e3, log: log, regression: true)
+    let running = start(session)
+    _ = try #require(waitFor(channel) { $0.state == .diverged })
+    control.send(.scaleLearningRate(0.5))  // the - key
+    let halved = try #require(waitFor(channel) { $0.learningRate == 500 })
+    #expect(halved.state == .diverged, "- is never a roll-back")
+    control.send(.rollBack)
+    let back = try #require(waitFor(channel) { $0.state == .paused })
+    #expect(back.learningRate == 50, "η ÷ 10 from the smaller of 500 and the first weights' 1000")
+    control.send(.stop)
+    running.finished.wait()
+    let events = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n")
+      .compactMap { try? JSON(parsing: String($0)) }.filter { $0["type"]?.stringValue == "event" }
+    let names = events.compactMap { $0["event"]?.stringValue }
+    #expect(names.contains("rollback"))
+    let rollback = try #require(events.first { $0["event"]?.stringValue == "rollback" })
+    #expect(rollback["to_epoch"]?.intValue == 0 && rollback["from_lr"]?.doubleValue == 500 && rollback["lr"]?.doubleValue == 50)
   }
 
   @Test func rollBackSkipsWeightsThatAreFiniteButRuined() throws {
@@ -176,7 +199,7 @@ struct SessionTests {
     _ = try #require(waitFor(channel) { $0.epoch >= 20 })
     control.send(.setLearningRate(1e30))
     _ = try #require(waitFor(channel) { $0.state == .diverged })
-    control.send(.scaleLearningRate(0.1))
+    control.send(.rollBack)
     let rolledBack = try #require(waitFor(channel) { $0.state == .paused })
     #expect(rolledBack.learningRate == Float(0.1) * 0.1, "η ÷ 10 from the good weights' η, not from 1e30")
     #expect(rolledBack.weights.allSatisfy { $0.storage.allSatisfy { abs($0) < 1e3 } })

@@ -95,7 +95,7 @@ extension DashboardState {
         showNote("d rolls back only after divergence; - halves η", .warning)
         return []
       }
-      return [.send(.scaleLearningRate(0.1))]
+      return [.send(.rollBack)]
     case .toggleHelp:
       showHelp = true
       return []

@@ -1,0 +1,102 @@
+@testable import Dashboard
+import Datasets
+import Foundation
+import NeuralNet
+import Testing
+import Training
+
+/// Whole screens against golden text files (`Golden/NAME.txt`), as
+/// ratatui's `assert_buffer_eq` checks them: every character of every row.
+/// After a change to the layout, look at the diff the failure prints, then
+/// re-record them all with
+///
+///     NNTOP_RECORD_GOLDEN=1 swift test --filter GoldenScreenTests
+///
+/// and review `git diff Tests/DashboardTests/Golden` before committing.
+struct GoldenScreenTests {
+  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
+  static let recording = ProcessInfo.processInfo.environment["NNTOP_RECORD_GOLDEN"] == "1"
+
+  /// Compares `buffer`'s rows with the golden file `name`, or records it.
+  func expectGolden(_ name: String, _ buffer: Buffer, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let path = "\(Self.folder)/\(name).txt"
+    let actual = buffer.lines.joined(separator: "\n") + "\n"
+    if Self.recording {
+      try actual.write(toFile: path, atomically: true, encoding: .utf8)
+      return
+    }
+    guard let expected = try? String(contentsOfFile: path, encoding: .utf8) else {
+      Issue.record("no golden \(name).txt: record it with NNTOP_RECORD_GOLDEN=1", sourceLocation: sourceLocation)
+      return
+    }
+    guard expected != actual else { return }
+    Issue.record("screen \(name) differs from Golden/\(name).txt:\n\(Self.diff(expected, actual))", sourceLocation: sourceLocation)
+  }
+
+  /// The rows that differ, as `-` expected and `+` actual with row numbers.
+  static func diff(_ expected: String, _ actual: String) -> String {
+    let e = expected.split(separator: "\n", omittingEmptySubsequences: false), a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+    var out: [String] = []
+    for row in 0..<max(e.count, a.count) {
+      let x = row < e.count ? String(e[row]) : "(none)", y = row < a.count ? String(a[row]) : "(none)"
+      if x != y { out += [String(format: "%3d - ", row) + x, String(format: "%3d + ", row) + y] }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  func render(_ snapshot: Snapshot, _ w: Int, _ h: Int, mode: KeyMap.Mode = .live, configure: (inout DashboardState) -> Void = { _ in }) -> Buffer {
+    var state = DashboardState(width: w, height: h, themes: BuiltinThemes.all, savePath: "m.safetensors", mode: mode)
+    _ = state.update(.snapshot(snapshot))
+    configure(&state)
+    return DashboardScreen.render(state)
+  }
+
+  /// `--preset vanishing`'s picture: nine sigmoid layers whose gradients
+  /// shrink by about 4× a layer towards the input (verdicts by the real
+  /// HealthMonitor).
+  static func vanishing() -> Snapshot {
+    let widths = [64] + Array(repeating: 32, count: 8) + [10]
+    let shapes = zip(widths, widths.dropFirst()).map { (inputs: $0, outputs: $1) }
+    let activations = Array(repeating: Activation.sigmoid, count: 8) + [.softmax]
+    let info = RunInfo(
+      dataName: "digits", networkDescription: widths.map(String.init).joined(separator: "-") + " sigmoid→softmax", layerShapes: shapes,
+      activations: activations, imageShape: ImageShape(rows: 8, cols: 8), classNames: (0..<10).map(String.init), isClassification: true,
+      trainCount: 1438, epochs: 30, points: [], optimizer: "sgd", logPath: nil)
+    var s = ScreenTests.snapshot()
+    s.info = info
+    s.history = History(layers: shapes.count)
+    for i in 1...200 {
+      s.history.loss.append(x: Double(i), 2.3 - Float(i) / 1000)
+      s.history.metric.append(x: Double(i), 0.1 + Float(i) / 2000)
+    }
+    s.layers = shapes.enumerated().map { l, shape in
+      LayerStatistics(inputs: shape.inputs, outputs: shape.outputs, gradientNorm: 0.04 * pow(0.27, Double(shapes.count - 1 - l)), weightNorm: 4, updateRatio: 1e-4)
+    }
+    s.health = HealthMonitor(thresholds: HealthThresholds(), activations: activations).judge(s.layers)
+    var rng = SeededGenerator(seed: 2)
+    s.weights = shapes.map { Initializer.xavier.weights(fanIn: $0.inputs, fanOut: $0.outputs, activation: .sigmoid, using: &rng) }
+    return s
+  }
+
+  @Test func digits() throws { try expectGolden("digits-120x40", render(ScreenTests.snapshot(), 120, 40)) }
+
+  @Test func spirals() throws { try expectGolden("spirals-120x40", render(ScreenTests.snapshot(twoD: true), 120, 40)) }
+
+  @Test func vanishingPreset() throws { try expectGolden("vanishing-120x40", render(Self.vanishing(), 120, 40)) }
+
+  @Test func helpOverlay() throws {
+    try expectGolden("help-120x40", render(ScreenTests.snapshot(), 120, 40) { _ = $0.update(.key(.character("?"))) })
+  }
+
+  @Test func smallestTerminal() throws { try expectGolden("digits-80x24", render(ScreenTests.snapshot(), 80, 24)) }
+
+  @Test func replay() throws {
+    var s = ScreenTests.snapshot()
+    s.state = .paused
+    try expectGolden("replay-120x40", render(s, 120, 40, mode: .replay) { _ = $0.update(.replayStatus(speed: 0.25, progress: 0.42)) })
+  }
+
+  @Test func aChangedScreenShowsAsARowDiff() {
+    #expect(Self.diff("a\nb\nc\n", "a\nB\nc\n") == "  1 - b\n  1 + B")
+  }
+}
