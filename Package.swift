@@ -56,7 +56,7 @@ let package = Package(
     .target(name: "Training", dependencies: ["NeuralNet", "Datasets"], swiftSettings: kernelFlags),
     .target(
       name: "Dashboard",
-      dependencies: ["Training", .product(name: "TOMLKit", package: "TOMLKit")],
+      dependencies: ["Training", "NeuralNet", .product(name: "TOMLKit", package: "TOMLKit")],
       exclude: ["Theme/embed-themes.py"]
     ),
     .systemLibrary(name: "CNcurses"),

@@ -109,7 +109,7 @@ public enum Targets: Sendable, Equatable {
 }
 
 /// The shape of image-like inputs (digits 8×8, MNIST 28×28).
-public struct ImageShape: Sendable, Equatable, Codable {
+public struct ImageShape: Sendable, Equatable {
   public var rows: Int
   public var cols: Int
   public init(rows: Int, cols: Int) {

@@ -3,7 +3,7 @@ import NeuralNet
 /// Per-feature z-scores, x' = (x − mean) / std, with the statistics of the
 /// training split only (so validation data tells the truth). Constant
 /// features keep a scale of 1.
-public struct Standardizer: Sendable, Equatable, Codable {
+public struct Standardizer: Sendable, Equatable {
   public var mean: [Float]
   public var scale: [Float]
 

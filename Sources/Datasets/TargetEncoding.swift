@@ -6,7 +6,7 @@ import NeuralNet
 /// - `oneHot`: one unit per class; softmax (or sigmoid/linear) outputs.
 /// - `regression`: values standardised with the training split's mean and
 ///   scale, so the loss is on a sane scale whatever the units.
-public enum TargetEncoding: Sendable, Equatable, Codable {
+public enum TargetEncoding: Sendable, Equatable {
   case binary(classes: [String])
   case oneHot(classes: [String])
   case regression(names: [String], mean: [Float], scale: [Float])

@@ -29,19 +29,19 @@ public struct RunInfo: Sendable, Equatable {
   public var epochs: Int?
   /// For 2-D inputs: up to a few hundred training points (standardised) and their class.
   public var points: [PlanePoint]
-  public var optimizer: String
-  public var logPath: String?
 
+  /// Every field (the shapes are tuples, which are not Equatable).
   public static func == (a: RunInfo, b: RunInfo) -> Bool {
     a.dataName == b.dataName && a.networkDescription == b.networkDescription && a.layerNames == b.layerNames
-      && a.imageShape == b.imageShape && a.classNames == b.classNames && a.points == b.points && a.epochs == b.epochs
+      && a.layerShapes.map { [$0.inputs, $0.outputs] } == b.layerShapes.map { [$0.inputs, $0.outputs] } && a.activations == b.activations
+      && a.imageShape == b.imageShape && a.classNames == b.classNames && a.isClassification == b.isClassification
+      && a.trainCount == b.trainCount && a.epochs == b.epochs && a.points == b.points
   }
 
   public init(
     dataName: String, networkDescription: String, layerShapes: [(inputs: Int, outputs: Int)], activations: [Activation],
     imageShape: ImageShape?,
-    classNames: [String], isClassification: Bool, trainCount: Int, epochs: Int?, points: [PlanePoint], optimizer: String,
-    logPath: String?
+    classNames: [String], isClassification: Bool, trainCount: Int, epochs: Int?, points: [PlanePoint]
   ) {
     self.dataName = dataName
     self.networkDescription = networkDescription
@@ -54,8 +54,6 @@ public struct RunInfo: Sendable, Equatable {
     self.trainCount = trainCount
     self.epochs = epochs
     self.points = points
-    self.optimizer = optimizer
-    self.logPath = logPath
   }
 }
 
@@ -119,9 +117,8 @@ public struct Snapshot: Sendable, Equatable {
   public var batchSize: Int
   /// Recent training throughput.
   public var samplesPerSecond: Double
-  /// Seconds of training (pauses excluded) and of wall time.
+  /// Seconds of training (pauses and Ctrl-Z stops excluded).
   public var trainingTime: Double
-  public var wallTime: Double
   public var history: History
   public var layers: [LayerStatistics]
   public var health: [LayerHealth]
@@ -147,7 +144,6 @@ public struct Snapshot: Sendable, Equatable {
     batchSize = 0
     samplesPerSecond = 0
     trainingTime = 0
-    wallTime = 0
     history = History(layers: layers)
     self.layers = []
     health = []
@@ -157,7 +153,7 @@ public struct Snapshot: Sendable, Equatable {
 
 extension RunInfo {
   /// The run's description from its trainer.
-  public init(trainer: Trainer, epochs: Int?, logPath: String?) {
+  public init(trainer: Trainer, epochs: Int?) {
     let net = trainer.network
     let data = trainer.data
     var points: [PlanePoint] = []
@@ -173,7 +169,6 @@ extension RunInfo {
       layerShapes: net.layers.map { ($0.inputs, $0.outputs) }, activations: net.layers.map(\.activation),
       imageShape: data.imageShape,
       classNames: data.encoding.classNames, isClassification: data.encoding.isClassification,
-      trainCount: data.train.count, epochs: epochs, points: points, optimizer: trainer.config.optimizer.rawValue,
-      logPath: logPath)
+      trainCount: data.train.count, epochs: epochs, points: points)
   }
 }

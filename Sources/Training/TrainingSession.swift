@@ -62,7 +62,6 @@ public final class TrainingSession {
   /// refreshed at most this often while training runs, which keeps the
   /// terminal output — and so the dashboard's cost — down.
   static let slowRefresh = Duration.milliseconds(125)
-  private let started = ContinuousClock.now
   private var samplesAtPublish = 0
   private var timeAtPublish = 0.0
   private var samplesSeen = 0
@@ -389,7 +388,7 @@ public final class TrainingSession {
     snapshot.notice = Notice(text: text, level: level, id: noticeCount)
   }
 
-  /// Swaps a fresh snapshot into the channel (the decision field at most every 100 ms).
+  /// Swaps a fresh snapshot into the channel (weights and the decision field at most every `slowRefresh`).
   private func publish() {
     guard let channel else { return }
     let now = ContinuousClock.now
@@ -408,7 +407,6 @@ public final class TrainingSession {
     snapshot.learningRate = trainer.learningRate
     snapshot.batchSize = trainer.config.batchSize
     snapshot.trainingTime = trainer.trainingTime
-    snapshot.wallTime = (now - started).seconds
     snapshot.layers = trainer.latestStatistics
     snapshot.health = trainer.latestHealth
     snapshot.unsavedWork = options.loadedFrom != nil && options.savePath == nil && trainer.step != savedStep

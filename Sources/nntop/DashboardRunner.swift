@@ -44,7 +44,7 @@ struct DashboardRunner {
     sessionOptions.startPaused = setup.checkpoint != nil
     sessionOptions.loadedFrom = options.load
     sessionOptions.history = outputs.resumedHistory
-    let info = RunInfo(trainer: trainer, epochs: sessionOptions.epochs, logPath: log?.path)
+    let info = RunInfo(trainer: trainer, epochs: sessionOptions.epochs)
     let session = TrainingSession(
       trainer: trainer, info: info, control: control, channel: channel, log: log, tensorboard: outputs.tensorboard, options: sessionOptions)
     session.stopReason = stopReasonFromSignals

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralNet
+import Training
 
 /// `nntop example`: the reference's worked example, step by step, computed
 /// by the engine, each value printed in full beside the reference's rounded
@@ -80,7 +81,7 @@ struct WorkedExample {
     compare("∂J/∂Z1 = (W2ᵀ ∂J/∂Z2) ⊙ σ'(Z1)", g.biases[0], [-0.0161, -0.0246], decimals: 4)
     compare("∂J/∂W1 = ∂J/∂Z1 · Xᵀ", g.weights[0].storage, [-0.0080, -0.0032, -0.0123, -0.0049], decimals: 4)
     compare("∂J/∂b1 = ∂J/∂Z1", g.biases[0], [-0.0161, -0.0246], decimals: 4)
-    lines.append("Update (η = \(formatRate(eta)))")
+    lines.append("Update (η = \(shortNumber(eta)))")
     var sgd = Optimizer(kind: .sgd, learningRate: eta)
     let ws = Workspace(network: net, capacity: 1)
     x.storage.withUnsafeBufferPointer { xb in

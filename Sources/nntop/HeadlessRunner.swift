@@ -21,7 +21,7 @@ struct HeadlessRunner {
     let log = outputs.log
     var sessionOptions = setup.sessionOptions(save: savePath, checkpointEvery: options.checkpointEvery, force: options.force)
     sessionOptions.epochs = trainer.epoch + (setup.config.epochs ?? 20)
-    let info = RunInfo(trainer: trainer, epochs: sessionOptions.epochs, logPath: log?.path)
+    let info = RunInfo(trainer: trainer, epochs: sessionOptions.epochs)
     let session = TrainingSession(
       trainer: trainer, info: info, control: TrainingControl(), channel: nil, log: log, tensorboard: outputs.tensorboard, options: sessionOptions)
     // A reader that goes away (`nntop … | head`) ends the run like SIGINT
@@ -54,7 +54,7 @@ struct HeadlessRunner {
     try RunOutputs.report(summary, savedTo: savePath)
     if summary.ending == .diverged {
       throw RunFailure(
-        message: "training diverged at step \(trainer.step): the loss became NaN or infinite; try a smaller --lr (now \(formatRate(trainer.learningRate)))",
+        message: "training diverged at step \(trainer.step): the loss became NaN or infinite; try a smaller --lr (now \(shortNumber(trainer.learningRate)))",
         code: 1)
     }
     return summary.ending
@@ -70,7 +70,7 @@ struct HeadlessRunner {
     } else {
       s += "  rmse \(r.rmse.map { lossText($0) } ?? "-")  val_rmse \(r.validationRMSE.map { lossText($0) } ?? "     -")"
     }
-    s += "  η \(formatRate(r.learningRate))  samples/s \(Int(r.samplesPerSecond.rounded()).grouped)"
+    s += "  η \(shortNumber(r.learningRate))  samples/s \(Int(r.samplesPerSecond.rounded()).grouped)"
     let flagged = zip(r.health.indices, r.health).filter { $0.1.status != .ok }
     if !flagged.isEmpty {
       s += "  ⚠ " + flagged.map { "W\($0.0 + 1) \($0.1.status.rawValue)" }.joined(separator: ", ")

@@ -31,7 +31,7 @@ enum RenderBenchmark {
     options.publishInterval = 0
     let channel = SnapshotChannel()
     let session = TrainingSession(
-      trainer: trainer, info: RunInfo(trainer: trainer, epochs: 40, logPath: nil), control: TrainingControl(), channel: channel,
+      trainer: trainer, info: RunInfo(trainer: trainer, epochs: 40), control: TrainingControl(), channel: channel,
       log: nil, options: options)
     session.run()
     guard let snapshot = channel.latest().snapshot else { throw RunFailure(message: "no snapshot to render") }

@@ -188,19 +188,8 @@ struct RunSetup {
   /// `network 64-64-32-10 (relu → softmax, cross-entropy; 6,570 parameters) · sgd η=0.1 · batch 32 · seed 1`.
   var networkSummary: String {
     let hidden = network.layers.count > 1 ? "\(network.layers[0].activation.rawValue) → " : ""
-    let optimizer = "\(config.optimizer.rawValue) η=\(formatRate(config.learningRate))"
+    let optimizer = "\(config.optimizer.rawValue) η=\(shortNumber(config.learningRate))"
     return "network \(network.shapeDescription) (\(hidden)\(network.outputActivation.rawValue), \(network.loss.rawValue); "
       + "\(network.parameterCount.grouped) parameters) · \(optimizer) · batch \(config.batchSize) · seed \(config.seed)"
   }
-}
-
-/// η printed compactly: 0.1, 0.001, 3.2e-05.
-func formatRate(_ v: Float) -> String {
-  let d = Double(v)
-  if d >= 1e-3 && d < 1e4 {
-    var s = String(format: "%.4g", d)
-    if s.contains("e") { s = String(d) }
-    return s
-  }
-  return String(format: "%.2g", d)
 }

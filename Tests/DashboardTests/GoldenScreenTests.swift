@@ -61,7 +61,7 @@ struct GoldenScreenTests {
     let info = RunInfo(
       dataName: "digits", networkDescription: widths.map(String.init).joined(separator: "-") + " sigmoid→softmax", layerShapes: shapes,
       activations: activations, imageShape: ImageShape(rows: 8, cols: 8), classNames: (0..<10).map(String.init), isClassification: true,
-      trainCount: 1438, epochs: 30, points: [], optimizer: "sgd", logPath: nil)
+      trainCount: 1438, epochs: 30, points: [])
     var s = ScreenTests.snapshot()
     s.info = info
     s.history = History(layers: shapes.count)

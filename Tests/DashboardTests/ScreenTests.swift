@@ -14,7 +14,7 @@ struct ScreenTests {
       activations: [twoD ? .tanh : .relu, .softmax],
       imageShape: twoD ? nil : ImageShape(rows: 8, cols: 8), classNames: (0..<(twoD ? 3 : 10)).map(String.init),
       isClassification: true, trainCount: 1438, epochs: 30, points: twoD ? [PlanePoint(x: 0, y: 0, label: 1)] : [],
-      optimizer: "sgd", logPath: nil)
+      )
     var s = Snapshot(info: info, layers: 2)
     s.state = .running
     s.step = 1234

@@ -8,7 +8,7 @@ struct ChannelTests {
   static func snapshot(step: Int) -> Snapshot {
     let info = RunInfo(
       dataName: "t", networkDescription: "2-2-1", layerShapes: [(2, 2), (2, 1)], activations: [.tanh, .sigmoid], imageShape: nil, classNames: ["a", "b"],
-      isClassification: true, trainCount: 4, epochs: nil, points: [], optimizer: "sgd", logPath: nil)
+      isClassification: true, trainCount: 4, epochs: nil, points: [])
     var s = Snapshot(info: info, layers: 2)
     s.step = step
     s.history.loss.append(x: Double(step), Float(step))

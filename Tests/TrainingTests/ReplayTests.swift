@@ -24,7 +24,7 @@ struct ReplayTests {
     options.epochs = epochs
     let path = dir.file("run.jsonl")
     let log = try RunLog(path: path)
-    let info = RunInfo(trainer: trainer, epochs: epochs, logPath: path)
+    let info = RunInfo(trainer: trainer, epochs: epochs)
     log.write(.runHeader(info, mode: "test", settings: [("lr", .finite(config.learningRate)), ("batch", .number(16)), ("loss_fn", .string("bce"))]))
     let control = TrainingControl(), channel = SnapshotChannel()
     events(control)

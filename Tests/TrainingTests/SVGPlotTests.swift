@@ -31,7 +31,7 @@ struct SVGPlotTests {
     let log = try RunLog(path: path)
     let info = RunInfo(
       dataName: "toy <&>", networkDescription: "2-4-1", layerShapes: [(2, 4), (4, 1)], activations: [.tanh, .sigmoid], imageShape: nil,
-      classNames: ["a", "b"], isClassification: true, trainCount: 100, epochs: 3, points: [], optimizer: "sgd", logPath: nil)
+      classNames: ["a", "b"], isClassification: true, trainCount: 100, epochs: 3, points: [])
     log.write(.runHeader(info, mode: "test", settings: [("batch", .number(10))]))
     let stats = LayerStatistics(inputs: 2, outputs: 4, gradientNorm: 0.5, biasGradientNorm: 0.1, weightNorm: 1, updateRatio: 1e-3, activationMean: 0, activationStd: 1, deadFraction: 0, saturatedFraction: 0, nonFinite: false)
     for i in 1...30 {
@@ -98,7 +98,7 @@ struct SVGPlotTests {
     let shapes = Array(repeating: (4, 4), count: 20)
     let info = RunInfo(
       dataName: "toy", networkDescription: "deep", layerShapes: shapes, activations: Array(repeating: .tanh, count: 20), imageShape: nil,
-      classNames: ["a", "b"], isClassification: true, trainCount: 10, epochs: 1, points: [], optimizer: "sgd", logPath: nil)
+      classNames: ["a", "b"], isClassification: true, trainCount: 10, epochs: 1, points: [])
     log.write(.runHeader(info, mode: "test", settings: []))
     let stats = LayerStatistics(inputs: 4, outputs: 4, gradientNorm: 0.5, weightNorm: 1, updateRatio: 1e-3)
     for i in 1...3 {

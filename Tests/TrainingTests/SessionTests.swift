@@ -48,7 +48,7 @@ struct SessionTests {
     configure(&options)
     let control = TrainingControl(), channel = SnapshotChannel()
     let session = TrainingSession(
-      trainer: trainer, info: RunInfo(trainer: trainer, epochs: epochs, logPath: nil), control: control, channel: publishing ? channel : nil, log: log,
+      trainer: trainer, info: RunInfo(trainer: trainer, epochs: epochs), control: control, channel: publishing ? channel : nil, log: log,
       options: options)
     return (session, channel, control)
   }

@@ -49,11 +49,6 @@ public struct Heatmap {
     return Int(((t + 1) / 2 * Float(count - 1)).rounded())
   }
 
-  /// Rows of cells the matrix needs at full resolution in this theme.
-  public func naturalHeight(theme: Theme) -> Int {
-    theme.heatmapShading ? matrix.rows : (matrix.rows + 1) / 2
-  }
-
   public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
     guard area.width > 0, area.height > 0, matrix.count > 0 else { return }
     let shading = theme.heatmapShading

@@ -166,7 +166,7 @@ public struct RunRecording: Sendable {
       imageShape: image.flatMap { $0.count == 2 ? ImageShape(rows: $0[0], cols: $0[1]) : nil },
       classNames: (h["classes"]?.arrayValue ?? []).compactMap(\.stringValue),
       isClassification: h["task"]?.stringValue != "regression", trainCount: h["train"]?.intValue ?? 0,
-      epochs: h["epochs"]?.intValue, points: points, optimizer: h["optimizer"]?.stringValue ?? "", logPath: nil)
+      epochs: h["epochs"]?.intValue, points: points)
   }
 
   static func bucket(_ json: JSON?, x: Double) -> Series.Bucket? {

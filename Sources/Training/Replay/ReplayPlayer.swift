@@ -188,7 +188,6 @@ public struct ReplayPlayer {
     snapshot.epoch = sample.epoch
     snapshot.epochProgress = sample.epochProgress
     snapshot.trainingTime = sample.time
-    snapshot.wallTime = sample.time
     if sample.learningRate.isFinite { snapshot.learningRate = sample.learningRate }
     snapshot.layers = sample.layers
     snapshot.health = sample.health
