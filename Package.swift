@@ -53,10 +53,14 @@ let package = Package(
       dependencies: ["NeuralNet"],
       exclude: ["Digits/digits.csv.gz", "Digits/PROVENANCE.md", "Digits/embed-digits.py"]
     ),
-    .target(name: "Training", dependencies: ["NeuralNet", "Datasets"], swiftSettings: kernelFlags),
+    // Per-layer statistics as values, whatever trained the network.
+    .target(name: "RunEvents"),
+    // Verdicts from statistics: pure, the same for every source.
+    .target(name: "Diagnosis", dependencies: ["RunEvents"]),
+    .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis"], swiftSettings: kernelFlags),
     .target(
       name: "Dashboard",
-      dependencies: ["Training", "NeuralNet", .product(name: "TOMLKit", package: "TOMLKit")],
+      dependencies: ["Training", "NeuralNet", "RunEvents", "Diagnosis", .product(name: "TOMLKit", package: "TOMLKit")],
       exclude: ["Theme/embed-themes.py"]
     ),
     .systemLibrary(name: "CNcurses"),
@@ -65,7 +69,7 @@ let package = Package(
     .executableTarget(
       name: "nntop",
       dependencies: [
-        "NeuralNet", "Datasets", "Training", "Dashboard", "Terminal",
+        "NeuralNet", "Datasets", "RunEvents", "Diagnosis", "Training", "Dashboard", "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: kernelFlags
@@ -73,9 +77,10 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Tests/TestSupport"),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "TestSupport"]),
-    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Training", "TestSupport"]),
-    .testTarget(name: "nntopTests", dependencies: ["nntop", "NeuralNet", "Training", "TestSupport"]),
+    .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "RunEvents"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "RunEvents", "Diagnosis", "TestSupport"]),
+    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Training", "RunEvents", "Diagnosis", "TestSupport"]),
+    .testTarget(name: "nntopTests", dependencies: ["nntop", "NeuralNet", "Training", "Diagnosis", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,5 @@
+import Diagnosis
+import RunEvents
 /// What one epoch achieved: the run log's `epoch` line and the headless output.
 public struct EpochRecord: Sendable, Equatable {
   /// Epochs completed, from 1.

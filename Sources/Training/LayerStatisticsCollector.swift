@@ -1,4 +1,5 @@
 import NeuralNet
+import RunEvents
 
 /// Takes the per-layer statistics of an instrumented step: gradient norms
 /// and activation statistics after backward, weight norms and update ratios

@@ -1,4 +1,5 @@
 import NeuralNet
+import Diagnosis
 
 /// A run set up to show one problem on purpose (or none), for learning what
 /// each verdict looks like and for testing that it is flagged. Flags given

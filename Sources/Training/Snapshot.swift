@@ -1,5 +1,7 @@
 import Datasets
 import NeuralNet
+import Diagnosis
+import RunEvents
 
 /// Where a run is.
 public enum RunState: String, Sendable, Equatable {

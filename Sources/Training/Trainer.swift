@@ -1,5 +1,7 @@
 import NeuralNet
 import Datasets
+import Diagnosis
+import RunEvents
 
 /// The training loop: mini-batch SGD (or momentum, Adam) over shuffled
 /// epochs, evaluation on the validation split after each epoch, per-layer

@@ -1,4 +1,5 @@
 import NeuralNet
+import Diagnosis
 
 /// The hyperparameters of a run, resolved from flags, preset and data set.
 public struct TrainingConfig: Sendable {

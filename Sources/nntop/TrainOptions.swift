@@ -3,6 +3,7 @@ import ArgumentParser
 import Datasets
 import NeuralNet
 import Training
+import Diagnosis
 
 /// The `train` flags. Optional ones left out take the preset's value, then
 /// the data set's suggestion, then nntop's default (see `RunSetup`).

@@ -4,6 +4,8 @@ import Foundation
 import NeuralNet
 import Testing
 import Training
+import Diagnosis
+import RunEvents
 
 /// Whole screens against golden text files (`Golden/NAME.txt`), as
 /// ratatui's `assert_buffer_eq` checks them: every character of every row.

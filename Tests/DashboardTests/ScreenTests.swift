@@ -4,6 +4,8 @@ import Foundation
 import NeuralNet
 import Testing
 import Training
+import Diagnosis
+import RunEvents
 
 /// Whole screens, rendered in memory from a made-up snapshot.
 struct ScreenTests {

@@ -293,3 +293,5 @@ struct LineChartTests {
 }
 
 import Foundation
+import Diagnosis
+import RunEvents

@@ -1,6 +1,8 @@
 import NeuralNet
 import Testing
 import Training
+import Diagnosis
+import RunEvents
 
 /// The verdict rules, one by one, on made-up statistics.
 struct HealthTests {

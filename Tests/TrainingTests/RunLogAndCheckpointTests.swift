@@ -4,6 +4,8 @@ import NeuralNet
 import Testing
 import TestSupport
 @testable import Training
+import Diagnosis
+import RunEvents
 
 struct JSONTests {
   @Test func roundTripsAndKeepsKeyOrder() throws {

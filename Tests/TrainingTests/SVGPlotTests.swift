@@ -5,6 +5,8 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Training
+import Diagnosis
+import RunEvents
 
 /// `nntop plot`'s SVG: well-formed, one polyline per curve with a point per
 /// logged value, placed where the values say.

@@ -1,5 +1,7 @@
 import Foundation
 import NeuralNet
+import Diagnosis
+import RunEvents
 
 /// The lines of the run log besides `epoch` and `event` (RunLog.swift): the
 /// `run` header, `sample`s of the training curves and layer statistics, and

@@ -1,4 +1,6 @@
 import Foundation
+import Diagnosis
+import RunEvents
 
 /// The run log (`--log FILE.jsonl`): one JSON object per line, written and
 /// flushed line by line, so a run killed at any moment leaves only complete

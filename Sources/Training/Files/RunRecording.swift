@@ -1,6 +1,8 @@
 import Datasets
 import Foundation
 import NeuralNet
+import Diagnosis
+import RunEvents
 
 /// A run log read back: its header and its lines in order, for `nntop
 /// replay`, `nntop plot` and resuming a dashboard's history. An incomplete

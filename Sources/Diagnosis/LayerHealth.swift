@@ -1,5 +1,5 @@
 import Foundation
-import NeuralNet
+import RunEvents
 
 /// A layer's verdict, as the run log's `status` and the dashboard's badge.
 /// Cases are in order of severity; a cause (dead, saturated) outranks the
@@ -87,11 +87,11 @@ public struct LayerHealth: Sendable, Equatable {
 /// gradient norm seen in the run (the η-too-small rule needs it).
 public struct HealthMonitor: Sendable {
   public var thresholds: HealthThresholds
-  /// The hidden activation of each layer (the output layer's is ignored).
-  public let activations: [Activation]
+  /// What kind of activation each layer has (the output layer's is ignored).
+  public let activations: [ActivationFamily]
   private var peakGradient: [Double]
 
-  public init(thresholds: HealthThresholds, activations: [Activation]) {
+  public init(thresholds: HealthThresholds, families activations: [ActivationFamily]) {
     self.thresholds = thresholds
     self.activations = activations
     peakGradient = Array(repeating: 0, count: activations.count)
@@ -111,7 +111,7 @@ public struct HealthMonitor: Sendable {
     // The relative rule compares with the largest layer that is neither NaN nor exploding.
     let candidates = layers.enumerated().filter { $0.element.gradientNorm.isFinite && $0.element.gradientNorm <= t.explodingNorm }
     let largest = candidates.max { $0.element.gradientNorm < $1.element.gradientNorm }
-    let deep = activations.dropLast().contains { $0 == .sigmoid || $0 == .tanh }
+    let deep = activations.dropLast().contains(.squashing)
     let verdicts: [LayerHealth] = layers.enumerated().map { i, s in
       let name = "layer \(i + 1)"
       if s.nonFinite || !s.gradientNorm.isFinite || !s.weightNorm.isFinite {
@@ -122,14 +122,14 @@ public struct HealthMonitor: Sendable {
           status: .exploding, reason: "\(name) ‖∂J/∂W‖ \(scientific(s.gradientNorm)) > \(scientific(t.explodingNorm))",
           hint: "lower η, use Xavier/He init (no extra gain), or add --l2")
       }
-      let activation = i < activations.count ? activations[i] : .linear
+      let activation = i < activations.count ? activations[i] : .other
       let hidden = i < layers.count - 1
-      if hidden && (activation == .relu || activation == .leakyReLU) && s.deadFraction > t.deadFraction {
+      if hidden && activation == .rectifier && s.deadFraction > t.deadFraction {
         return LayerHealth(
           status: .dead, reason: "\(percent(s.deadFraction)) of \(name)'s ReLUs never fire",
           hint: "lower η, use He init, or --activation leaky-relu")
       }
-      if hidden && (activation == .sigmoid || activation == .tanh) && s.saturatedFraction > t.saturatedFraction {
+      if hidden && activation == .squashing && s.saturatedFraction > t.saturatedFraction {
         return LayerHealth(
           status: .saturated, reason: "\(percent(s.saturatedFraction)) of \(name)'s units are saturated (σ' < 5% of max)",
           hint: "use Xavier init (--init xavier) and standardised inputs, or ReLU")

@@ -1,0 +1,21 @@
+import Diagnosis
+import NeuralNet
+import RunEvents
+
+extension ActivationFamily {
+  /// The built-in engine's activations, by family.
+  public init(_ activation: Activation) {
+    switch activation {
+    case .relu, .leakyReLU: self = .rectifier
+    case .sigmoid, .tanh: self = .squashing
+    case .linear, .softmax: self = .other
+    }
+  }
+}
+
+extension HealthMonitor {
+  /// A monitor for a network of the built-in engine.
+  public init(thresholds: HealthThresholds, activations: [Activation]) {
+    self.init(thresholds: thresholds, families: activations.map(ActivationFamily.init))
+  }
+}
