@@ -51,9 +51,9 @@ public final class TrainingSession {
   public private(set) var lastRecord: EpochRecord?
   public private(set) var bestRecord: EpochRecord?
 
-  private var snapshot: Snapshot
-  private var state: RunState = .running
-  private var pendingSteps = 0
+  var snapshot: Snapshot
+  var state: RunState = .running
+  var pendingSteps = 0
   private var noticeCount = 0
   private var lastPublish = ContinuousClock.now
   private var lastField = ContinuousClock.now - .seconds(10)
@@ -70,19 +70,19 @@ public final class TrainingSession {
   /// that loss measured on those very weights — the first batch after them,
   /// before its update. Weights that are merely finite can be ruined
   /// already; the best measured ones are not.
-  private var lastGood: (network: Network, optimizer: Optimizer, epoch: Int, loss: Double)?
+  var lastGood: (network: Network, optimizer: Optimizer, epoch: Int, loss: Double)?
   /// An epoch's end weights waiting for the next batch's loss to be judged.
-  private var candidate: (network: Network, optimizer: Optimizer, epoch: Int)?
+  var candidate: (network: Network, optimizer: Optimizer, epoch: Int)?
   /// Whether the run trains past `options.epochs` (space after FINISHED).
-  private var openEnded = false
+  var openEnded = false
   private let fieldEvaluator: DecisionFieldEvaluator?
   /// Samples and weights for the log and TensorBoard.
   private let recorder: RunRecorder
-  private var plateau: PlateauScheduler?
-  private var earlyStop: EarlyStopping?
+  var plateau: PlateauScheduler?
+  var earlyStop: EarlyStopping?
   private var stoppedEarly = false
   /// The step of the last successful save (or of the loaded checkpoint).
-  private var savedStep: Int
+  var savedStep: Int
 
   public init(trainer: Trainer, info: RunInfo, control: TrainingControl, channel: SnapshotChannel?, log: RunLog?, tensorboard: TensorBoardWriter? = nil, options: SessionOptions) {
     self.trainer = trainer
@@ -189,133 +189,6 @@ public final class TrainingSession {
     return summary
   }
 
-  // MARK: - Commands
-
-  /// Applies one command; true when it asks to stop.
-  private func apply(_ command: ControlCommand) -> Bool {
-    switch command {
-    case .stop:
-      return true
-    case .togglePause:
-      return apply(state == .running ? .pause : .resume)
-    case .pause:
-      guard state == .running else { return false }
-      state = .paused
-      pendingSteps = 0
-      event("pause")
-    case .resume:
-      guard state != .running else { return false }
-      if state == .diverged {
-        notify(Self.divergedRefusal, .warning)
-        break  // published: the refusal is seen
-      }
-      if state == .finished {
-        // "space trains on": past the epochs asked for, with no end shown.
-        openEnded = true
-        snapshot.info.epochs = nil
-      }
-      state = .running
-      event("resume")
-    case .step(let n):
-      guard state != .diverged else {
-        notify(Self.divergedRefusal, .warning)
-        break
-      }
-      if state == .running {
-        state = .paused
-        event("pause")
-      }
-      pendingSteps += n
-      event("step", [("count", .number(Double(n)))])
-    case .setLearningRate(let eta):
-      setLearningRate(eta)
-    case .scaleLearningRate(let factor):
-      setLearningRate(trainer.learningRate * factor)
-    case .rollBack:
-      rollBack()
-    case .reinitialize:
-      trainer.reinitialize()
-      trainer.clearStatistics()
-      lastGood = nil
-      candidate = (trainer.network, trainer.optimizer, trainer.epoch)
-      // A new network: its own patience and best, not the old one's.
-      plateau = options.plateau
-      earlyStop = options.earlyStop
-      snapshot.divergence = nil
-      if state == .diverged { state = .paused }
-      event("reset")
-      notify("weights re-initialised", .info)
-    case .save(let path):
-      save(to: path)
-    }
-    publish()
-    return false
-  }
-
-  /// `d` after a divergence: the weights and optimiser state `lastGood`
-  /// holds, η ÷ 10 from the smaller of the η that diverged and theirs.
-  private func rollBack() {
-    guard state == .diverged else {
-      notify("d rolls back only after a divergence; - halves η", .warning)
-      return
-    }
-    guard let good = lastGood else {
-      notify("no weights from before the divergence to go back to: r re-initialises", .warning)
-      return
-    }
-    let from = trainer.learningRate
-    let eta = min(from, good.optimizer.learningRate) * Self.rollBackFactor
-    trainer.restore(network: good.network, optimizer: good.optimizer, step: trainer.step, epoch: trainer.epoch)
-    trainer.clearStatistics()
-    trainer.learningRate = eta
-    plateau?.restartPatience()
-    state = .paused
-    snapshot.divergence = nil
-    event("rollback", [("to_epoch", .number(Double(good.epoch))), ("from_lr", .finite(from)), ("lr", .finite(eta))])
-    let which = good.epoch == 0 ? "the first weights" : "the weights of epoch \(good.epoch), the best before"
-    notify("rolled back to \(which); η = \(shortNumber(eta)): space resumes", .info)
-  }
-
-  static let divergedRefusal = "diverged: press r to re-initialise or d for η ÷ 10 first"
-
-  /// η after a roll-back, as a fraction of the smaller η.
-  static let rollBackFactor: Float = 0.1
-
-  private func setLearningRate(_ eta: Float) {
-    guard eta.isFinite && eta > 0 else {
-      notify("η must be a positive number", .error)
-      return
-    }
-    let old = trainer.learningRate
-    trainer.learningRate = eta
-    plateau?.restartPatience()  // a person chose this η: give it the full patience
-    event("lr", [("from", .finite(old)), ("to", .finite(eta))])
-    notify("η \(shortNumber(old)) → \(shortNumber(eta))", .info)
-  }
-
-  /// Saves a checkpoint; after a divergence, of the weights `d` rolls back to.
-  /// Returns why it failed, if it did (also logged and shown).
-  @discardableResult
-  private func save(to path: String, automatic: Bool = false) -> OutputError? {
-    var checkpoint = Checkpoint(trainer: trainer)
-    let rolledBack = snapshot.divergence != nil && lastGood != nil
-    if rolledBack, let good = lastGood {
-      checkpoint.network = good.network
-      checkpoint.optimizer = good.optimizer
-    }
-    do {
-      try checkpoint.write(to: path, force: options.force)
-      savedStep = trainer.step
-      event("save", [("path", .string(path)), ("ok", .bool(true))] + (automatic ? [("auto", .bool(true))] : []))
-      if !automatic { notify(rolledBack ? "saved the weights from before the divergence to \(path)" : "saved \(path)", .info) }
-      return nil
-    } catch {
-      event("save", [("path", .string(path)), ("ok", .bool(false)), ("error", .string(error.description))])
-      notify("save failed: \(error.description)", .error)
-      return error
-    }
-  }
-
   // MARK: - Steps and epochs
 
   /// The first write to the run log or the event file that failed.
@@ -378,18 +251,18 @@ public final class TrainingSession {
   // MARK: - Publishing
 
   /// Writes an event to the log and, for the events charts mark, marks the history.
-  private func event(_ name: String, _ fields: [(String, JSON)] = []) {
+  func event(_ name: String, _ fields: [(String, JSON)] = []) {
     log?.write(.event(name, step: trainer.step, fields))
     if let label = History.markLabel(forEvent: name) { snapshot.history.mark(step: trainer.step, label) }
   }
 
-  private func notify(_ text: String, _ level: Notice.Level) {
+  func notify(_ text: String, _ level: Notice.Level) {
     noticeCount += 1
     snapshot.notice = Notice(text: text, level: level, id: noticeCount)
   }
 
   /// Swaps a fresh snapshot into the channel (weights and the decision field at most every `slowRefresh`).
-  private func publish() {
+  func publish() {
     guard let channel else { return }
     let now = ContinuousClock.now
     let dt = trainer.trainingTime - timeAtPublish

@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// A theme file that cannot be used, with the file and line named.
 public struct ThemeError: Error, CustomStringConvertible, Equatable {
@@ -23,46 +22,20 @@ extension Theme {
   /// format has is required except `description` and `monochrome`; unknown
   /// keys are errors too (a typo should not pass silently).
   public static func parse(toml text: String, file: String) throws(ThemeError) -> Theme {
-    // toml++ (inside TOMLKit) asserts, aborting the process, on some
-    // non-ASCII bare keys; no theme key is anything but ASCII.
-    if let line = firstNonASCIIOutsideStrings(text) {
-      throw ThemeError(file: file, line: line, message: "not valid TOML: a character that is not ASCII outside a quoted string")
-    }
-    let table: TOMLTable
+    let table: ThemeTOML.Table
     do {
-      table = try TOMLTable(string: text)
-    } catch let e as TOMLParseError {
-      throw ThemeError(file: file, line: e.source.begin.line, message: "not valid TOML: \(e.description)")
+      table = try ThemeTOML.parse(text)
     } catch {
-      throw ThemeError(file: file, line: nil, message: "not valid TOML")
+      throw ThemeError(file: file, line: error.line, message: "not valid TOML: \(error.message)")
     }
     var reader = ThemeReader(table: table, text: text, file: file)
     return try reader.theme()
   }
 }
 
-/// The first line (1-based) with a non-ASCII character outside a quoted
-/// string or a comment, or nil.
-func firstNonASCIIOutsideStrings(_ text: String) -> Int? {
-  for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-    var quote: Character?
-    var escaped = false
-    for c in line {
-      if let q = quote {
-        if escaped { escaped = false } else if c == "\\" && q == "\"" { escaped = true } else if c == q { quote = nil }
-        continue
-      }
-      if c == "#" { break }
-      if c == "\"" || c == "'" { quote = c; continue }
-      if !c.isASCII { return number + 1 }
-    }
-  }
-  return nil
-}
-
 /// Reads the sections of a parsed theme file, finding lines for errors.
 private struct ThemeReader {
-  let table: TOMLTable
+  let table: ThemeTOML.Table
   let text: String
   let file: String
 
@@ -130,7 +103,7 @@ private struct ThemeReader {
     "bright-blue": .indexed(12), "bright-magenta": .indexed(13), "bright-cyan": .indexed(14), "bright-white": .indexed(15),
   ]
 
-  func parseColor(_ value: TOMLValueConvertible, key: String, section: String) throws(ThemeError) -> Color {
+  func parseColor(_ value: ThemeTOML.Value, key: String, section: String) throws(ThemeError) -> Color {
     if let i = value.int {
       guard (0...255).contains(i) else { throw error("\(key) = \(i): a colour index must be 0-255", key: key, section: section) }
       return .indexed(UInt8(i))
