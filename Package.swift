@@ -57,6 +57,8 @@ let package = Package(
     // Verdicts from statistics: pure, the same for every source.
     .target(name: "Diagnosis", dependencies: ["RunEvents"]),
     .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis"], swiftSettings: kernelFlags),
+    // The peer benchmark's workloads on the engine (`nntop bench`), kept out of Training's API.
+    .target(name: "PeerBenchmark", dependencies: ["NeuralNet", "Training"], swiftSettings: kernelFlags),
     .target(
       name: "Dashboard",
       dependencies: ["Training", "NeuralNet", "RunEvents", "Diagnosis"],
@@ -68,7 +70,7 @@ let package = Package(
     .executableTarget(
       name: "nntop",
       dependencies: [
-        "NeuralNet", "Datasets", "RunEvents", "Diagnosis", "Training", "Dashboard", "Terminal",
+        "NeuralNet", "Datasets", "RunEvents", "Diagnosis", "Training", "PeerBenchmark", "Dashboard", "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: kernelFlags
@@ -77,7 +79,7 @@ let package = Package(
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "RunEvents"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "RunEvents", "Diagnosis", "TestSupport"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "RunEvents", "Diagnosis", "PeerBenchmark", "TestSupport"]),
     // Golden/: whole screens as text, read by path (GoldenScreenTests).
     .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Training", "RunEvents", "Diagnosis", "TestSupport"], exclude: ["Golden"]),
     .testTarget(name: "nntopTests", dependencies: ["nntop", "NeuralNet", "Training", "Diagnosis", "TestSupport"]),

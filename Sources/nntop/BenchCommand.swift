@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NeuralNet
 import Training
+import PeerBenchmark
 
 /// `nntop bench`: training throughput on the peer benchmark's workloads,
 /// written in peers.py's JSON format so both can be set side by side.

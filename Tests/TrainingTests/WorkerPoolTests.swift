@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import TestSupport
 import Training
+import PeerBenchmark
 
 /// The worker threads that split large products: results equal the
 /// single-threaded reference, and no job is ever lost.

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import Training
 
 /// The peer benchmark's workloads (`shared/bench/peers.py`), run on nntop's
 /// engine: fp32, plain SGD with η = 0.01, 4,096 seeded standard-normal
