@@ -46,22 +46,24 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
   ],
   targets: [
+    // Every number shown to a person, formatted once.
+    .target(name: "NumberFormat"),
     .target(name: "NeuralNet", swiftSettings: kernelFlags),
     .target(
       name: "Datasets",
-      dependencies: ["NeuralNet"],
+      dependencies: ["NeuralNet", "NumberFormat"],
       exclude: ["Digits/digits.csv.gz", "Digits/PROVENANCE.md", "Digits/embed-digits.py"]
     ),
     // Per-layer statistics as values, whatever trained the network.
     .target(name: "RunEvents"),
     // Verdicts from statistics: pure, the same for every source.
-    .target(name: "Diagnosis", dependencies: ["RunEvents"]),
-    .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis"], swiftSettings: kernelFlags),
+    .target(name: "Diagnosis", dependencies: ["RunEvents", "NumberFormat"]),
+    .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis", "NumberFormat"], swiftSettings: kernelFlags),
     // The peer benchmark's workloads on the engine (`nntop bench`), kept out of Training's API.
     .target(name: "PeerBenchmark", dependencies: ["NeuralNet", "Training"], swiftSettings: kernelFlags),
     .target(
       name: "Dashboard",
-      dependencies: ["Training", "NeuralNet", "RunEvents", "Diagnosis"],
+      dependencies: ["Training", "NeuralNet", "RunEvents", "Diagnosis", "NumberFormat"],
       exclude: ["Theme/embed-themes.py"]
     ),
     .systemLibrary(name: "CNcurses"),
@@ -70,19 +72,19 @@ let package = Package(
     .executableTarget(
       name: "nntop",
       dependencies: [
-        "NeuralNet", "Datasets", "RunEvents", "Diagnosis", "Training", "PeerBenchmark", "Dashboard", "Terminal",
+        "NeuralNet", "NumberFormat", "Datasets", "RunEvents", "Diagnosis", "Training", "PeerBenchmark", "Dashboard", "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: kernelFlags
     ),
     .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Tests/TestSupport"),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
-    .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "RunEvents"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "RunEvents", "Diagnosis", "PeerBenchmark", "TestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "NumberFormat", "TestSupport"]),
+    .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "RunEvents", "NumberFormat"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "RunEvents", "Diagnosis", "PeerBenchmark", "NumberFormat", "TestSupport"]),
     // Golden/: whole screens as text, read by path (GoldenScreenTests).
-    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Training", "RunEvents", "Diagnosis", "TestSupport"], exclude: ["Golden"]),
-    .testTarget(name: "nntopTests", dependencies: ["nntop", "NeuralNet", "Training", "Diagnosis", "TestSupport"]),
+    .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Training", "RunEvents", "Diagnosis", "NumberFormat", "TestSupport"], exclude: ["Golden"]),
+    .testTarget(name: "nntopTests", dependencies: ["nntop", "NeuralNet", "Training", "Diagnosis", "NumberFormat", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import NeuralNet
+import NumberFormat
 
 /// A table of examples: features and what to predict from them.
 ///
@@ -131,15 +132,3 @@ public struct Suggestions: Sendable {
   public init() {}
 }
 
-extension Int {
-  /// `1797` → `1,797`.
-  public var grouped: String {
-    let digits = String(abs(self))
-    var out = ""
-    for (i, c) in digits.enumerated() {
-      if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-      out.append(c)
-    }
-    return self < 0 ? "-" + out : out
-  }
-}

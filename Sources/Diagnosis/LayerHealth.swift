@@ -1,5 +1,6 @@
 import Foundation
 import RunEvents
+import NumberFormat
 
 /// A layer's verdict, as the run log's `status` and the dashboard's badge.
 /// Cases are in order of severity; a cause (dead, saturated) outranks the
@@ -126,12 +127,12 @@ public struct HealthMonitor: Sendable {
       let hidden = i < layers.count - 1
       if hidden && activation == .rectifier && s.deadFraction > t.deadFraction {
         return LayerHealth(
-          status: .dead, reason: "\(percent(s.deadFraction)) of \(name)'s ReLUs never fire",
+          status: .dead, reason: "\(wholePercent(s.deadFraction)) of \(name)'s ReLUs never fire",
           hint: "lower η, use He init, or --activation leaky-relu")
       }
       if hidden && activation == .squashing && s.saturatedFraction > t.saturatedFraction {
         return LayerHealth(
-          status: .saturated, reason: "\(percent(s.saturatedFraction)) of \(name)'s units are saturated (σ' < 5% of max)",
+          status: .saturated, reason: "\(wholePercent(s.saturatedFraction)) of \(name)'s units are saturated (σ' < 5% of max)",
           hint: "use Xavier init (--init xavier) and standardised inputs, or ReLU")
       }
       let vanishingHint = deep ? "try ReLU with He init, or fewer layers" : "try He init, fewer layers or a larger η"
@@ -146,7 +147,7 @@ public struct HealthMonitor: Sendable {
       }
       if s.updateRatio > t.updateRatioHigh {
         return LayerHealth(
-          status: .learningRateHigh, reason: "\(name) updates are \(percent(s.updateRatio)) of its weights per step",
+          status: .learningRateHigh, reason: "\(name) updates are \(wholePercent(s.updateRatio)) of its weights per step",
           hint: "η is too large: try η ÷ 10 (-, or e to type one)")
       }
       let peak = i < peakGradient.count ? peakGradient[i] : 0
@@ -176,11 +177,5 @@ public struct HealthMonitor: Sendable {
     }
   }
 
-  private func percent(_ v: Double) -> String { String(format: "%.0f%%", 100 * v) }
 }
 
-/// `1.2e-07`-style formatting for norms and ratios.
-public func scientific(_ v: Double, digits: Int = 1) -> String {
-  guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "inf" : "-inf") }
-  return String(format: "%.\(digits)e", v)
-}

@@ -1,4 +1,5 @@
 import Foundation
+import NumberFormat
 
 /// Whether a network can be trained in the memory this machine has, asked
 /// before anything is allocated: an allocation that fails in Swift is a

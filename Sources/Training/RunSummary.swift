@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import NumberFormat
 
 /// How a run ended, for the log's last line and the last printed line.
 public struct RunSummary: Sendable {
@@ -80,8 +81,3 @@ public struct RunSummary: Sendable {
   }
 }
 
-/// A loss or error for people: 4 decimals, or scientific when smaller than 0.001.
-public func lossText(_ v: Double) -> String {
-  guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "inf" : "-inf") }
-  return v != 0 && abs(v) < 1e-3 ? String(format: "%.2e", v) : String(format: "%.4f", v)
-}

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import NumberFormat
 
 /// The person's commands, applied by the session between mini-batches:
 /// pause, resume, single steps, η, roll-back, re-initialise, save.

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NeuralNet
+import NumberFormat
 
 /// How a session behaves at its edges.
 public struct SessionOptions: Sendable {
@@ -295,11 +296,3 @@ public final class TrainingSession {
   }
 }
 
-/// η and similar rates, short: `0.1`, `0.0025`, `3.2e-05`.
-public func shortNumber(_ v: Float) -> String {
-  let d = Double(v)
-  if d != 0 && (abs(d) < 1e-3 || abs(d) >= 1e5) { return String(format: "%.2g", d) }
-  var s = String(format: "%.4g", d)
-  if s.contains("e") { s = String(format: "%.2g", d) }
-  return s
-}

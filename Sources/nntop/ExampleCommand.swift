@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NeuralNet
 import Training
+import NumberFormat
 
 /// `nntop example`: the reference's worked example, step by step, computed
 /// by the engine, each value printed in full beside the reference's rounded

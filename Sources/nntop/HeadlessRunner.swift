@@ -3,6 +3,7 @@ import Foundation
 import NeuralNet
 import Terminal
 import Training
+import NumberFormat
 
 /// Training without the dashboard: a line per epoch on stdout, then the
 /// summary. SIGINT/SIGTERM end it cleanly after the current step (log
@@ -66,7 +67,7 @@ struct HeadlessRunner {
     var s = "epoch \(String(repeating: " ", count: max(0, width - String(r.epoch).count)))\(r.epoch)/\(total)"
     s += "  loss \(lossText(r.loss))  val_loss \(r.validationLoss.map { lossText($0) } ?? "     -")"
     if r.accuracy != nil {
-      s += "  acc \(percent(r.accuracy))  val_acc \(percent(r.validationAccuracy))"
+      s += "  acc \(percentColumn(r.accuracy))  val_acc \(percentColumn(r.validationAccuracy))"
     } else {
       s += "  rmse \(r.rmse.map { lossText($0) } ?? "-")  val_rmse \(r.validationRMSE.map { lossText($0) } ?? "     -")"
     }
@@ -77,10 +78,4 @@ struct HeadlessRunner {
     }
     return s
   }
-}
-
-
-func percent(_ v: Double?) -> String {
-  guard let v else { return "    -" }
-  return String(format: "%5.1f%%", 100 * v)
 }

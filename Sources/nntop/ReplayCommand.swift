@@ -3,6 +3,7 @@ import Dashboard
 import Foundation
 import Terminal
 import Training
+import NumberFormat
 
 /// `nntop replay FILE.jsonl`: a recorded run played back in the dashboard.
 struct Replay: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNet
 import Training
+import NumberFormat
 
 /// Where a training run writes as it goes: the run log (new, or appended to
 /// when `--load` resumes the run it records) and the TensorBoard event file.

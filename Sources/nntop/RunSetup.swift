@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import NeuralNet
 import Training
+import NumberFormat
 
 /// Everything a training run needs, resolved from the flags: the data,
 /// prepared; the network; the hyperparameters. A flag given wins over the

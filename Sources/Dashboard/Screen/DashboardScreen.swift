@@ -1,4 +1,5 @@
 import Training
+import NumberFormat
 
 /// The whole screen as a pure function of the state: layout, panels, status
 /// line, help. Nothing here touches a terminal.

@@ -2,6 +2,7 @@ import Foundation
 import Training
 import Diagnosis
 import RunEvents
+import NumberFormat
 
 /// Gradient health: a row per layer with ‖∂J/∂W‖ on a log bar, its history,
 /// the update ratio ‖ΔW‖/‖W‖ as log10, and a verdict badge; below, the reason

@@ -1,4 +1,5 @@
 import NeuralNet
+import NumberFormat
 
 /// A matrix as colours on a diverging ramp centred on 0: two values per cell
 /// (upper half block over lower), averaged down when the matrix is larger

@@ -1,5 +1,6 @@
 import Foundation
 import Training
+import NumberFormat
 
 /// One line of a chart: a decimated series, its colour, and how to draw it.
 public struct ChartLine {
@@ -149,36 +150,3 @@ public struct LineChart {
   }
 }
 
-/// Number formats for axes and panels.
-public enum ChartFormat {
-  /// 3 significant digits, scientific outside 1e-3 ..< 1e5: `0.123`, `45.6`, `1.2e-05`.
-  public static func compact(_ v: Double) -> String {
-    guard v.isFinite else { return v.isNaN ? "NaN" : "inf" }
-    if v == 0 { return "0" }
-    let a = abs(v)
-    if a < 1e-3 || a >= 1e5 { return String(format: "%.1e", v) }
-    if a >= 100 { return String(format: "%.0f", v) }
-    if a >= 10 { return String(format: "%.1f", v) }
-    if a >= 1 { return String(format: "%.2f", v) }
-    return String(format: "%.3f", v)
-  }
-
-  /// Counts: `950`, `12.3k`, `4.5M`.
-  public static func count(_ v: Double) -> String {
-    let a = abs(v)
-    if a >= 1e9 { return String(format: "%.1fG", v / 1e9) }
-    if a >= 1e6 { return String(format: "%.1fM", v / 1e6) }
-    if a >= 1e4 { return String(format: "%.0fk", v / 1e3) }
-    if a >= 1e3 { return String(format: "%.1fk", v / 1e3) }
-    return String(format: "%.0f", v)
-  }
-
-  /// Percentages: `97.2%`.
-  public static func percent(_ v: Double) -> String { String(format: "%.1f%%", 100 * v) }
-
-  /// Durations: `00:01:23`.
-  public static func duration(_ seconds: Double) -> String {
-    let s = Int(seconds.rounded(.down))
-    return String(format: "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
-  }
-}

@@ -1,4 +1,5 @@
 import Training
+import NumberFormat
 
 /// The bottom line: state badge, epoch, step, η, batch, throughput, time and
 /// data set; on the right the latest notice or the key hint. While η is being

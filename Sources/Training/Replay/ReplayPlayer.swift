@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NeuralNet
+import NumberFormat
 
 /// Steering a replay (the dashboard's keys in replay mode).
 public enum ReplayCommand: Sendable, Equatable {

@@ -1,0 +1,81 @@
+import Foundation
+
+// Every number nntop shows a person — headless lines, summaries, the
+// dashboard, the SVG report — is formatted here, once.
+
+/// η and similar rates, short: `0.1`, `0.0025`, `3.2e-05`.
+public func shortNumber(_ v: Float) -> String {
+  let d = Double(v)
+  if d != 0 && (abs(d) < 1e-3 || abs(d) >= 1e5) { return String(format: "%.2g", d) }
+  var s = String(format: "%.4g", d)
+  if s.contains("e") { s = String(format: "%.2g", d) }
+  return s
+}
+
+/// A loss or error for people: 4 decimals, or scientific when smaller than 0.001.
+public func lossText(_ v: Double) -> String {
+  guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "inf" : "-inf") }
+  return v != 0 && abs(v) < 1e-3 ? String(format: "%.2e", v) : String(format: "%.4f", v)
+}
+
+/// `1.2e-07`-style formatting for norms and ratios.
+public func scientific(_ v: Double, digits: Int = 1) -> String {
+  guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "inf" : "-inf") }
+  return String(format: "%.\(digits)e", v)
+}
+
+/// `97%`: shares of units in verdicts.
+public func wholePercent(_ v: Double) -> String { String(format: "%.0f%%", 100 * v) }
+
+/// ` 97.5%`, or `    -` for none: the headless epoch line's columns.
+public func percentColumn(_ v: Double?) -> String {
+  guard let v else { return "    -" }
+  return String(format: "%5.1f%%", 100 * v)
+}
+
+/// Number formats for axes and panels.
+public enum ChartFormat {
+  /// 3 significant digits, scientific outside 1e-3 ..< 1e5: `0.123`, `45.6`, `1.2e-05`.
+  public static func compact(_ v: Double) -> String {
+    guard v.isFinite else { return v.isNaN ? "NaN" : "inf" }
+    if v == 0 { return "0" }
+    let a = abs(v)
+    if a < 1e-3 || a >= 1e5 { return String(format: "%.1e", v) }
+    if a >= 100 { return String(format: "%.0f", v) }
+    if a >= 10 { return String(format: "%.1f", v) }
+    if a >= 1 { return String(format: "%.2f", v) }
+    return String(format: "%.3f", v)
+  }
+
+  /// Counts: `950`, `12.3k`, `4.5M`.
+  public static func count(_ v: Double) -> String {
+    let a = abs(v)
+    if a >= 1e9 { return String(format: "%.1fG", v / 1e9) }
+    if a >= 1e6 { return String(format: "%.1fM", v / 1e6) }
+    if a >= 1e4 { return String(format: "%.0fk", v / 1e3) }
+    if a >= 1e3 { return String(format: "%.1fk", v / 1e3) }
+    return String(format: "%.0f", v)
+  }
+
+  /// Percentages: `97.2%`.
+  public static func percent(_ v: Double) -> String { String(format: "%.1f%%", 100 * v) }
+
+  /// Durations: `00:01:23`.
+  public static func duration(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded(.down))
+    return String(format: "%02d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
+  }
+}
+
+extension Int {
+  /// `1797` → `1,797`.
+  public var grouped: String {
+    let digits = String(abs(self))
+    var out = ""
+    for (i, c) in digits.enumerated() {
+      if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+      out.append(c)
+    }
+    return self < 0 ? "-" + out : out
+  }
+}
