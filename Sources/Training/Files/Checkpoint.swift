@@ -64,47 +64,31 @@ public struct Checkpoint: Sendable {
       for (slot, values) in states.enumerated() {
         let layer = network.layers[slot / 2]
         let shape = slot % 2 == 0 ? [layer.outputs, layer.inputs] : [layer.outputs]
-        file.tensors["optimizer.\(moment).layers.\(slot / 2).\(slot % 2 == 0 ? "weight" : "bias")"] = .init(shape: shape, values: values)
+        file.tensors[CheckpointMetadata.momentName(moment, slot: slot)] = .init(shape: shape, values: values)
       }
     }
     file.metadata["format"] = Self.format
-    file.metadata["architecture"] = JSON.object([
-      ("sizes", .array(([network.inputWidth] + network.layers.map(\.outputs)).map { .number(Double($0)) })),
-      ("activations", .array(network.layers.map { .string($0.activation.rawValue) })),
-      ("loss", .string(network.loss.rawValue)),
-    ]).serialized
-    file.metadata["encoding"] = encodingJSON.serialized
-    file.metadata["features"] = JSON.array(featureNames.map { .string($0) }).serialized
+    file.metadata["architecture"] = CheckpointMetadata.encode(
+      CheckpointMetadata.Architecture(
+        sizes: [network.inputWidth] + network.layers.map(\.outputs), activations: network.layers.map(\.activation.rawValue),
+        loss: network.loss.rawValue))
+    file.metadata["encoding"] = CheckpointMetadata.encode(encodingMetadata)
+    file.metadata["features"] = CheckpointMetadata.encode(featureNames)
     if let targetName { file.metadata["target"] = targetName }
-    if let imageShape {
-      file.metadata["image_shape"] = JSON.array([.number(Double(imageShape.rows)), .number(Double(imageShape.cols))]).serialized
-    }
-    file.metadata["training"] = JSON.object([
-      ("step", .number(Double(step))),
-      ("epoch", .number(Double(epoch))),
-      ("training_time", .finite(trainingTime)),
-      ("lr", .finite(optimizer.learningRate)),
-      ("optimizer", .string(optimizer.kind.rawValue)),
-      ("optimizer_steps", .number(Double(optimizer.steps))),
-      ("momentum", .finite(optimizer.momentum)),
-      ("batch", .number(Double(batchSize))),
-      ("seed", .string(String(seed))),
-      ("data", .string(dataName)),
-      ("l2", .finite(l2)),
-      ("val_split", .finite(validationSplit)),
-    ]).serialized
+    if let imageShape { file.metadata["image_shape"] = CheckpointMetadata.encode([imageShape.rows, imageShape.cols]) }
+    file.metadata["training"] = CheckpointMetadata.encode(
+      CheckpointMetadata.TrainingState(
+        step: step, epoch: epoch, trainingTime: trainingTime, lr: optimizer.learningRate, optimizer: optimizer.kind.rawValue,
+        optimizerSteps: optimizer.steps, momentum: optimizer.momentum, batch: batchSize, seed: String(seed), data: dataName, l2: l2,
+        valSplit: validationSplit))
     return file
   }
 
-  private var encodingJSON: JSON {
+  private var encodingMetadata: CheckpointMetadata.Encoding {
     switch encoding {
-    case .binary(let classes): .object([("kind", .string("binary")), ("classes", .array(classes.map { .string($0) }))])
-    case .oneHot(let classes): .object([("kind", .string("one-hot")), ("classes", .array(classes.map { .string($0) }))])
-    case .regression(let names, let mean, let scale):
-      .object([
-        ("kind", .string("regression")), ("names", .array(names.map { .string($0) })),
-        ("mean", .array(mean.map { .finite($0) })), ("scale", .array(scale.map { .finite($0) })),
-      ])
+    case .binary(let classes): CheckpointMetadata.Encoding(kind: "binary", classes: classes)
+    case .oneHot(let classes): CheckpointMetadata.Encoding(kind: "one-hot", classes: classes)
+    case .regression(let names, let mean, let scale): CheckpointMetadata.Encoding(kind: "regression", names: names, mean: mean, scale: scale)
     }
   }
 
@@ -123,21 +107,22 @@ public struct Checkpoint: Sendable {
 
   public init(_ file: Safetensors, file path: String) throws(CheckpointError) {
     func fail(_ message: String) -> CheckpointError { CheckpointError("\(path): \(message)") }
-    func json(_ key: String) throws(CheckpointError) -> JSON {
+    func entry<T: Decodable>(_ key: String, as type: T.Type) throws(CheckpointError) -> T {
       guard let text = file.metadata[key] else { throw fail("not an nntop checkpoint (no \"\(key)\" metadata)") }
-      do { return try JSON(parsing: text) } catch { throw fail("metadata \"\(key)\" is not valid JSON") }
+      guard let value = CheckpointMetadata.decode(type, from: text) else { throw fail("\(key) metadata is malformed") }
+      return value
     }
     func tensor(_ name: String, shape: [Int]) throws(CheckpointError) -> [Float] {
       guard let t = file.tensors[name] else { throw fail("tensor \"\(name)\" is missing") }
       guard t.shape == shape else { throw fail("tensor \"\(name)\" has shape \(t.shape), expected \(shape)") }
       return t.values
     }
-    let architecture = try json("architecture")
-    guard let sizes = architecture["sizes"]?.arrayValue?.compactMap(\.intValue), sizes.count >= 2,
-      let activations = architecture["activations"]?.arrayValue?.compactMap({ $0.stringValue.flatMap(Activation.init(rawValue:)) }),
-      activations.count == sizes.count - 1,
-      let loss = architecture["loss"]?.stringValue.flatMap(Loss.init(rawValue:))
-    else { throw fail("architecture metadata is malformed") }
+    let architecture = try entry("architecture", as: CheckpointMetadata.Architecture.self)
+    let sizes = architecture.sizes
+    let activations = architecture.activations.compactMap(Activation.init(rawValue:))
+    guard sizes.count >= 2, sizes.allSatisfy({ $0 > 0 }), activations.count == sizes.count - 1, let loss = Loss(rawValue: architecture.loss) else {
+      throw fail("architecture metadata is malformed")
+    }
     var layers: [DenseLayer] = []
     for l in 0..<(sizes.count - 1) {
       let w = try tensor("layers.\(l).weight", shape: [sizes[l + 1], sizes[l]])
@@ -147,16 +132,11 @@ public struct Checkpoint: Sendable {
     do { network = try Network(layers: layers, loss: loss) } catch { throw fail("architecture is invalid: \(error)") }
     let width = sizes[0]
     standardizer = Standardizer(mean: try tensor("normalizer.mean", shape: [width]), scale: try tensor("normalizer.scale", shape: [width]))
-    let enc = try json("encoding")
-    func strings(_ key: String) -> [String]? { enc[key]?.arrayValue?.compactMap(\.stringValue) }
-    switch enc["kind"]?.stringValue {
-    case "binary": encoding = .binary(classes: strings("classes") ?? [])
-    case "one-hot": encoding = .oneHot(classes: strings("classes") ?? [])
-    case "regression":
-      let names = strings("names") ?? []
-      encoding = .regression(
-        names: names, mean: enc["mean"]?.arrayValue?.compactMap { $0.doubleValue.map(Float.init) } ?? [],
-        scale: enc["scale"]?.arrayValue?.compactMap { $0.doubleValue.map(Float.init) } ?? [])
+    let enc = try entry("encoding", as: CheckpointMetadata.Encoding.self)
+    switch enc.kind {
+    case "binary": encoding = .binary(classes: enc.classes ?? [])
+    case "one-hot": encoding = .oneHot(classes: enc.classes ?? [])
+    case "regression": encoding = .regression(names: enc.names ?? [], mean: enc.mean ?? [], scale: enc.scale ?? [])
     default: throw fail("encoding metadata is malformed")
     }
     guard encoding.outputWidth == sizes.last! else {
@@ -165,32 +145,34 @@ public struct Checkpoint: Sendable {
     if case .regression(let names, let mean, let scale) = encoding, mean.count != names.count || scale.count != names.count {
       throw fail("regression encoding metadata is malformed")
     }
-    featureNames = (try? json("features"))?.arrayValue?.compactMap(\.stringValue) ?? (1...width).map { "x\($0)" }
+    featureNames = (try? entry("features", as: [String].self)) ?? (1...width).map { "x\($0)" }
     guard featureNames.count == width else { throw fail("\(featureNames.count) feature names for \(width) inputs") }
     targetName = file.metadata["target"]
-    if let shape = (try? json("image_shape"))?.arrayValue?.compactMap(\.intValue), shape.count == 2, shape[0] * shape[1] == width {
+    if let shape = try? entry("image_shape", as: [Int].self), shape.count == 2, shape[0] > 0, shape[1] > 0,
+      shape[0].multipliedReportingOverflow(by: shape[1]) == (width, false)
+    {
       imageShape = ImageShape(rows: shape[0], cols: shape[1])
     }
-    let training = (try? json("training")) ?? .object([])
-    step = training["step"]?.intValue ?? 0
-    epoch = training["epoch"]?.intValue ?? 0
-    trainingTime = training["training_time"]?.doubleValue ?? 0
-    dataName = training["data"]?.stringValue ?? ""
-    seed = training["seed"]?.stringValue.flatMap { UInt64($0) } ?? 1
-    batchSize = training["batch"]?.intValue ?? 32
-    l2 = Float(training["l2"]?.doubleValue ?? 0)
-    validationSplit = training["val_split"]?.doubleValue
-    let kind = training["optimizer"]?.stringValue.flatMap(OptimizerKind.init(rawValue:)) ?? .sgd
-    optimizer = Optimizer(kind: kind, learningRate: Float(training["lr"]?.doubleValue ?? 0.1))
-    optimizer.momentum = Float(training["momentum"]?.doubleValue ?? 0.9)
+    let training = (try? entry("training", as: CheckpointMetadata.TrainingState.self)) ?? CheckpointMetadata.TrainingState()
+    step = training.step ?? 0
+    epoch = training.epoch ?? 0
+    trainingTime = training.trainingTime ?? 0
+    dataName = training.data ?? ""
+    seed = training.seed.flatMap { UInt64($0) } ?? 1
+    batchSize = training.batch ?? 32
+    l2 = training.l2 ?? 0
+    validationSplit = training.valSplit
+    let kind = training.optimizer.flatMap(OptimizerKind.init(rawValue:)) ?? .sgd
+    optimizer = Optimizer(kind: kind, learningRate: training.lr ?? 0.1)
+    optimizer.momentum = training.momentum ?? 0.9
     var first: [[Float]] = [], second: [[Float]] = []
     for (l, layer) in network.layers.enumerated() {
-      for (part, shape) in [("weight", [layer.outputs, layer.inputs]), ("bias", [layer.outputs])] {
-        if let m = file.tensors["optimizer.m.layers.\(l).\(part)"] {
+      for (part, shape) in [(0, [layer.outputs, layer.inputs]), (1, [layer.outputs])] {
+        if let m = file.tensors[CheckpointMetadata.momentName("m", slot: 2 * l + part)] {
           guard m.shape == shape else { throw fail("optimizer state for layer \(l) has the wrong shape") }
           first.append(m.values)
         }
-        if let v = file.tensors["optimizer.v.layers.\(l).\(part)"] {
+        if let v = file.tensors[CheckpointMetadata.momentName("v", slot: 2 * l + part)] {
           guard v.shape == shape else { throw fail("optimizer state for layer \(l) has the wrong shape") }
           second.append(v.values)
         }
@@ -198,7 +180,7 @@ public struct Checkpoint: Sendable {
     }
     let expected = 2 * network.layers.count
     if kind != .sgd && first.count == expected && (kind != .adam || second.count == expected) {
-      optimizer.restore(steps: training["optimizer_steps"]?.intValue ?? 0, firstMoments: first, secondMoments: second)
+      optimizer.restore(steps: training.optimizerSteps ?? 0, firstMoments: first, secondMoments: second)
     }
   }
 }
