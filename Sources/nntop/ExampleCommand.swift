@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NeuralNet
-import Training
 import NumberFormat
 
 /// `nntop example`: the reference's worked example, step by step, computed

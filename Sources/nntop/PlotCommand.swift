@@ -24,7 +24,6 @@ struct Plot: ParsableCommand {
 
   func run() throws {
     let replacing = try OutputGuard(force: force, inputs: [file]).check(out, as: .plot)
-    try OutputFile.checkWritable(out)
     let recording = try RunRecording(path: file)
     recording.warnings.forEach(warn)
     let svg = SVGPlot(recording: recording, gradients: gradients, logScaleLoss: logScale).render()

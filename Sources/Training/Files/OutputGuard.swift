@@ -42,7 +42,12 @@ public enum OutputKind: String, Sendable {
   public func refusalToReplace(_ path: String) -> OutputError? {
     var info = stat()
     guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0, !recognises(path) else { return nil }
-    return OutputError("\(path): not a \(rawValue) nntop wrote; refusing to replace it (--force replaces it)", code: 73)
+    return refusal(path)
+  }
+
+  /// The refusal to replace `path`, a file that is not of this kind.
+  func refusal(_ path: String) -> OutputError {
+    OutputError("\(path): not a \(rawValue) nntop wrote; refusing to replace it (--force replaces it)", code: 73)
   }
 
   /// The first `bytes` bytes of a file (fewer if it is shorter).
@@ -83,7 +88,7 @@ public struct OutputGuard: Sendable {
     guard target.st_mode & S_IFMT == S_IFREG, target.st_size > 0 else { return nil }
     if kind.recognises(path) { return "replacing \(path) (an earlier nntop \(kind.rawValue))" }
     if force { return "replacing \(path) (--force)" }
-    throw kind.refusalToReplace(path) ?? OutputError("\(path): refusing to replace it", code: 73)
+    throw kind.refusal(path)
   }
 
   /// Refuses two outputs of one command that are the same file.
