@@ -51,11 +51,12 @@ let package = Package(
     .target(name: "NeuralNet", swiftSettings: kernelFlags),
     .target(
       name: "Datasets",
-      dependencies: ["NeuralNet", "NumberFormat"],
+      dependencies: ["NeuralNet", "NumberFormat", "RunEvents"],
       exclude: ["Digits/digits.csv.gz", "Digits/PROVENANCE.md", "Digits/embed-digits.py"]
     ),
-    // Per-layer statistics as values, whatever trained the network.
-    .target(name: "RunEvents"),
+    // The typed run-event stream every source speaks, its JSONL codec, and
+    // the one reducer to the view the dashboard draws.
+    .target(name: "RunEvents", dependencies: ["NumberFormat"]),
     // Verdicts from statistics: pure, the same for every source.
     .target(name: "Diagnosis", dependencies: ["RunEvents", "NumberFormat"]),
     .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis", "NumberFormat"], swiftSettings: kernelFlags),
@@ -63,7 +64,7 @@ let package = Package(
     .target(name: "PeerBenchmark", dependencies: ["NeuralNet", "Training"], swiftSettings: kernelFlags),
     .target(
       name: "Dashboard",
-      dependencies: ["Training", "NeuralNet", "RunEvents", "Diagnosis", "NumberFormat"],
+      dependencies: ["RunEvents", "Diagnosis", "NumberFormat"],
       exclude: ["Theme/embed-themes.py"]
     ),
     .systemLibrary(name: "CNcurses"),
@@ -79,12 +80,12 @@ let package = Package(
     ),
     .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Tests/TestSupport"),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "NumberFormat", "TestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RunEvents", "NumberFormat", "TestSupport"]),
     .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "RunEvents", "NumberFormat"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "RunEvents", "Diagnosis", "PeerBenchmark", "NumberFormat", "TestSupport"]),
     // Golden/: whole screens as text, read by path (GoldenScreenTests).
     .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Training", "RunEvents", "Diagnosis", "NumberFormat", "TestSupport"], exclude: ["Golden"]),
-    .testTarget(name: "nntopTests", dependencies: ["nntop", "NeuralNet", "Training", "Diagnosis", "NumberFormat", "TestSupport"]),
+    .testTarget(name: "nntopTests", dependencies: ["nntop", "NeuralNet", "RunEvents", "Training", "Diagnosis", "NumberFormat", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import RunEvents
 import NeuralNet
 import NumberFormat
 
@@ -106,16 +107,6 @@ public enum Targets: Sendable, Equatable {
     case .values(let m, _): m.cols == 1 ? "regression" : "regression, \(m.cols) outputs"
     case .unlabeled: "no targets"
     }
-  }
-}
-
-/// The shape of image-like inputs (digits 8×8, MNIST 28×28).
-public struct ImageShape: Sendable, Equatable {
-  public var rows: Int
-  public var cols: Int
-  public init(rows: Int, cols: Int) {
-    self.rows = rows
-    self.cols = cols
   }
 }
 

@@ -1,3 +1,4 @@
+import RunEvents
 import NeuralNet
 
 /// Examples ready for the network: standardised inputs and encoded targets.

@@ -95,3 +95,11 @@ public struct Evaluator {
       count: examples.count)
   }
 }
+
+/// Loss and metric of the network on a set of examples.
+public struct Evaluation: Sendable, Equatable {
+  public var loss: Double
+  public var accuracy: Double?
+  public var rmse: Double?
+  public var count: Int
+}

@@ -1,3 +1,4 @@
+import RunEvents
 import NeuralNet
 import Diagnosis
 

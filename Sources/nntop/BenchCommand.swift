@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NeuralNet
+import RunEvents
 import Training
 import PeerBenchmark
 

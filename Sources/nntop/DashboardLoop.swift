@@ -1,6 +1,7 @@
 import Dashboard
 import Foundation
 import Terminal
+import RunEvents
 import Training
 
 /// Where the dashboard's snapshots come from and where its commands go: the
@@ -48,7 +49,7 @@ struct ReplayFeed: DashboardFeed {
     lastPoll = now
     guard changed else { return [] }
     changed = false
-    return [.snapshot(player.snapshot), .replayStatus(speed: player.speed, progress: player.progress)]
+    return [.snapshot(player.view), .replayStatus(speed: player.speed, progress: player.progress)]
   }
 
   mutating func perform(_ effect: DashboardEffect) {
@@ -82,6 +83,7 @@ struct DashboardLoop {
     state = DashboardState(
       width: size.width, height: size.height, themes: themes, themeIndex: themeIndex,
       symbols: terminal.unicode ? .unicode : .ascii, savePath: savePath, mode: mode)
+    state.presets = Preset.all.map { HelpOverlay.PresetNote(name: $0.name, shows: $0.shows, fix: $0.fix) }
     for note in notes { _ = state.update(.note(note, .warning)) }
   }
 

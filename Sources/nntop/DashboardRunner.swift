@@ -1,6 +1,7 @@
 import Dashboard
 import Foundation
 import Terminal
+import RunEvents
 import Training
 
 /// The live dashboard: the trainer on its own thread, the UI loop
@@ -24,7 +25,7 @@ struct DashboardRunner {
   /// trainer thread before that signal and read by the main thread after it.
   final class SessionBox: @unchecked Sendable {
     let session: TrainingSession
-    var summary: RunSummary?
+    var end: SessionEnd?
     let finished = DispatchSemaphore(value: 0)
     init(_ session: TrainingSession) { self.session = session }
   }
@@ -52,7 +53,7 @@ struct DashboardRunner {
 
     let box = SessionBox(session)
     let thread = Thread {
-      box.summary = box.session.run()
+      box.end = box.session.run()
       box.finished.signal()
     }
     thread.name = "nntop-trainer"
@@ -78,10 +79,10 @@ struct DashboardRunner {
     terminal.stop()
     box.finished.wait()
     writeFrameStatistics(ui, seconds: seconds, trainer: trainer)
-    guard let summary = box.summary else { return nil }
-    print(summary.text)
-    try RunOutputs.report(summary, savedTo: savePath)
-    return summary.ending
+    guard let end = box.end else { return nil }
+    print(end.summary.text)
+    try RunOutputs.report(end, savedTo: savePath)
+    return end.summary.ending
   }
 }
 

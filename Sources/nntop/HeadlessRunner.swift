@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import NeuralNet
 import Terminal
+import RunEvents
 import Training
 import NumberFormat
 
@@ -50,9 +51,10 @@ struct HeadlessRunner {
     print("nntop · \(setup.dataSummary)")
     print(setup.networkSummary)
     outputs.writeHeader(setup: setup, info: info, mode: "headless", checkpointPath: options.load)
-    let summary = session.run()
+    let end = session.run()
+    let summary = end.summary
     print(summary.text)
-    try RunOutputs.report(summary, savedTo: savePath)
+    try RunOutputs.report(end, savedTo: savePath)
     if summary.ending == .diverged {
       throw RunFailure(
         message: "training diverged at step \(trainer.step): the loss became NaN or infinite; try a smaller --lr (now \(shortNumber(trainer.learningRate)))",

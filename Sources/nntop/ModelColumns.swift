@@ -1,4 +1,5 @@
 import Datasets
+import RunEvents
 import Training
 
 /// A CSV file read for a saved model: the model's feature columns found by

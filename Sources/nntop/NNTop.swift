@@ -4,6 +4,7 @@ import Datasets
 import Terminal
 import Foundation
 import NeuralNet
+import RunEvents
 import Training
 
 /// `nntop`: htop for neural-network training.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunEvents
 import Training
 
 /// `nntop plot FILE.jsonl --out FILE.svg`: a run's curves for a report.

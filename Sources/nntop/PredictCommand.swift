@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import NeuralNet
+import RunEvents
 import Training
 
 /// `nntop predict`: one prediction per row of a data file, with a saved model.

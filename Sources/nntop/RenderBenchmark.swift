@@ -2,6 +2,7 @@ import Dashboard
 import Datasets
 import Foundation
 import NeuralNet
+import RunEvents
 import Training
 
 /// How long one dashboard frame takes to render into a buffer: a real

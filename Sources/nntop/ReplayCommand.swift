@@ -2,6 +2,7 @@ import ArgumentParser
 import Dashboard
 import Foundation
 import Terminal
+import RunEvents
 import Training
 import NumberFormat
 
@@ -71,13 +72,13 @@ struct Replay: ParsableCommand {
   static func describe(_ r: RunRecording, _ player: ReplayPlayer) -> String {
     var samples = 0, epochs = 0, events = 0, weights = 0
     var lastStep = 0
-    for entry in r.entries {
-      switch entry {
+    for event in r.events {
+      switch event {
       case .sample(let s): samples += 1; lastStep = max(lastStep, s.step)
       case .epoch(let e): epochs += 1; lastStep = max(lastStep, e.step)
       case .event: events += 1
       case .weights: weights += 1
-      case .summary: break
+      case .run, .summary: break
       }
     }
     return """

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import RunEvents
 import Training
 import NumberFormat
 
@@ -50,9 +51,7 @@ struct RunOutputs {
             message: "\(path) records a \(recording.info.networkDescription) network, not the loaded \(saved.network.shapeDescription) one: give a new --log",
             code: 64)
         }
-        var player = ReplayPlayer(recording: recording.truncated(after: saved.step))
-        player.seek(to: .infinity)
-        resumedHistory = player.snapshot.history
+        resumedHistory = recording.truncated(after: saved.step).view.history
         log = try RunLog(appendingTo: path)
         appends = true
       } else {
@@ -68,15 +67,15 @@ struct RunOutputs {
   /// Says where the run's final checkpoint went; fails if it could not be
   /// written (exit 73, or 74 for an I/O error), or if the log or event file
   /// could not be (exit 74), after saying what was saved.
-  static func report(_ summary: RunSummary, savedTo path: String?) throws {
+  static func report(_ end: SessionEnd, savedTo path: String?) throws {
     if let path {
-      if let error = summary.saveError {
+      if let error = end.saveError {
         throw RunFailure(message: "the final checkpoint was not saved: \(error)", code: error.code)
       }
       print("saved \(path)")
     }
-    if let failure = summary.writeFailure {
-      throw RunFailure(message: "\(failure): the run stopped at step \(summary.steps.grouped)", code: 74)
+    if let failure = end.writeFailure {
+      throw RunFailure(message: "\(failure): the run stopped at step \(end.summary.steps.grouped)", code: 74)
     }
   }
 
@@ -85,34 +84,28 @@ struct RunOutputs {
   func writeHeader(setup: RunSetup, info: RunInfo, mode: String, checkpointPath: String?) {
     guard let log else { return }
     guard appends, let saved = setup.checkpoint else {
-      log.write(RunHeader.json(setup: setup, info: info, mode: mode))
+      log.write(.run(Self.header(setup: setup, info: info, mode: mode)))
       return
     }
-    log.write(
-      .event(
-        "resume-run", step: saved.step,
-        [
-          ("from", .string(checkpointPath ?? "")), ("epoch", .number(Double(saved.epoch))), ("epochs", info.epochs.map { .number(Double($0)) } ?? .null),
-          ("lr", .finite(setup.config.learningRate)), ("mode", .string(mode)),
-        ]))
+    let resumed = EventKind.resumeRun(
+      from: checkpointPath ?? "", epoch: saved.epoch, epochs: info.epochs, learningRate: setup.config.learningRate, mode: mode)
+    log.write(.event(EventRecord(step: saved.step, resumed)))
   }
-}
 
-/// The run log's first line: what was trained, on what, how.
-enum RunHeader {
-  static func json(setup: RunSetup, info: RunInfo, mode: String) -> JSON {
-    .runHeader(info, mode: mode, settings: [
-      ("version", .string(NNTop.configuration.version)),
-      ("examples", .number(Double(setup.dataset.count))),
-      ("validation", .number(Double(setup.prepared.validation?.count ?? 0))),
-      ("loss_fn", .string(setup.network.loss.rawValue)),
-      ("optimizer", .string(setup.config.optimizer.rawValue)),
-      ("lr", .finite(setup.config.learningRate)),
-      ("batch", .number(Double(setup.config.batchSize))),
-      ("l2", .finite(setup.config.l2)),
-      ("seed", .string(String(setup.config.seed))),
-      ("preset", setup.preset.map { .string($0.name) } ?? .null),
-      ("resumed_from", setup.checkpoint.map { _ in .string("checkpoint") } ?? .null),
-    ])
+  /// The run log's first line: what was trained, on what, how.
+  static func header(setup: RunSetup, info: RunInfo, mode: String) -> RunHeader {
+    RunHeader(
+      mode: mode, info: info, batchSize: setup.config.batchSize, learningRate: setup.config.learningRate,
+      lossFunction: setup.network.loss.rawValue,
+      settings: [
+        ("version", .string(NNTop.configuration.version)),
+        ("examples", .int(setup.dataset.count)),
+        ("validation", .int(setup.prepared.validation?.count ?? 0)),
+        ("optimizer", .string(setup.config.optimizer.rawValue)),
+        ("l2", .finite(setup.config.l2)),
+        ("seed", .string(String(setup.config.seed))),
+        ("preset", setup.preset.map { .string($0.name) } ?? .null),
+        ("resumed_from", setup.checkpoint.map { _ in .string("checkpoint") } ?? .null),
+      ])
   }
 }

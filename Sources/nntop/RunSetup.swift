@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NeuralNet
+import RunEvents
 import Training
 import NumberFormat
 

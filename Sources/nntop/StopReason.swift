@@ -1,5 +1,6 @@
 import Foundation
 import Terminal
+import RunEvents
 import Training
 
 /// How a pending SIGINT, SIGTERM or SIGHUP ends a run.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Terminal
+import RunEvents
 import Training
 
 /// `nntop train`: the default command.

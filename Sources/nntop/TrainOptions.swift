@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import Datasets
 import NeuralNet
+import RunEvents
 import Training
 import Diagnosis
 

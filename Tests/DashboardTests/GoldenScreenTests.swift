@@ -46,8 +46,9 @@ struct GoldenScreenTests {
     return out.joined(separator: "\n")
   }
 
-  func render(_ snapshot: Snapshot, _ w: Int, _ h: Int, mode: KeyMap.Mode = .live, configure: (inout DashboardState) -> Void = { _ in }) -> Buffer {
+  func render(_ snapshot: RunView, _ w: Int, _ h: Int, mode: KeyMap.Mode = .live, configure: (inout DashboardState) -> Void = { _ in }) -> Buffer {
     var state = DashboardState(width: w, height: h, themes: BuiltinThemes.all, savePath: "m.safetensors", mode: mode)
+    state.presets = Preset.all.map { HelpOverlay.PresetNote(name: $0.name, shows: $0.shows, fix: $0.fix) }
     _ = state.update(.snapshot(snapshot))
     configure(&state)
     return DashboardScreen.render(state)
@@ -56,10 +57,10 @@ struct GoldenScreenTests {
   /// `--preset vanishing`'s picture: nine sigmoid layers whose gradients
   /// shrink by about 4× a layer towards the input (verdicts by the real
   /// HealthMonitor).
-  static func vanishing() -> Snapshot {
+  static func vanishing() -> RunView {
     let widths = [64] + Array(repeating: 32, count: 8) + [10]
-    let shapes = zip(widths, widths.dropFirst()).map { (inputs: $0, outputs: $1) }
-    let activations = Array(repeating: Activation.sigmoid, count: 8) + [.softmax]
+    let shapes = zip(widths, widths.dropFirst()).map { LayerShape(inputs: $0, outputs: $1) }
+    let activations = Array(repeating: "sigmoid", count: 8) + ["softmax"]
     let info = RunInfo(
       dataName: "digits", networkDescription: widths.map(String.init).joined(separator: "-") + " sigmoid→softmax", layerShapes: shapes,
       activations: activations, imageShape: ImageShape(rows: 8, cols: 8), classNames: (0..<10).map(String.init), isClassification: true,
@@ -74,9 +75,9 @@ struct GoldenScreenTests {
     s.layers = shapes.enumerated().map { l, shape in
       LayerStatistics(inputs: shape.inputs, outputs: shape.outputs, gradientNorm: 0.04 * pow(0.27, Double(shapes.count - 1 - l)), weightNorm: 4, updateRatio: 1e-4)
     }
-    s.health = HealthMonitor(thresholds: HealthThresholds(), activations: activations).judge(s.layers)
+    s.health = HealthMonitor(thresholds: HealthThresholds(), families: Array(repeating: .squashing, count: 8) + [.other]).judge(s.layers)
     var rng = SeededGenerator(seed: 2)
-    s.weights = shapes.map { Initializer.xavier.weights(fanIn: $0.inputs, fanOut: $0.outputs, activation: .sigmoid, using: &rng) }
+    s.weights = shapes.map { WeightMatrix(Initializer.xavier.weights(fanIn: $0.inputs, fanOut: $0.outputs, activation: .sigmoid, using: &rng)) }
     return s
   }
 

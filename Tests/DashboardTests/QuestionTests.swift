@@ -1,5 +1,6 @@
 @testable import Dashboard
 import Testing
+import RunEvents
 import Training
 
 /// Keys that would drop work ask first (issue: never lose work): `q` on a

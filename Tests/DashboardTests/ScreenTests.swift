@@ -9,15 +9,15 @@ import RunEvents
 
 /// Whole screens, rendered in memory from a made-up snapshot.
 struct ScreenTests {
-  static func snapshot(twoD: Bool = false) -> Snapshot {
-    let shapes: [(inputs: Int, outputs: Int)] = twoD ? [(2, 16), (16, 3)] : [(64, 32), (32, 10)]
+  static func snapshot(twoD: Bool = false) -> RunView {
+    let shapes = (twoD ? [(2, 16), (16, 3)] : [(64, 32), (32, 10)]).map { LayerShape(inputs: $0.0, outputs: $0.1) }
     let info = RunInfo(
       dataName: twoD ? "spirals" : "digits", networkDescription: "64-32-10 relu→softmax", layerShapes: shapes,
-      activations: [twoD ? .tanh : .relu, .softmax],
+      activations: [twoD ? "tanh" : "relu", "softmax"],
       imageShape: twoD ? nil : ImageShape(rows: 8, cols: 8), classNames: (0..<(twoD ? 3 : 10)).map(String.init),
       isClassification: true, trainCount: 1438, epochs: 30, points: twoD ? [PlanePoint(x: 0, y: 0, label: 1)] : [],
       )
-    var s = Snapshot(info: info, layers: 2)
+    var s = RunView(info: info)
     s.state = .running
     s.step = 1234
     s.epoch = 3
@@ -33,9 +33,9 @@ struct ScreenTests {
     s.history.validationLoss.append(x: 100, 0.2)
     s.history.validationLoss.append(x: 200, 0.1)
     s.layers = shapes.map { LayerStatistics(inputs: $0.inputs, outputs: $0.outputs, gradientNorm: 0.05, weightNorm: 2, updateRatio: 1e-3) }
-    s.health = HealthMonitor(thresholds: HealthThresholds(), activations: [twoD ? .tanh : .relu, .softmax]).judge(s.layers)
+    s.health = HealthMonitor(thresholds: HealthThresholds(), families: [twoD ? .squashing : .rectifier, .other]).judge(s.layers)
     var rng = SeededGenerator(seed: 1)
-    s.weights = shapes.map { Initializer.xavier.weights(fanIn: $0.inputs, fanOut: $0.outputs, activation: .tanh, using: &rng) }
+    s.weights = shapes.map { WeightMatrix(Initializer.xavier.weights(fanIn: $0.inputs, fanOut: $0.outputs, activation: .tanh, using: &rng)) }
     if twoD {
       s.field = DecisionField(columns: 4, rows: 2, xRange: -1...1, yRange: -1...1, classes: [0, 0, 1, 2, 0, 1, 2, 2], confidence: Array(repeating: 0.9, count: 8))
     }
@@ -44,6 +44,7 @@ struct ScreenTests {
 
   func render(_ w: Int, _ h: Int, theme: Int = 0, mode: KeyMap.Mode = .live, configure: (inout DashboardState) -> Void = { _ in }) -> Buffer {
     var state = DashboardState(width: w, height: h, themes: BuiltinThemes.all, themeIndex: theme, savePath: "m.safetensors", mode: mode)
+    state.presets = Preset.all.map { HelpOverlay.PresetNote(name: $0.name, shows: $0.shows, fix: $0.fix) }
     _ = state.update(.snapshot(Self.snapshot()))
     configure(&state)
     return DashboardScreen.render(state)

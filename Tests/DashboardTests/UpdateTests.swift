@@ -1,5 +1,6 @@
 @testable import Dashboard
 import Testing
+import RunEvents
 import Training
 
 /// Keys and messages through `update`: the only place state changes.

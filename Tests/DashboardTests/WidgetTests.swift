@@ -41,7 +41,7 @@ struct WidgetTests {
   @Test func heatmapColoursTwoValuesPerCellOnTheRamp() {
     // (2 rows, 2 cols): top row −1, 1; bottom row 0, 0.5. Scale 1, ramp of 13:
     // level = round((v + 1) / 2 · 12): −1 → 0, 1 → 12, 0 → 6, 0.5 → 9.
-    let m = Matrix([[-1, 1], [0, 0.5]])
+    let m = WeightMatrix([[-1, 1], [0, 0.5]])
     var b = sentinel(4, 2)
     Heatmap(matrix: m).render(Rect(x: 1, y: 0, width: 2, height: 1), &b, theme: theme, symbols: .unicode)
     #expect(b.lines == ["x▀▀x", "xxxx"])
@@ -53,7 +53,7 @@ struct WidgetTests {
 
   @Test func heatmapWithoutColourUsesShading() {
     // One value per cell; |v|/scale in fifths of the shade ramp " ░▒▓█".
-    let m = Matrix([[-1, -0.5, 0, 0.5, 1]])
+    let m = WeightMatrix([[-1, -0.5, 0, 0.5, 1]])
     var b = sentinel(5, 2)
     Heatmap(matrix: m).render(Rect(x: 0, y: 0, width: 5, height: 1), &b, theme: mono, symbols: .unicode)
     #expect(b.lines == ["█▒ ▒█", "xxxxx"])
@@ -61,12 +61,12 @@ struct WidgetTests {
   }
 
   @Test func heatmapAveragesDownAndMarksNaN() {
-    let m = Matrix([[1, 3, 5, 7], [1, 3, 5, 7], [2, 2, 2, 2], [4, 4, .nan, 4]])
+    let m = WeightMatrix([[1, 3, 5, 7], [1, 3, 5, 7], [2, 2, 2, 2], [4, 4, .nan, 4]])
     let d = Heatmap.downsample(m, rows: 2, cols: 2)
     #expect(d[0, 0] == 2 && d[0, 1] == 6 && d[1, 0] == 3 && d[1, 1].isNaN)
     #expect(Heatmap.downsample(m, rows: 10, cols: 10) == m)
     var b = sentinel(2, 1)
-    Heatmap(matrix: Matrix([[Float.nan], [1]])).render(Rect(x: 0, y: 0, width: 1, height: 1), &b, theme: theme, symbols: .unicode)
+    Heatmap(matrix: WeightMatrix([[Float.nan], [1]])).render(Rect(x: 0, y: 0, width: 1, height: 1), &b, theme: theme, symbols: .unicode)
     #expect(b.lines == ["×x"])
   }
 
@@ -75,7 +75,7 @@ struct WidgetTests {
       LayerStatistics(inputs: 4, outputs: 3, gradientNorm: 1e-9, weightNorm: 1, updateRatio: 1e-3),
       LayerStatistics(inputs: 3, outputs: 2, gradientNorm: 0.1, weightNorm: 1, updateRatio: 1e-3),
     ]
-    let health = HealthMonitor(thresholds: HealthThresholds(), activations: [.tanh, .softmax]).judge(layers)
+    let health = HealthMonitor(thresholds: HealthThresholds(), families: [.squashing, .other]).judge(layers)
     var b = sentinel(60, 6)
     let panel = GradientPanel(names: ["W1 4→3", "W2 3→2"], layers: layers, health: health, history: [Series(), Series()], selected: 0)
     #expect(panel.preferredHeight(width: 60) == 5)
@@ -98,7 +98,7 @@ struct WidgetTests {
   static func vanishingPanel() -> GradientPanel {
     let norms = [1e-6, 1e-5, 1e-4, 1e-2, 0.5]
     let layers = norms.map { LayerStatistics(inputs: 8, outputs: 8, gradientNorm: $0, weightNorm: 1, updateRatio: 1e-3) }
-    let health = HealthMonitor(thresholds: HealthThresholds(), activations: [.sigmoid, .sigmoid, .sigmoid, .sigmoid, .softmax]).judge(layers)
+    let health = HealthMonitor(thresholds: HealthThresholds(), families: [.squashing, .squashing, .squashing, .squashing, .other]).judge(layers)
     return GradientPanel(names: (1...5).map { "W\($0) 8→8" }, layers: layers, health: health, history: [], selected: 0)
   }
 
@@ -216,9 +216,9 @@ struct WidgetTests {
       { r, b in LineChart(lines: [ChartLine(series: s, color: .default)]).render(r, &b, theme: theme, symbols: .unicode) },
       { r, b in Sparkline(series: s, color: .default).render(r, &b, theme: theme, symbols: .unicode) },
       { r, b in LogBar(value: 0.1, color: .default).render(r, &b, theme: theme, symbols: .unicode) },
-      { r, b in Heatmap(matrix: Matrix([[1, -1]])).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in Heatmap(matrix: WeightMatrix([[1, -1]])).render(r, &b, theme: theme, symbols: .unicode) },
       { r, b in HeatmapLegend(scale: 1).render(r, &b, theme: theme, symbols: .unicode) },
-      { r, b in ImageTiles(weights: Matrix([[1, 2, 3, 4]]), imageRows: 2, imageCols: 2).render(r, &b, theme: theme, symbols: .unicode) },
+      { r, b in ImageTiles(weights: WeightMatrix([[1, 2, 3, 4]]), imageRows: 2, imageCols: 2).render(r, &b, theme: theme, symbols: .unicode) },
       { r, b in GradientPanel(names: ["W1"], layers: stats, health: [LayerHealth(status: .ok)], history: [s], selected: 0).render(r, &b, theme: theme, symbols: .unicode) },
       { r, b in DecisionBoundaryView(field: field, points: [], classCount: 2).render(r, &b, theme: theme, symbols: .unicode) },
       { r, b in StatusBar(snapshot: nil, notice: nil, entry: nil).render(r, &b, theme: theme, symbols: .unicode) },

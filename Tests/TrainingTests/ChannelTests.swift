@@ -1,15 +1,16 @@
 import Foundation
 import Synchronization
 import Testing
+import RunEvents
 import Training
 
 /// The channel between the trainer and UI threads, under load.
 struct ChannelTests {
-  static func snapshot(step: Int) -> Snapshot {
+  static func snapshot(step: Int) -> RunView {
     let info = RunInfo(
-      dataName: "t", networkDescription: "2-2-1", layerShapes: [(2, 2), (2, 1)], activations: [.tanh, .sigmoid], imageShape: nil, classNames: ["a", "b"],
+      dataName: "t", networkDescription: "2-2-1", layerShapes: [LayerShape(inputs: 2, outputs: 2), LayerShape(inputs: 2, outputs: 1)], activations: ["tanh", "sigmoid"], imageShape: nil, classNames: ["a", "b"],
       isClassification: true, trainCount: 4, epochs: nil, points: [])
-    var s = Snapshot(info: info, layers: 2)
+    var s = RunView(info: info)
     s.step = step
     s.history.loss.append(x: Double(step), Float(step))
     return s

@@ -1,6 +1,7 @@
 import Datasets
 import NeuralNet
 import Testing
+import RunEvents
 import Training
 
 /// Whole training runs on the built-in problems, seeded and small.

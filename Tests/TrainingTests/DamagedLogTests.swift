@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import RunEvents
 @testable import Training
 
 /// A reader of the run log skips a line it cannot parse, says which, and
@@ -29,7 +30,7 @@ struct DamagedLogTests {
     let recording = try RunRecording(bytes: lines(middle), file: "run.jsonl")
     #expect(recording.skippedLines == [3])
     #expect(recording.warnings.count == 1 && recording.warnings[0].hasPrefix("run.jsonl:3"))
-    let epochs = recording.entries.compactMap { entry -> Int? in if case .epoch(let e) = entry { e.epoch } else { nil } }
+    let epochs = recording.events.compactMap { entry -> Int? in if case .epoch(let e) = entry { e.epoch } else { nil } }
     #expect(epochs == [1, 2], "the lines around the damage are kept")
     #expect(recording.complete)
   }

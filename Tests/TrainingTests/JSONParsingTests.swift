@@ -1,5 +1,6 @@
 import Testing
 
+import RunEvents
 @testable import Training
 
 /// The JSON reader on inputs the fuzzers found (Fuzz/Regressions/).

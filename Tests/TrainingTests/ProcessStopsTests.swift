@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import RunEvents
 @testable import Training
 
 /// The clock of stopped time (Ctrl-Z) that training time leaves out.

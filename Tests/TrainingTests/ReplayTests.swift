@@ -3,6 +3,7 @@ import Foundation
 import NeuralNet
 import Testing
 import TestSupport
+import RunEvents
 @testable import Training
 
 /// A run recorded with `--log` and played back: the replay must end where the
@@ -11,7 +12,7 @@ import TestSupport
 struct ReplayTests {
   /// Trains moons for `epochs` with a log and a channel; returns the log's path
   /// and the live session's last snapshot.
-  func recordedRun(_ dir: TemporaryDirectory, epochs: Int = 6, events: (TrainingControl) -> Void = { _ in }) throws -> (String, Snapshot) {
+  func recordedRun(_ dir: TemporaryDirectory, epochs: Int = 6, events: (TrainingControl) -> Void = { _ in }) throws -> (String, RunView) {
     let data = try DataSource(spec: "moons").load(seed: 3)
     let prepared = try PreparedData(data, validationSplit: 0.2, normalize: true, output: .sigmoid, seed: 3)
     let spec = NetworkSpec(sizes: [2, 8, 8, 1], hidden: .tanh, output: .sigmoid, loss: .bce)
@@ -25,7 +26,7 @@ struct ReplayTests {
     let path = dir.file("run.jsonl")
     let log = try RunLog(path: path)
     let info = RunInfo(trainer: trainer, epochs: epochs)
-    log.write(.runHeader(info, mode: "test", settings: [("lr", .finite(config.learningRate)), ("batch", .number(16)), ("loss_fn", .string("bce"))]))
+    log.write(.run(RunHeader(mode: "test", info: info, batchSize: 16, learningRate: config.learningRate, lossFunction: "bce")))
     let control = TrainingControl(), channel = SnapshotChannel()
     events(control)
     let session = TrainingSession(trainer: trainer, info: info, control: control, channel: channel, log: log, options: options)
@@ -41,7 +42,7 @@ struct ReplayTests {
     #expect(recording.complete)
     var player = ReplayPlayer(recording: recording)
     player.seek(to: .infinity)
-    let replay = player.snapshot
+    let replay = player.view
     #expect(replay.state == .finished && player.progress == 1)
     #expect(replay.step == live.step && replay.epoch == live.epoch)
     // Every step's loss is in the log's buckets: same count, extremes, mean, last.
@@ -85,15 +86,15 @@ struct ReplayTests {
     #expect(duration > 0)
     // A short run is slowed down to play for 10 to 60 seconds.
     #expect(duration / player.speed >= 10 && duration / player.speed <= 60 || player.speed == ReplayPlayer.speeds[0])
-    #expect(player.snapshot.step == 0 && player.snapshot.state == .running)
+    #expect(player.view.step == 0 && player.view.state == .running)
     let moved = player.advance(wallSeconds: 3)
     #expect(moved)
     let clock = player.clock
     #expect(isApproximatelyEqual(clock, 3 * player.speed, relative: 1e-9))
-    let step = player.snapshot.step
+    let step = player.view.step
     #expect(step > 0 && step < 6 * 20)
     player.apply(.togglePause)
-    #expect(player.snapshot.state == .paused)
+    #expect(player.view.state == .paused)
     let movedWhilePaused = player.advance(wallSeconds: 5)
     #expect(!movedWhilePaused && player.clock == clock)
     player.apply(.togglePause)
@@ -103,12 +104,12 @@ struct ReplayTests {
     player.apply(.slower)
     #expect(player.speed == speed)
     player.apply(.seekEnd)
-    #expect(player.snapshot.state == .finished && player.progress == 1)
-    let end = player.snapshot
+    #expect(player.view.state == .finished && player.progress == 1)
+    let end = player.view
     player.apply(.back)
-    #expect(player.snapshot.step < end.step && player.snapshot.state == .running)
+    #expect(player.view.step < end.step && player.view.state == .running)
     player.apply(.seekStart)
-    #expect(player.snapshot.step == 0 && player.snapshot.history.loss.total == 0 && player.clock == 0)
+    #expect(player.view.step == 0 && player.view.history.loss.total == 0 && player.clock == 0)
     // Played through in small steps, it ends in the same place as a jump to the end.
     player.apply(.seekStart)
     var polls = 0
@@ -118,9 +119,9 @@ struct ReplayTests {
     }
     let played = player.atEnd
     #expect(played && polls > 10)
-    #expect(player.snapshot.history.loss == end.history.loss)
-    #expect(player.snapshot.history.validationLoss == end.history.validationLoss)
-    #expect(player.snapshot.weights == end.weights)
+    #expect(player.view.history.loss == end.history.loss)
+    #expect(player.view.history.validationLoss == end.history.validationLoss)
+    #expect(player.view.weights == end.weights)
   }
 
   @Test func eventsBecomeMarksAndNotices() throws {
@@ -130,8 +131,8 @@ struct ReplayTests {
     var player = ReplayPlayer(recording: try RunRecording(path: path))
     player.seek(to: .infinity)
     #expect(live.history.marks.map(\.label) == ["η"])
-    #expect(player.snapshot.history.marks == live.history.marks)
-    #expect(player.snapshot.learningRate == 0.05)
+    #expect(player.view.history.marks == live.history.marks)
+    #expect(player.view.learningRate == 0.05)
   }
 
   @Test func aLogCutMidLineStillPlays() throws {
@@ -146,8 +147,8 @@ struct ReplayTests {
     #expect(!recording.complete)
     var player = ReplayPlayer(recording: recording)
     player.seek(to: .infinity)
-    #expect(player.snapshot.step > 0)
-    #expect(player.snapshot.notice?.text.contains("without a summary") == true)
+    #expect(player.view.step > 0)
+    #expect(player.view.notice?.text.contains("without a summary") == true)
   }
 
   @Test func rejectsWhatIsNotARunLog() throws {

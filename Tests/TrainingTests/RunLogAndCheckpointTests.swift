@@ -143,7 +143,7 @@ struct RunLogTests {
       validationAccuracy: nil, rmse: nil, validationRMSE: nil, samplesPerSecond: 1234.4, layers: [stats],
       health: [LayerHealth(status: .ok)])
     log.write(.epoch(record))
-    log.write(.event("lr", step: 10, [("from", .number(0.1)), ("to", .number(0.2))]))
+    log.write(.event(EventRecord(step: 10, .learningRate(from: 0.1, to: 0.2))))
     log.close()
     let lines = try String(contentsOfFile: dir.file("run.jsonl"), encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 2)

@@ -32,20 +32,20 @@ struct SVGPlotTests {
     let path = dir.file("run.jsonl")
     let log = try RunLog(path: path)
     let info = RunInfo(
-      dataName: "toy <&>", networkDescription: "2-4-1", layerShapes: [(2, 4), (4, 1)], activations: [.tanh, .sigmoid], imageShape: nil,
+      dataName: "toy <&>", networkDescription: "2-4-1", layerShapes: [LayerShape(inputs: 2, outputs: 4), LayerShape(inputs: 4, outputs: 1)], activations: ["tanh", "sigmoid"], imageShape: nil,
       classNames: ["a", "b"], isClassification: true, trainCount: 100, epochs: 3, points: [])
-    log.write(.runHeader(info, mode: "test", settings: [("batch", .number(10))]))
+    log.write(.run(RunHeader(mode: "test", info: info, batchSize: 10, learningRate: 0.1, lossFunction: nil)))
     let stats = LayerStatistics(inputs: 2, outputs: 4, gradientNorm: 0.5, biasGradientNorm: 0.1, weightNorm: 1, updateRatio: 1e-3, activationMean: 0, activationStd: 1, deadFraction: 0, saturatedFraction: 0, nonFinite: false)
     for i in 1...30 {
       let loss = Float(1 / Double(i))  // falls from 1 to 1/30
       var s = stats
       s.gradientNorm = 0.5 / Double(i)
-      log.write(.sample(step: i * 10, epoch: i / 10, epochProgress: 0, time: Double(i), learningRate: 0.1, loss: Series.Bucket(x: Double(i * 10), loss), metric: Series.Bucket(x: Double(i * 10), 0.5 + loss / 4), layers: [s, s], health: [LayerHealth(status: .ok, reason: "", hint: ""), LayerHealth(status: .ok, reason: "", hint: "")]))
+      log.write(.sample(RunSample(step: i * 10, epoch: i / 10, epochProgress: 0, time: Double(i), learningRate: 0.1, loss: Series.Bucket(x: Double(i * 10), loss), metric: Series.Bucket(x: Double(i * 10), 0.5 + loss / 4), layers: [s, s], health: [LayerHealth(status: .ok, reason: "", hint: ""), LayerHealth(status: .ok, reason: "", hint: "")])))
       if i % 10 == 0 {
-        log.write(.object([("type", .string("epoch")), ("epoch", .number(Double(i / 10))), ("step", .number(Double(i * 10))), ("val_loss", .number(2 / Double(i))), ("val_acc", .number(0.9))]))
+        log.write(.epoch(EpochRecord(epoch: i / 10, step: i * 10, time: Double(i), learningRate: 0.1, loss: .nan, validationLoss: 2 / Double(i), validationAccuracy: 0.9)))
       }
     }
-    log.write(.event("lr", step: 150, [("from", .number(0.1)), ("to", .number(0.05))]))
+    log.write(.event(EventRecord(step: 150, .learningRate(from: 0.1, to: 0.05))))
     log.close()
     return try RunRecording(path: path)
   }
@@ -97,14 +97,14 @@ struct SVGPlotTests {
     defer { dir.remove() }
     let path = dir.file("deep.jsonl")
     let log = try RunLog(path: path)
-    let shapes = Array(repeating: (4, 4), count: 20)
+    let shapes = Array(repeating: LayerShape(inputs: 4, outputs: 4), count: 20)
     let info = RunInfo(
-      dataName: "toy", networkDescription: "deep", layerShapes: shapes, activations: Array(repeating: .tanh, count: 20), imageShape: nil,
+      dataName: "toy", networkDescription: "deep", layerShapes: shapes, activations: Array(repeating: "tanh", count: 20), imageShape: nil,
       classNames: ["a", "b"], isClassification: true, trainCount: 10, epochs: 1, points: [])
-    log.write(.runHeader(info, mode: "test", settings: []))
+    log.write(.run(RunHeader(mode: "test", info: info, batchSize: 1, learningRate: 0.1, lossFunction: nil)))
     let stats = LayerStatistics(inputs: 4, outputs: 4, gradientNorm: 0.5, weightNorm: 1, updateRatio: 1e-3)
     for i in 1...3 {
-      log.write(.sample(step: i, epoch: 0, epochProgress: 0, time: Double(i), learningRate: 0.1, loss: Series.Bucket(x: Double(i), 1), metric: Series.Bucket(x: Double(i), 0.5), layers: Array(repeating: stats, count: 20), health: Array(repeating: LayerHealth(status: .ok), count: 20)))
+      log.write(.sample(RunSample(step: i, epoch: 0, epochProgress: 0, time: Double(i), learningRate: 0.1, loss: Series.Bucket(x: Double(i), 1), metric: Series.Bucket(x: Double(i), 0.5), layers: Array(repeating: stats, count: 20), health: Array(repeating: LayerHealth(status: .ok), count: 20))))
     }
     log.close()
     let c = try parse(SVGPlot(recording: try RunRecording(path: path), gradients: true).render())
@@ -130,10 +130,10 @@ struct SVGPlotTests {
     // Every gradient norm 0 (a dead network): no point on a log axis, no crash.
     let path = dir.file("zero.jsonl")
     let log = try RunLog(path: path)
-    log.write(.runHeader(try RunRecording(path: empty).info, mode: "test", settings: []))
+    log.write(.run(RunHeader(mode: "test", info: try RunRecording(path: empty).info, batchSize: 1, learningRate: 0.1, lossFunction: nil)))
     let zero = LayerStatistics(inputs: 2, outputs: 4, gradientNorm: 0, biasGradientNorm: 0, weightNorm: 1, updateRatio: 0, activationMean: 0, activationStd: 0, deadFraction: 1, saturatedFraction: 0, nonFinite: false)
     for i in 1...5 {
-      log.write(.sample(step: i, epoch: 0, epochProgress: 0, time: Double(i), learningRate: 0.1, loss: Series.Bucket(x: Double(i), 0), metric: Series.Bucket(x: Double(i), 0), layers: [zero, zero], health: [LayerHealth(status: .ok), LayerHealth(status: .ok)]))
+      log.write(.sample(RunSample(step: i, epoch: 0, epochProgress: 0, time: Double(i), learningRate: 0.1, loss: Series.Bucket(x: Double(i), 0), metric: Series.Bucket(x: Double(i), 0), layers: [zero, zero], health: [LayerHealth(status: .ok), LayerHealth(status: .ok)])))
     }
     log.close()
     let z = try parse(SVGPlot(recording: try RunRecording(path: path), gradients: true, logScaleLoss: true).render())

@@ -1,5 +1,6 @@
 import NeuralNet
 import Testing
+import RunEvents
 import Training
 
 /// The bounded history: memory stays flat, extremes survive decimation.

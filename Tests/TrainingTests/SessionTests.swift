@@ -3,6 +3,7 @@ import Foundation
 import NeuralNet
 import Testing
 import TestSupport
+import RunEvents
 @testable import Training
 
 /// The trainer thread steered through `TrainingControl`, as the dashboard steers it.
@@ -59,14 +60,14 @@ struct SessionTests {
     Thread {
       running.thread = pthread_self()
       running.started.signal()
-      running.summary = s.run()
+      running.summary = s.run().summary
       running.finished.signal()
     }.start()
     running.started.wait()
     return running
   }
 
-  func waitFor(_ channel: SnapshotChannel, timeout: Double = 20, _ condition: (Snapshot) -> Bool) -> Snapshot? {
+  func waitFor(_ channel: SnapshotChannel, timeout: Double = 20, _ condition: (RunView) -> Bool) -> RunView? {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
       if let s = channel.latest().snapshot, condition(s) { return s }
@@ -152,7 +153,7 @@ struct SessionTests {
 
   @Test func rollBackRestoresFiniteWeightsWithATenthOfEta() throws {
     let (session, channel, control) = try session(lr: 1e3, regression: true)
-    let first = session.trainer.network.layers.map(\.weights)
+    let first = session.trainer.network.layers.map { WeightMatrix(rows: $0.weights.rows, cols: $0.weights.cols, storage: $0.weights.storage) }
     let running = start(session)
     let diverged = try #require(waitFor(channel) { $0.state == .diverged })
     #expect(diverged.learningRate == 1e3 && diverged.epoch == 0)
@@ -226,7 +227,7 @@ struct SessionTests {
 
   @Test func headlessSessionStopsAtItsEpochs() throws {
     let (session, _, _) = try session(epochs: 3, interactive: false)
-    let summary = session.run()
+    let summary = session.run().summary
     #expect(summary.ending == .completed && summary.epochs == 3 && session.lastRecord?.epoch == 3)
   }
 

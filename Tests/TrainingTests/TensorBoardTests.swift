@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import RunEvents
 @testable import Training
 
 /// The pieces of the event-file writer against published reference values

@@ -3,6 +3,7 @@ import NeuralNet
 import Synchronization
 import Testing
 import TestSupport
+import RunEvents
 import Training
 import PeerBenchmark
 

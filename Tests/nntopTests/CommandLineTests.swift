@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import RunEvents
 import Training
 
 /// `nntop` run as a user runs it: the real binary, its output and exit code.

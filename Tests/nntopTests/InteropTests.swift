@@ -2,6 +2,7 @@ import Foundation
 import NeuralNet
 import Testing
 import TestSupport
+import RunEvents
 import Training
 
 /// nntop's files read by other people's code: checkpoints by the Python
@@ -72,8 +73,8 @@ struct InteropTests {
 
     // The same numbers as the run log: validation per epoch, training loss per sample.
     let log = try RunRecording(path: dir.file("run.jsonl"))
-    let epochs = log.entries.compactMap { if case .epoch(let e) = $0 { e } else { nil } }
-    let samples = log.entries.compactMap { if case .sample(let s) = $0 { s } else { nil } }
+    let epochs = log.events.compactMap { if case .epoch(let e) = $0 { e } else { nil } }
+    let samples = log.events.compactMap { if case .sample(let s) = $0 { s } else { nil } }
     let validation = try #require(scalars["loss/validation"])
     #expect(validation.map { Int($0[0]) } == epochs.map(\.step))
     for (point, epoch) in zip(validation, epochs) {
@@ -117,7 +118,7 @@ struct InteropTests {
     // not the first run's epochs 3 and 4 as well.
     let validation = try #require(json["scalars"]?["loss/validation"]).map { Int($0[0]) }
     let log = try RunRecording(path: dir.file("r.jsonl"))
-    let resumedEpochs = log.entries.compactMap { if case .epoch(let e) = $0 { e.step } else { nil } }
+    let resumedEpochs = log.events.compactMap { if case .epoch(let e) = $0 { e.step } else { nil } }
     #expect(validation.count == 3 && validation.last == resumedEpochs.last, "\(validation) vs \(resumedEpochs)")
     let steps = try #require(json["scalars"]?["loss/train"]).map { Int($0[0]) }
     #expect(steps == steps.sorted() && Set(steps).count == steps.count, "steps repeat: \(steps)")

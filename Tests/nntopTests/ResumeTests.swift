@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import RunEvents
 import Training
 
 /// Runs that last: checkpoints during training, `kill -9` at any moment, and
@@ -79,12 +80,12 @@ struct ResumeTests {
     // checkpoint are superseded, steps only go forward, and it ends with a summary.
     let recording = try RunRecording(path: dir.file("run.jsonl"))
     #expect(recording.complete)
-    let steps = recording.entries.compactMap(\.step)
+    let steps = recording.events.compactMap(\.step)
     #expect(steps == steps.sorted())
     // Replayed to the end, the status line shows the resumed run's goal.
     var player = ReplayPlayer(recording: recording)
     player.seek(to: .infinity)
-    #expect(player.snapshot.info.epochs == saved.epoch + 2 && player.snapshot.epoch == saved.epoch + 2)
+    #expect(player.view.info.epochs == saved.epoch + 2 && player.view.epoch == saved.epoch + 2)
   }
 
   @Test(arguments: ["sgd", "momentum", "adam"])

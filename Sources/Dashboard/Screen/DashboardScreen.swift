@@ -1,4 +1,4 @@
-import Training
+import RunEvents
 import NumberFormat
 
 /// The whole screen as a pure function of the state: layout, panels, status
@@ -42,7 +42,7 @@ public enum DashboardScreen {
     } else {
       renderWeights(right[1], &buffer, state, s)
     }
-    if state.showHelp { HelpOverlay(mode: state.mode).render(screen, &buffer, theme: theme, symbols: symbols) }
+    if state.showHelp { HelpOverlay(mode: state.mode, presets: state.presets).render(screen, &buffer, theme: theme, symbols: symbols) }
     return buffer
   }
 
@@ -59,7 +59,7 @@ public enum DashboardScreen {
     }
   }
 
-  static func renderLoss(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: Snapshot) {
+  static func renderLoss(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: RunView) {
     let theme = state.theme
     var flags: [String] = []
     if state.logScale { flags.append("log") }
@@ -91,7 +91,7 @@ public enum DashboardScreen {
     chart.render(chartArea, &buffer, theme: theme, symbols: state.symbols)
   }
 
-  static func renderMetric(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: Snapshot) {
+  static func renderMetric(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: RunView) {
     let theme = state.theme
     let accuracy = s.info.isClassification
     let inner = Block(title: accuracy ? "Accuracy" : "RMSE").render(area, &buffer, theme: theme, symbols: state.symbols)
@@ -124,7 +124,7 @@ public enum DashboardScreen {
     }
   }
 
-  static func renderWeights(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: Snapshot) {
+  static func renderWeights(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: RunView) {
     let theme = state.theme, symbols = state.symbols
     guard !s.weights.isEmpty else { return }
     let l = min(state.selectedLayer, s.weights.count - 1)

@@ -1,9 +1,9 @@
-import Training
+import RunEvents
 
 /// Everything the dashboard shows, besides the snapshot: what the person at
 /// the keyboard has chosen. Changed only by `update`.
 public struct DashboardState: Sendable {
-  public var snapshot: Snapshot?
+  public var snapshot: RunView?
   public var width: Int
   public var height: Int
   /// The layer the weights panel shows.
@@ -33,6 +33,8 @@ public struct DashboardState: Sendable {
   /// The replay's speed and position (0…1), shown on the status line.
   public var replaySpeed: Double = 1
   public var replayProgress: Double = 0
+  /// The presets the help lists.
+  public var presets: [HelpOverlay.PresetNote] = []
 
   public static let noticeSeconds = 4.0
   public static let smoothingWeight = 0.6

@@ -1,12 +1,12 @@
 import Foundation
-import Training
+import RunEvents
 
 /// Everything that can change the dashboard: keys, the terminal's size, a
 /// new snapshot, the clock.
 public enum DashboardMessage: Sendable {
   case key(Key)
   case resize(width: Int, height: Int)
-  case snapshot(Snapshot)
+  case snapshot(RunView)
   case tick(seconds: Double)
   /// A replay's speed and position (0…1).
   case replayStatus(speed: Double, progress: Double)

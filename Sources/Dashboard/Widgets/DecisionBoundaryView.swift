@@ -1,4 +1,4 @@
-import Training
+import RunEvents
 
 /// The model's decision over the input plane (2-D data), as TensorFlow
 /// Playground shows it: each class's colour, paler where the model is unsure,

@@ -1,5 +1,4 @@
 import Foundation
-import Training
 import Diagnosis
 import RunEvents
 import NumberFormat

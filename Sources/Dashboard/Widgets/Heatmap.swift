@@ -1,4 +1,4 @@
-import NeuralNet
+import RunEvents
 import NumberFormat
 
 /// A matrix as colours on a diverging ramp centred on 0: two values per cell
@@ -6,11 +6,11 @@ import NumberFormat
 /// than the area. Without colour, one value per cell in shading characters
 /// (bold for positive, dim for negative). NaN shows as ×.
 public struct Heatmap {
-  public var matrix: Matrix
+  public var matrix: WeightMatrix
   /// Values map to the ramp over −scale…+scale.
   public var scale: Float
 
-  public init(matrix: Matrix, scale: Float? = nil) {
+  public init(matrix: WeightMatrix, scale: Float? = nil) {
     self.matrix = matrix
     self.scale = scale ?? Heatmap.symmetricScale(matrix.storage)
   }
@@ -25,11 +25,11 @@ public struct Heatmap {
   /// The matrix averaged down to at most `rows × cols` (never up): output
   /// cell (r, c) is the mean of the input block it covers, blocks spread
   /// evenly so the area is filled. NaN spreads to its block.
-  public static func downsample(_ m: Matrix, rows: Int, cols: Int) -> Matrix {
-    guard rows > 0, cols > 0, m.rows > 0, m.cols > 0 else { return Matrix(rows: 0, cols: 0) }
+  public static func downsample(_ m: WeightMatrix, rows: Int, cols: Int) -> WeightMatrix {
+    guard rows > 0, cols > 0, m.rows > 0, m.cols > 0 else { return WeightMatrix(rows: 0, cols: 0) }
     let outRows = min(rows, m.rows), outCols = min(cols, m.cols)
     if outRows == m.rows && outCols == m.cols { return m }
-    var out = Matrix(rows: outRows, cols: outCols)
+    var out = WeightMatrix(rows: outRows, cols: outCols)
     for r in 0..<outRows {
       let y0 = r * m.rows / outRows, y1 = max((r + 1) * m.rows / outRows, y0 + 1)
       for c in 0..<outCols {
@@ -51,7 +51,7 @@ public struct Heatmap {
   }
 
   public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
-    guard area.width > 0, area.height > 0, matrix.count > 0 else { return }
+    guard area.width > 0, area.height > 0, !matrix.storage.isEmpty else { return }
     let shading = theme.heatmapShading
     let m = Heatmap.downsample(matrix, rows: shading ? area.height : 2 * area.height, cols: area.width)
     if shading {
@@ -125,11 +125,11 @@ public struct HeatmapLegend {
 /// Each hidden unit's incoming weights drawn as a small image (digits 8×8,
 /// MNIST 28×28), side by side, all on one shared scale.
 public struct ImageTiles {
-  public var weights: Matrix  // (units, pixels)
+  public var weights: WeightMatrix  // (units, pixels)
   public var imageRows: Int
   public var imageCols: Int
 
-  public init(weights: Matrix, imageRows: Int, imageCols: Int) {
+  public init(weights: WeightMatrix, imageRows: Int, imageCols: Int) {
     self.weights = weights
     self.imageRows = imageRows
     self.imageCols = imageCols
@@ -155,7 +155,7 @@ public struct ImageTiles {
     let scale = Heatmap.symmetricScale(weights.storage)
     let shown = min(weights.rows, l.columns * l.rows)
     for unit in 0..<shown {
-      let image = Matrix(rows: imageRows, cols: imageCols, storage: Array(weights.row(unit)))
+      let image = WeightMatrix(rows: imageRows, cols: imageCols, storage: Array(weights.row(unit)))
       let tile = Rect(
         x: area.x + (unit % l.columns) * (l.tileWidth + 1), y: area.y + (unit / l.columns) * (l.tileHeight + 1),
         width: l.tileWidth, height: l.tileHeight)

@@ -1,12 +1,25 @@
-import Training
-
 /// The help box over the dashboard: every key from `KeyMap`, and what the
 /// panels show.
 public struct HelpOverlay {
   public var mode: KeyMap.Mode
+  /// The presets to list (from the command line's wiring).
+  public var presets: [PresetNote]
 
-  public init(mode: KeyMap.Mode = .live) {
+  /// A preset's name, the problem it shows and its fix.
+  public struct PresetNote: Sendable, Equatable {
+    public var name: String
+    public var shows: String
+    public var fix: String
+    public init(name: String, shows: String, fix: String) {
+      self.name = name
+      self.shows = shows
+      self.fix = fix
+    }
+  }
+
+  public init(mode: KeyMap.Mode = .live, presets: [PresetNote] = []) {
     self.mode = mode
+    self.presets = presets
   }
 
   /// What the gradient panel shows (in a replay, without the keys that
@@ -23,8 +36,11 @@ public struct HelpOverlay {
   }
 
   /// Each preset's problem and its fix.
-  public static let presetNotes = ["Presets (--preset), one problem each, and the fix:"]
-    + Preset.all.flatMap { ["  \(pad($0.name, to: 10)) \($0.shows)", "  \(pad("", to: 10)) fix: \($0.fix)"] }
+  var presetNotes: [String] {
+    guard !presets.isEmpty else { return [] }
+    return ["Presets (--preset), one problem each, and the fix:"]
+      + presets.flatMap { ["  \(pad($0.name, to: 10)) \($0.shows)", "  \(pad("", to: 10)) fix: \($0.fix)"] }
+  }
 
   /// The lines shown in `height` rows: every key and the closing line
   /// always; the panel notes, then the presets, where they fit.
@@ -32,7 +48,7 @@ public struct HelpOverlay {
     let keys = KeyMap.bindings(for: mode).map { pad($0.label, to: 7) + $0.help }
     let room = height - 2  // the border
     var lines = keys, omitted = false
-    for section in [Self.panelNotes(mode), Self.presetNotes] {
+    for section in [Self.panelNotes(mode), presetNotes] where !section.isEmpty {
       if lines.count + 1 + section.count + 2 <= room {
         lines += [""] + section
       } else {

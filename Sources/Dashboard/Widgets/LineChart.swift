@@ -1,5 +1,5 @@
 import Foundation
-import Training
+import RunEvents
 import NumberFormat
 
 /// One line of a chart: a decimated series, its colour, and how to draw it.

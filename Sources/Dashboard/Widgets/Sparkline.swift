@@ -1,5 +1,5 @@
 import Foundation
-import Training
+import RunEvents
 
 /// The recent history of a series in one row of bar characters, newest at
 /// the right; on a log scale for quantities spanning decades (gradient norms).

@@ -1,11 +1,11 @@
-import Training
+import RunEvents
 import NumberFormat
 
 /// The bottom line: state badge, epoch, step, η, batch, throughput, time and
 /// data set; on the right the latest notice or the key hint. While η is being
 /// typed, the line becomes the prompt.
 public struct StatusBar {
-  public var snapshot: Snapshot?
+  public var snapshot: RunView?
   public var notice: Notice?
   public var entry: String?
   /// A question waiting for a key: the line becomes it (the first of its
@@ -14,7 +14,7 @@ public struct StatusBar {
   /// Replay speed and position (0…1), when playing back a run log.
   public var replay: (speed: Double, progress: Double)?
 
-  public init(snapshot: Snapshot?, notice: Notice?, entry: String?) {
+  public init(snapshot: RunView?, notice: Notice?, entry: String?) {
     self.snapshot = snapshot
     self.notice = notice
     self.entry = entry

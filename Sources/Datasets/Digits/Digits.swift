@@ -1,3 +1,4 @@
+import RunEvents
 import NeuralNet
 
 /// The UCI handwritten digits (1,797 images of 8×8 pixels, values 0–16,

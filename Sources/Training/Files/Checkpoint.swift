@@ -1,3 +1,4 @@
+import RunEvents
 import Datasets
 import Foundation
 import NeuralNet

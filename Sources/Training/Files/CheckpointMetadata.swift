@@ -1,3 +1,4 @@
+import RunEvents
 import Foundation
 
 /// The checkpoint's metadata, defined once for writing and reading: each

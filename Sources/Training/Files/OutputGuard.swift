@@ -1,3 +1,4 @@
+import RunEvents
 import Foundation
 
 /// The kinds of file nntop writes, each recognised by its own mark, so a

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import RunEvents
 
 /// What a session records while it trains, for `nntop replay`, `nntop plot`
 /// and TensorBoard: `sample` lines of the curves and layer statistics,
@@ -65,8 +66,9 @@ final class RunRecorder {
     let metric = pendingMetric ?? loss
     log?.write(
       .sample(
-        step: trainer.step, epoch: trainer.epoch, epochProgress: trainer.epochProgress, time: trainer.trainingTime,
-        learningRate: trainer.learningRate, loss: loss, metric: metric, layers: trainer.latestStatistics, health: trainer.latestHealth))
+        RunSample(
+          step: trainer.step, epoch: trainer.epoch, epochProgress: trainer.epochProgress, time: trainer.trainingTime,
+          learningRate: trainer.learningRate, loss: loss, metric: metric, layers: trainer.latestStatistics, health: trainer.latestHealth)))
     if let tensorboard {
       var scalars: [(tag: String, value: Double)] = [
         ("loss/train", Double(loss.mean)),
@@ -122,7 +124,7 @@ final class RunRecorder {
 
   private func writeWeights(_ trainer: Trainer, now: ContinuousClock.Instant = .now) {
     lastWeights = (now, trainer.step)
-    log?.write(.weights(step: trainer.step, trainer.network))
+    log?.write(.weights(WeightsRecord(step: trainer.step, trainer.network)))
     guard let tensorboard else { return }
     for (l, layer) in trainer.network.layers.enumerated() {
       layer.weights.storage.withUnsafeBufferPointer { tensorboard.histogram("weights/W\(l + 1)", $0, step: trainer.step) }

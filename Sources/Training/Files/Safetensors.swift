@@ -1,3 +1,4 @@
+import RunEvents
 import Foundation
 
 /// The safetensors container: an 8-byte little-endian header length, a JSON

@@ -1,4 +1,5 @@
 import Foundation
+import RunEvents
 
 /// `nntop plot`: a run log's curves as a stand-alone SVG for a report — the
 /// loss (training per sample with its min–max band, validation per epoch),
@@ -41,13 +42,13 @@ public struct SVGPlot {
   }
 
   public func render() -> String {
-    var samples: [RunRecording.Sample] = [], epochs: [RunRecording.Epoch] = [], marks: [(step: Int, label: String)] = []
-    for entry in recording.entries {
-      switch entry {
+    var samples: [RunSample] = [], epochs: [EpochRecord] = [], marks: [(step: Int, label: String)] = []
+    for event in recording.events {
+      switch event {
       case .sample(let s): samples.append(s)
       case .epoch(let e): epochs.append(e)
       case .event(let e):
-        if let label = History.markLabel(forEvent: e.name) { marks.append((e.step, label)) }
+        if let label = e.kind.markLabel { marks.append((e.step, label)) }
       default: break
       }
     }

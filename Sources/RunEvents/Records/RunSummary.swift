@@ -1,4 +1,3 @@
-import Datasets
 import Foundation
 import NumberFormat
 
@@ -24,10 +23,6 @@ public struct RunSummary: Sendable {
   public var last: EpochRecord?
   /// The epoch with the best validation accuracy (classification).
   public var best: EpochRecord?
-  /// Why the save at the end of the run failed, if it did.
-  public var saveError: OutputError?
-  /// The write that failed and ended the run (`.writeFailed`).
-  public var writeFailure: String?
 
   public init(last: EpochRecord?, best: EpochRecord?, epochs: Int, steps: Int, time: Double, ending: Ending) {
     self.ending = ending
@@ -42,24 +37,6 @@ public struct RunSummary: Sendable {
   public static func isBetter(_ record: EpochRecord, than best: EpochRecord?) -> Bool {
     guard let accuracy = record.validationAccuracy else { return false }
     return accuracy > (best?.validationAccuracy ?? -1)
-  }
-
-  public var json: JSON {
-    .object([
-      ("type", .string("summary")),
-      ("ending", .string(ending.rawValue)),
-      ("epochs", .number(Double(epochs))),
-      ("steps", .number(Double(steps))),
-      ("time", .finite(time.rounded(toPlaces: 4))),
-      ("loss", .finite(last?.loss)),
-      ("val_loss", .finite(last?.validationLoss)),
-      ("acc", .finite(last?.accuracy)),
-      ("val_acc", .finite(last?.validationAccuracy)),
-      ("rmse", .finite(last?.rmse)),
-      ("val_rmse", .finite(last?.validationRMSE)),
-      ("best_val_acc", .finite(best?.validationAccuracy)),
-      ("best_epoch", best.map { .number(Double($0.epoch)) } ?? .null),
-    ])
   }
 
   /// `done: 30 epochs, 1,350 steps in 0.05 s · val_acc 97.2% (best 97.8% at epoch 13) · loss 0.0037`
@@ -81,3 +58,40 @@ public struct RunSummary: Sendable {
   }
 }
 
+extension RunSummary {
+  /// `{"type":"summary","ending":…,"epochs":…,"steps":…,"loss":…,"best_val_acc":…}`.
+  public var json: JSON {
+    .object([
+      ("type", .string("summary")),
+      ("ending", .string(ending.rawValue)),
+      ("epochs", .int(epochs)),
+      ("steps", .int(steps)),
+      ("time", .finite(time.rounded(toPlaces: 4))),
+      ("loss", .finite(last?.loss)),
+      ("val_loss", .finite(last?.validationLoss)),
+      ("acc", .finite(last?.accuracy)),
+      ("val_acc", .finite(last?.validationAccuracy)),
+      ("rmse", .finite(last?.rmse)),
+      ("val_rmse", .finite(last?.validationRMSE)),
+      ("best_val_acc", .finite(best?.validationAccuracy)),
+      ("best_epoch", best.map { .int($0.epoch) } ?? .null),
+    ])
+  }
+
+  /// Reads a `summary` line: the last epoch's numbers, and the best epoch's accuracy.
+  public init(json line: JSON) throws(RecordError) {
+    let name = line["ending"]?.stringValue ?? ""
+    guard let ending = Ending(rawValue: name) else { throw RecordError("a summary with an unknown ending \"\(name)\"") }
+    let epochs = line["epochs"]?.intValue ?? 0, steps = line["steps"]?.intValue ?? 0, time = line["time"]?.doubleValue ?? 0
+    let last = line["loss"]?.doubleValue.map { loss in
+      EpochRecord(
+        epoch: epochs, step: steps, time: time, learningRate: .nan, loss: loss, validationLoss: line["val_loss"]?.doubleValue,
+        accuracy: line["acc"]?.doubleValue, validationAccuracy: line["val_acc"]?.doubleValue, rmse: line["rmse"]?.doubleValue,
+        validationRMSE: line["val_rmse"]?.doubleValue)
+    }
+    let best = line["best_val_acc"]?.doubleValue.map { accuracy in
+      EpochRecord(epoch: line["best_epoch"]?.intValue ?? 0, step: 0, time: 0, learningRate: .nan, loss: .nan, validationAccuracy: accuracy)
+    }
+    self.init(last: last, best: best, epochs: epochs, steps: steps, time: time, ending: ending)
+  }
+}

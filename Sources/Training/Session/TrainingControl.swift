@@ -1,23 +1,5 @@
 import Foundation
-
-/// A command from the person at the keyboard, applied by the trainer at the
-/// next mini-batch boundary.
-public enum ControlCommand: Sendable, Equatable {
-  case togglePause
-  case pause
-  case resume
-  /// Run this many mini-batches, then pause (the `n` key).
-  case step(Int)
-  case setLearningRate(Float)
-  /// Multiply η (the `+`/`-` keys); never a roll-back.
-  case scaleLearningRate(Float)
-  /// After a divergence (the `d` key): back to the best measured weights
-  /// before it, η ÷ 10. Logged as a `rollback` event.
-  case rollBack
-  case reinitialize
-  case save(path: String)
-  case stop
-}
+import RunEvents
 
 /// Commands travelling from the UI thread to the trainer thread: a queue
 /// behind a condition, so a paused trainer sleeps until a command comes
@@ -26,7 +8,7 @@ public enum ControlCommand: Sendable, Equatable {
 /// `@unchecked Sendable` is safe: the only stored state, `queue`, is read and
 /// written exclusively between `condition.lock()` and `condition.unlock()`;
 /// `condition` itself is thread-safe.
-public final class TrainingControl: @unchecked Sendable {
+public final class TrainingControl: RunControl, @unchecked Sendable {
   private let condition = NSCondition()
   private var queue: [ControlCommand] = []
 

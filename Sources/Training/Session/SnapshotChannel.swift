@@ -1,13 +1,14 @@
+import RunEvents
 import Synchronization
 
-/// The latest snapshot, behind a lock: the trainer swaps a new one in, the UI
+/// The latest snapshot of the run's view, behind a lock: the trainer swaps a new one in, the UI
 /// copies the reference out. Latest value wins; the lock is held only for the
 /// swap, never while computing or drawing, so a slow UI skips snapshots and
 /// never slows training.
 public final class SnapshotChannel: Sendable {
   private struct Slot: Sendable {
     var sequence: UInt64 = 0
-    var snapshot: Snapshot?
+    var snapshot: RunView?
   }
 
   private let slot = Mutex(Slot())
@@ -16,10 +17,10 @@ public final class SnapshotChannel: Sendable {
 
   /// Publishes `snapshot`; returns its sequence number.
   @discardableResult
-  public func publish(_ snapshot: Snapshot) -> UInt64 {
+  public func publish(_ snapshot: RunView) -> UInt64 {
     // Move the old value out under the lock and release it after, so its
     // deallocation (if the UI holds no reference) happens outside the lock.
-    let (sequence, old) = slot.withLock { s -> (UInt64, Snapshot?) in
+    let (sequence, old) = slot.withLock { s -> (UInt64, RunView?) in
       let old = s.snapshot
       s.sequence &+= 1
       s.snapshot = snapshot
@@ -30,7 +31,7 @@ public final class SnapshotChannel: Sendable {
   }
 
   /// The latest snapshot and its sequence number (0 and nil before the first).
-  public func latest() -> (sequence: UInt64, snapshot: Snapshot?) {
+  public func latest() -> (sequence: UInt64, snapshot: RunView?) {
     slot.withLock { ($0.sequence, $0.snapshot) }
   }
 

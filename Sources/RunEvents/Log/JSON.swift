@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value whose objects keep their key order, so run-log lines and
 /// checkpoint headers read the way they were written.
 public enum JSON: Sendable, Equatable {
@@ -28,6 +30,33 @@ public enum JSON: Sendable, Equatable {
 
   /// A Float as the shortest decimal that reads back as it (0.1, not 0.10000000149011612).
   public static func finite(_ value: Float?) -> JSON { finite(value.flatMap { Double("\($0)") }) }
+
+  public static func int(_ value: Int) -> JSON { .number(Double(value)) }
+
+  /// A float to 4 significant digits (weights and points: what a heatmap
+  /// can show), rounded arithmetically — formatting and re-parsing text per
+  /// value cost a microsecond each. Dividing (or multiplying) an integer by
+  /// an exact power of ten gives the double nearest the 4-digit decimal, which
+  /// serialises as that decimal.
+  public static func compact(_ v: Float) -> JSON {
+    guard v.isFinite else { return .null }
+    guard v != 0 else { return .number(0) }
+    let d = Double(v)
+    let exponent = Int(Foundation.log10(Swift.abs(d)).rounded(.down))
+    if exponent <= 3 {
+      let scale = powerOfTen(3 - exponent)
+      return .number((d * scale).rounded() / scale)
+    }
+    let scale = powerOfTen(exponent - 3)
+    return .number((d / scale).rounded() * scale)
+  }
+
+  private static let powersOfTen: [Double] = (0...22).map { Foundation.pow(10, Double($0)) }
+
+  /// 10^n, exact for n ≤ 22 (floats need at most 10^48).
+  private static func powerOfTen(_ n: Int) -> Double {
+    n <= 22 ? powersOfTen[n] : Foundation.pow(10, Double(n))
+  }
 
   // MARK: - Reading values
 
@@ -313,5 +342,13 @@ private struct JSONParser {
       throw JSONError(offset: start, message: "invalid value")
     }
     return .number(v)
+  }
+}
+
+extension Double {
+  /// Rounded to `places` decimal places (for compact logs).
+  public func rounded(toPlaces places: Int) -> Double {
+    let scale = Foundation.pow(10, Double(places))
+    return (self * scale).rounded() / scale
   }
 }
