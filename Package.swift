@@ -39,6 +39,7 @@ let package = Package(
     .executable(name: "nntop", targets: ["nntop"]),
     // Libraries for the fuzz targets (Fuzz/Package.swift depends on this package by path).
     .library(name: "Datasets", targets: ["Datasets"]),
+    .library(name: "RunEvents", targets: ["RunEvents"]),
     .library(name: "Training", targets: ["Training"]),
     .library(name: "Dashboard", targets: ["Dashboard"]),
   ],
@@ -81,6 +82,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Tests/TestSupport"),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RunEvents", "NumberFormat", "TestSupport"]),
+    .testTarget(name: "RunEventsTests", dependencies: ["RunEvents"]),
     .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "RunEvents", "NumberFormat"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "RunEvents", "Diagnosis", "PeerBenchmark", "NumberFormat", "TestSupport"]),
     // Golden/: whole screens as text, read by path (GoldenScreenTests).

@@ -26,7 +26,7 @@ let package = Package(
       dependencies: [.product(name: "Training", package: "nntop")]),
     .executableTarget(
       name: "FuzzRunLog",
-      dependencies: [.product(name: "Training", package: "nntop")]),
+      dependencies: [.product(name: "RunEvents", package: "nntop"), .product(name: "Training", package: "nntop")]),
     .executableTarget(
       name: "FuzzTheme",
       dependencies: [.product(name: "Dashboard", package: "nntop")]),

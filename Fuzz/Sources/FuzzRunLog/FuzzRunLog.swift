@@ -1,3 +1,4 @@
+import RunEvents
 import Training
 
 // Run log (JSON lines, as `--log` writes and `replay`/`plot` read). Thrown
@@ -11,6 +12,7 @@ public func fuzzRunLog(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   guard let recording = try? RunRecording(bytes: bytes, file: "fuzz.jsonl") else { return 0 }
   var player = ReplayPlayer(recording: recording)
   _ = player.seek(to: .infinity)
+  _ = recording.view
   _ = SVGPlot(recording: recording, gradients: true, logScaleLoss: true).render()
   return 0
 }

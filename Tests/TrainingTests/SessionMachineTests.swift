@@ -1,0 +1,69 @@
+import Testing
+import RunEvents
+@testable import Training
+
+/// The session's decisions, without a trainer or a thread.
+struct SessionMachineTests {
+  @Test func pauseResumeAndSingleSteps() {
+    var m = SessionMachine(state: .running)
+    #expect(m.update(.togglePause, learningRate: 0.1) == [.log(.pause)] && m.state == .paused)
+    #expect(m.update(.pause, learningRate: 0.1) == [], "pausing a paused run does nothing")
+    #expect(m.update(.step(2), learningRate: 0.1) == [.log(.step(count: 2))] && m.pendingSteps == 2 && m.trains)
+    #expect(m.stepDone() == false && m.stepDone() == true && !m.trains)
+    #expect(m.update(.resume, learningRate: 0.1) == [.log(.resume)] && m.state == .running)
+    // n while running pauses first, then steps.
+    #expect(m.update(.step(1), learningRate: 0.1) == [.log(.pause), .log(.step(count: 1))] && m.state == .paused)
+  }
+
+  @Test func minusOnlyEverHalvesEtaEvenAfterADivergence() {
+    var m = SessionMachine(state: .running)
+    m.canRollBack = true
+    m.diverge()
+    let effects = m.update(.scaleLearningRate(0.5), learningRate: 0.8)
+    #expect(effects == [.setLearningRate(0.4), .log(.learningRate(from: 0.8, to: 0.4))])
+    #expect(m.state == .diverged, "η ÷ 2 is no roll-back: the run stays diverged")
+  }
+
+  @Test func aDivergedRunRefusesToGoOnUntilRolledBackOrReset() {
+    var m = SessionMachine(state: .running)
+    m.diverge()
+    #expect(m.update(.resume, learningRate: 1) == [.notify(SessionMachine.divergedRefusal, .warning)])
+    #expect(m.update(.step(1), learningRate: 1) == [.notify(SessionMachine.divergedRefusal, .warning)] && m.pendingSteps == 0)
+    guard case .notify(let text, _) = m.update(.rollBack, learningRate: 1).first else {
+      Issue.record("d without weights to go back to should say so")
+      return
+    }
+    #expect(text.contains("no weights from before the divergence") && m.state == .diverged)
+    m.canRollBack = true
+    #expect(m.update(.rollBack, learningRate: 1) == [.rollBack] && m.state == .paused)
+  }
+
+  @Test func dOutsideADivergenceSaysWhatItIsFor() {
+    var m = SessionMachine(state: .paused)
+    m.canRollBack = true
+    #expect(m.update(.rollBack, learningRate: 1) == [.notify("d rolls back only after a divergence; - halves η", .warning)])
+    #expect(m.state == .paused)
+  }
+
+  @Test func resetAfterADivergencePausesAndForgetsTheOldWeights() {
+    var m = SessionMachine(state: .running)
+    m.canRollBack = true
+    m.diverge()
+    #expect(m.update(.reinitialize, learningRate: 1) == [.reinitialize, .log(.reset)])
+    #expect(m.state == .paused && !m.canRollBack)
+  }
+
+  @Test func spaceAfterTheLastEpochTrainsOnWithoutAGoal() {
+    var m = SessionMachine(state: .finished)
+    #expect(m.update(.togglePause, learningRate: 1) == [.dropEpochGoal, .log(.resume)])
+    #expect(m.state == .running && m.openEnded)
+  }
+
+  @Test func aBadEtaIsRefusedAndStopEnds() {
+    var m = SessionMachine(state: .running)
+    #expect(m.update(.setLearningRate(-1), learningRate: 1) == [.notify("η must be a positive number", .error)])
+    #expect(m.update(.scaleLearningRate(.infinity), learningRate: 1) == [.notify("η must be a positive number", .error)])
+    #expect(m.update(.save(path: "m.safetensors"), learningRate: 1) == [.save(path: "m.safetensors")])
+    #expect(m.update(.stop, learningRate: 1) == [.stop])
+  }
+}
