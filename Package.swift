@@ -40,6 +40,7 @@ let package = Package(
     // Libraries for the fuzz targets (Fuzz/Package.swift depends on this package by path).
     .library(name: "Datasets", targets: ["Datasets"]),
     .library(name: "RunEvents", targets: ["RunEvents"]),
+    .library(name: "Interop", targets: ["Interop"]),
     .library(name: "Training", targets: ["Training"]),
     .library(name: "Dashboard", targets: ["Dashboard"]),
   ],
@@ -60,7 +61,10 @@ let package = Package(
     .target(name: "RunEvents", dependencies: ["NumberFormat"]),
     // Verdicts from statistics: pure, the same for every source.
     .target(name: "Diagnosis", dependencies: ["RunEvents", "NumberFormat"]),
-    .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis", "NumberFormat"], swiftSettings: kernelFlags),
+    // Other programs' formats and files nntop writes: safetensors, TensorBoard
+    // event files, the run log's writer, the SVG report, the output rules.
+    .target(name: "Interop", dependencies: ["RunEvents", "NumberFormat"]),
+    .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis", "Interop", "NumberFormat"], swiftSettings: kernelFlags),
     // The peer benchmark's workloads on the engine (`nntop bench`), kept out of Training's API.
     .target(name: "PeerBenchmark", dependencies: ["NeuralNet", "Training"], swiftSettings: kernelFlags),
     .target(
@@ -74,7 +78,7 @@ let package = Package(
     .executableTarget(
       name: "nntop",
       dependencies: [
-        "NeuralNet", "NumberFormat", "Datasets", "RunEvents", "Diagnosis", "Training", "PeerBenchmark", "Dashboard", "Terminal",
+        "NeuralNet", "NumberFormat", "Datasets", "RunEvents", "Diagnosis", "Interop", "Training", "PeerBenchmark", "Dashboard", "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: kernelFlags
@@ -83,11 +87,12 @@ let package = Package(
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RunEvents", "NumberFormat", "TestSupport"]),
     .testTarget(name: "RunEventsTests", dependencies: ["RunEvents"]),
+    .testTarget(name: "InteropTests", dependencies: ["Interop", "RunEvents", "Training", "Diagnosis", "TestSupport"]),
     .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "RunEvents", "NumberFormat"]),
-    .testTarget(name: "TrainingTests", dependencies: ["Training", "Datasets", "RunEvents", "Diagnosis", "PeerBenchmark", "NumberFormat", "TestSupport"]),
+    .testTarget(name: "TrainingTests", dependencies: ["Training", "Interop", "Datasets", "RunEvents", "Diagnosis", "PeerBenchmark", "NumberFormat", "TestSupport"]),
     // Golden/: whole screens as text, read by path (GoldenScreenTests).
     .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Training", "RunEvents", "Diagnosis", "NumberFormat", "TestSupport"], exclude: ["Golden"]),
-    .testTarget(name: "nntopTests", dependencies: ["nntop", "NeuralNet", "RunEvents", "Training", "Diagnosis", "NumberFormat", "TestSupport"]),
+    .testTarget(name: "nntopTests", dependencies: ["nntop", "NeuralNet", "RunEvents", "Interop", "Training", "Diagnosis", "NumberFormat", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

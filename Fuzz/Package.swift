@@ -23,10 +23,12 @@ let package = Package(
       dependencies: [.product(name: "Datasets", package: "nntop"), "FuzzSupport"]),
     .executableTarget(
       name: "FuzzSafetensors",
-      dependencies: [.product(name: "Training", package: "nntop")]),
+      dependencies: [.product(name: "Interop", package: "nntop"), .product(name: "Training", package: "nntop")]),
     .executableTarget(
       name: "FuzzRunLog",
-      dependencies: [.product(name: "RunEvents", package: "nntop"), .product(name: "Training", package: "nntop")]),
+      dependencies: [
+        .product(name: "RunEvents", package: "nntop"), .product(name: "Interop", package: "nntop"), .product(name: "Training", package: "nntop"),
+      ]),
     .executableTarget(
       name: "FuzzTheme",
       dependencies: [.product(name: "Dashboard", package: "nntop")]),

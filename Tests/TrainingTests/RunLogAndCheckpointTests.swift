@@ -1,3 +1,4 @@
+import Interop
 import Datasets
 import Foundation
 import NeuralNet

@@ -1,3 +1,4 @@
+import Interop
 import RunEvents
 import Training
 

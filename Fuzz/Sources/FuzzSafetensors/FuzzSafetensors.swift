@@ -1,3 +1,4 @@
+import Interop
 import Training
 
 // safetensors container, then the nntop checkpoint on top of it (metadata

@@ -1,6 +1,6 @@
 import Dashboard
 
-// Theme files (TOML through TOMLKit, then nntop's keys, colours and
+// Theme files (TOML through nntop's own parser, then nntop's keys, colours and
 // attributes). Thrown `ThemeError`s are expected; only traps, crashes and
 // hangs count.
 @_cdecl("LLVMFuzzerTestOneInput")

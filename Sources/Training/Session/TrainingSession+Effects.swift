@@ -1,3 +1,4 @@
+import Interop
 import Foundation
 import NeuralNet
 import NumberFormat

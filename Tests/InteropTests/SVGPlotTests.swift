@@ -1,3 +1,4 @@
+@testable import Interop
 import Foundation
 #if canImport(FoundationXML)
   import FoundationXML

@@ -1,5 +1,4 @@
 import Foundation
-import NeuralNet
 
 /// `--tensorboard DIR`: an event file TensorBoard reads — TFRecord framing
 /// (length, masked CRC-32C of the length, the bytes, their masked CRC-32C)

@@ -1,3 +1,4 @@
+@testable import Interop
 import Foundation
 import Testing
 import TestSupport
