@@ -24,6 +24,17 @@ public func scientific(_ v: Double, digits: Int = 1) -> String {
   return String(format: "%.\(digits)e", v)
 }
 
+/// `3.14` for `fixed(π, 2)`: a fixed number of decimals.
+public func fixed(_ v: Double, _ decimals: Int) -> String { String(format: "%.\(max(decimals, 0))f", v) }
+
+/// `0.000123`, `1.5e+07`: `digits` significant digits, the shorter notation (C's `%g`).
+public func general(_ v: Double, digits: Int = 6) -> String { String(format: "%.\(max(digits, 1))g", v) }
+
+/// `1.5 GB`, `320 MB`: sizes of memory.
+public func byteSize(_ bytes: Double) -> String {
+  bytes >= 1e9 ? String(format: "%.1f GB", bytes / 1e9) : String(format: "%.0f MB", bytes / 1e6)
+}
+
 /// `97%`: shares of units in verdicts.
 public func wholePercent(_ v: Double) -> String { String(format: "%.0f%%", 100 * v) }
 

@@ -59,14 +59,8 @@ public struct MemoryBudget: Sendable {
       return "network \(description) is too large to count its parameters: use fewer or smaller layers"
     }
     guard let available, bytes > available else { return nil }
-    return "network \(description) has \(parameters.grouped) parameters: training it needs about \(Self.size(bytes)) of memory "
-      + "(weights, gradients, optimiser state, roll-back copies, workspaces) and \(Self.size(available)) is available; use fewer or smaller layers"
+    return "network \(description) has \(parameters.grouped) parameters: training it needs about \(byteSize(Double(bytes))) of memory "
+      + "(weights, gradients, optimiser state, roll-back copies, workspaces) and \(byteSize(Double(available))) is available; use fewer or smaller layers"
   }
 
-  /// `12.5 GB`, `640 MB`.
-  static func size(_ bytes: Int) -> String {
-    let b = Double(bytes)
-    if b >= 1e9 { return String(format: "%.1f GB", b / 1e9) }
-    return String(format: "%.0f MB", b / 1e6)
-  }
 }

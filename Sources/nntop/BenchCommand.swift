@@ -1,3 +1,4 @@
+import NumberFormat
 import Interop
 import ArgumentParser
 import Foundation
@@ -86,7 +87,7 @@ struct Bench: ParsableCommand {
           let bench = try BenchmarkRun(w, threads: t)
           let r = bench.measure(seconds: seconds, warmup: warmup)
           let tag = "\(w.name.padding(toLength: 8, withPad: " ", startingAt: 0)) nntop T=\(t) run \(run)"
-          print("  \(tag)  \(rate(r.samplesPerSecond).leftPadded(9)) samples/s  (\(String(format: "%.1f", r.matmulGflops)) matmul GFLOP/s, \(r.steps) steps in \(String(format: "%.2f", r.seconds))s, cpu_util \(String(format: "%.2f", r.cpuSeconds / r.seconds)))")
+          print("  \(tag)  \(rate(r.samplesPerSecond).leftPadded(9)) samples/s  (\(fixed(r.matmulGflops, 1)) matmul GFLOP/s, \(r.steps) steps in \(fixed(r.seconds, 2))s, cpu_util \(fixed(r.cpuSeconds / r.seconds, 2)))")
           table["\(w.name) T=\(t)", default: []].append(rate(r.samplesPerSecond))
           records.append(.object([
             ("peer", .string("nntop")), ("workload", .string(w.name)), ("threads", .number(Double(t))),
@@ -103,7 +104,7 @@ struct Bench: ParsableCommand {
         if gemm {
           for n in [2048, 512] {
             let g = GEMMBenchmark.measure(n: n, threads: t, seconds: seconds)
-            print("  gemm-\(n) nntop T=\(t)  \(String(format: "%.1f", g.gflops)) GFLOP/s (best call \(String(format: "%.1f", g.best)))")
+            print("  gemm-\(n) nntop T=\(t)  \(fixed(g.gflops, 1)) GFLOP/s (best call \(fixed(g.best, 1)))")
             records.append(.object([
               ("peer", .string("nntop-gemm")), ("workload", .string("gemm-\(n)")), ("threads", .number(Double(t))),
               ("batch", .number(Double(n))), ("samples_per_s", .null), ("gflops", .finite(g.gflops)), ("gflops_best", .finite(g.best)),
@@ -118,7 +119,7 @@ struct Bench: ParsableCommand {
       let cases = [("digits", 200, 60), ("spirals", 200, 60), ("digits", 120, 40)] + (ProcessInfo.processInfo.environment["NNTOP_RENDER_DATA"].map { [($0, 120, 40)] } ?? [])
       for (data, w, h) in cases {
         let r = try RenderBenchmark.measure(data: data, width: w, height: h)
-        print("  render \(data) \(w)×\(h): median \(String(format: "%.2f", r.medianMilliseconds)) ms, worst \(String(format: "%.2f", r.worstMilliseconds)) ms over \(r.frames) frames")
+        print("  render \(data) \(w)×\(h): median \(fixed(r.medianMilliseconds, 2)) ms, worst \(fixed(r.worstMilliseconds, 2)) ms over \(r.frames) frames")
         records.append(.object([
           ("peer", .string("nntop-render")), ("workload", .string("render-\(data)-\(w)x\(h)")), ("frames", .number(Double(r.frames))),
           ("median_ms", .finite(r.medianMilliseconds)), ("worst_ms", .finite(r.worstMilliseconds)), ("status", .string("ok")), ("host", host),
@@ -135,9 +136,9 @@ struct Bench: ParsableCommand {
   }
 
   func rate(_ x: Double) -> String {
-    if x >= 1e6 { return String(format: "%.2fM", x / 1e6) }
-    if x >= 1e3 { return String(format: "%.1fk", x / 1e3) }
-    return String(format: "%.0f", x)
+    if x >= 1e6 { return fixed(x / 1e6, 2) + "M" }
+    if x >= 1e3 { return fixed(x / 1e3, 1) + "k" }
+    return fixed(x, 0)
   }
 
   func write(_ records: [JSON], to path: String) throws {

@@ -55,7 +55,7 @@ struct WorkedExample {
     }
     /// A value beside the reference's printed one, shown only where they differ at the reference's precision.
     func compare(_ label: String, _ values: [Float], _ printed: [Double], decimals: Int, note: String = "") {
-      let same = zip(values, printed).allSatisfy { v, p in String(format: "%.\(decimals)f", Double(v)) == String(format: "%.\(decimals)f", p) }
+      let same = zip(values, printed).allSatisfy { v, p in fixed(Double(v), decimals) == fixed(p, decimals) }
       row(label, vector(values), reference: same ? nil : vector(printed.map(Float.init), decimals: decimals), note: note)
     }
     lines.append("The worked example of the reference: a 2-2-1 network, sigmoid hidden and output units,")
@@ -96,12 +96,12 @@ struct WorkedExample {
     row("W1 ← W1 − η ∂J/∂W1", matrix(net.layers[0].weights))
     row("b1 ← b1 − η ∂J/∂b1", vector(net.layers[0].bias))
     let after = net.objective(x: x, y: y)
-    row("J after the update", String(format: "%.6f", after) + "  (was \(String(format: "%.6f", loss)))")
+    row("J after the update", fixed(after, 6) + "  (was \(fixed(loss, 6)))")
     return lines.joined(separator: "\n")
   }
 
   func vector(_ v: [Float], decimals: Int = 6) -> String {
-    v.count == 1 ? String(format: "%.\(decimals)f", Double(v[0])) : "[" + v.map { String(format: "%.\(decimals)f", Double($0)) }.joined(separator: ", ") + "]"
+    v.count == 1 ? fixed(Double(v[0]), decimals) : "[" + v.map { fixed(Double($0), decimals) }.joined(separator: ", ") + "]"
   }
 
   /// Inputs as written in the reference: `[0.5, 0.2]`.

@@ -1,3 +1,4 @@
+import NumberFormat
 import ArgumentParser
 import Datasets
 import Foundation
@@ -54,7 +55,7 @@ struct Predict: ParsableCommand {
           out += Self.csvField(model.encoding.classNames[model.encoding.predictedClass(output + j, stride: b)])
         } else {
           out += (0..<model.network.outputWidth).map { k in
-            String(format: "%.6g", Double(model.encoding.decodedValue(output[k * b + j], index: k)))
+            general(Double(model.encoding.decodedValue(output[k * b + j], index: k)))
           }.joined(separator: ",")
         }
         out += "\n"
@@ -67,9 +68,9 @@ struct Predict: ParsableCommand {
       let score: String
       if let accuracy = result.accuracy {
         let correct = Int((accuracy * Double(result.count)).rounded())
-        score = String(format: "accuracy %.2f%% (%d/%d)", 100 * accuracy, correct, result.count)
+        score = "accuracy \(fixed(100 * accuracy, 2))% (\(correct)/\(result.count))"
       } else {
-        score = String(format: "rmse %.6g (%d rows)", result.rmse ?? .nan, result.count)
+        score = "rmse \(general(result.rmse ?? .nan)) (\(result.count) rows)"
       }
       FileHandle.standardError.write(Data((score + "\n").utf8))
     }

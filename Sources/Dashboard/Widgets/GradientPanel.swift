@@ -135,7 +135,7 @@ public struct GradientPanel {
         }
         x += sparkWidth + 1
       }
-      let ratio = stats.updateRatio > 0 && stats.updateRatio.isFinite ? String(format: "%.1f", log10(stats.updateRatio)) : "-"
+      let ratio = stats.updateRatio > 0 && stats.updateRatio.isFinite ? fixed(log10(stats.updateRatio), 1) : "-"
       x = put(x, pad(ratio, to: ratioWidth, alignRight: true), rowStyle)
       x += 1
       _ = put(x, pad(verdict.status.badge, to: badgeWidth), theme.badge(color, emphasis: verdict.status != .ok))

@@ -84,7 +84,7 @@ public struct StatusBar {
   /// `×1`, `×4`, `×1/8`, `×3.5`.
   static func speed(_ v: Double) -> String {
     if v < 1, v > 0, (1 / v).rounded() == 1 / v { return "×1/\(Int(1 / v))" }
-    return "×" + String(format: "%g", v)
+    return "×" + general(v)
   }
 
   private func renderNotice(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols, after start: Int) {

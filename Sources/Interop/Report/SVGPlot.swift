@@ -1,3 +1,4 @@
+import NumberFormat
 import Foundation
 import RunEvents
 
@@ -112,7 +113,7 @@ public struct SVGPlot {
       let v = panel.logScale ? Foundation.log10(y) : y
       return plot.y + plot.h - (v - lo) / (hi - lo) * plot.h
     }
-    func f(_ v: Double) -> String { String(format: "%.1f", v) }
+    func f(_ v: Double) -> String { fixed(v, 1) }
     var s = "<g data-panel=\"\(Self.escape(panel.title))\">\n"
     s += "<text x=\"\(f(plot.x))\" y=\"\(f(plot.y - 10))\" font-weight=\"bold\">\(Self.escape(panel.title))\(panel.logScale ? " (log scale)" : "")</text>\n"
     // Grid and ticks.
@@ -181,7 +182,7 @@ public struct SVGPlot {
       for e in Int(lo.rounded(.down))...Int(hi.rounded(.up)) {
         for m in [1.0, 2, 5] {
           let p = Foundation.log10(m) + Double(e)
-          if p >= lo - 1e-9 && p <= hi + 1e-9 { ticks.append((p, String(format: "%g", m * Foundation.pow(10, Double(e))))) }
+          if p >= lo - 1e-9 && p <= hi + 1e-9 { ticks.append((p, general(m * Foundation.pow(10, Double(e))))) }
         }
       }
       if ticks.count >= 3 { return ticks }
@@ -195,7 +196,7 @@ public struct SVGPlot {
     var ticks: [(Double, String)] = []
     var v = (lo / step).rounded(.up) * step
     while v <= hi + step * 1e-9 {
-      ticks.append((v, String(format: "%g", (v / step).rounded() * step + 0)))
+      ticks.append((v, general((v / step).rounded() * step + 0)))
       v += step
     }
     return ticks

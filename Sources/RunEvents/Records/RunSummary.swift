@@ -41,9 +41,9 @@ public struct RunSummary: Sendable {
 
   /// `done: 30 epochs, 1,350 steps in 0.05 s · val_acc 97.2% (best 97.8% at epoch 13) · loss 0.0037`
   public var text: String {
-    func pct(_ v: Double) -> String { String(format: "%.1f%%", 100 * v) }
+    let pct = ChartFormat.percent
     let word = ending == .completed ? "done" : ending == .earlyStopped ? "stopped early" : ending.rawValue
-    var s = "\(word): \(epochs) epoch\(epochs == 1 ? "" : "s"), \(steps.grouped) steps in \(String(format: "%.2f", time)) s"
+    var s = "\(word): \(epochs) epoch\(epochs == 1 ? "" : "s"), \(steps.grouped) steps in \(fixed(time, 2)) s"
     if let last {
       if let v = last.validationAccuracy {
         s += " · val_acc \(pct(v))"
