@@ -48,7 +48,7 @@ struct Replay: ParsableCommand {
     let catalog = ThemeCatalog()
     let selection = try catalog.selection(option: theme)
     StopSignals.install()
-    SuspendSignal.install(deferred: true)
+    SuspendSignal.install(deferred: true, observer: ProcessStops.shared)
     let terminal = try TerminalScreen()
     var ui = DashboardLoop(
       terminal: terminal, themes: selection.themes, themeIndex: selection.index, savePath: "", mode: .replay,

@@ -30,3 +30,6 @@ extension RunSummary.Ending {
     }
   }
 }
+
+/// Ctrl-Z's handler tells the training clock that the process stopped.
+extension ProcessStops: ProcessStopObserver {}

@@ -20,7 +20,7 @@ struct Train: ParsableCommand {
     let replacing = try RunOutputs.check(options, setup: setup)
     replacing.forEach(warn)
     StopSignals.install()
-    SuspendSignal.install(deferred: !headless)
+    SuspendSignal.install(deferred: !headless, observer: ProcessStops.shared)
     // The terminal before the output files: one that cannot show the
     // dashboard (TERM=dumb) leaves the log and its run alone.
     let terminal = headless ? nil : try TerminalScreen()

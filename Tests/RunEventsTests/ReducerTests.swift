@@ -19,7 +19,7 @@ struct ReducerTests {
     var v = Self.view()
     #expect(v.batchSize == 16 && v.learningRate == 0.2)
     v.apply(Self.sample(step: 0, time: 0))
-    v.apply(Self.sample(step: 5, time: 0.1))  // inside the window: no rate yet
+    v.apply(Self.sample(step: 5, time: 0.01))  // inside the 50 ms window: no rate yet
     #expect(v.samplesPerSecond == 0)
     v.apply(Self.sample(step: 10, time: 0.5, layers: [CodecTests.layer, CodecTests.layer]))
     // 10 steps × 16 examples in 0.5 s.

@@ -4,8 +4,9 @@ import NumberFormat
 /// live session, a replay and a watched run show the same curves, marks,
 /// throughput and notices for the same events.
 extension RunView {
-  /// Seconds of training over which throughput is measured.
-  static let rateWindow = 0.25
+  /// Seconds of training over which throughput is measured (a live run's
+  /// steps come microseconds apart, a log's samples up to 250 ms apart).
+  static let rateWindow = 0.05
 
   public mutating func apply(_ event: RunEvent) {
     switch event {
