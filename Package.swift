@@ -64,6 +64,8 @@ let package = Package(
     // Other programs' formats and files nntop writes: safetensors, TensorBoard
     // event files, the run log's writer, the SVG report, the output rules.
     .target(name: "Interop", dependencies: ["RunEvents", "NumberFormat"]),
+    // Runs nntop did not train: following a run directory's log, its commands file.
+    .target(name: "Watch", dependencies: ["RunEvents", "Diagnosis"]),
     .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis", "Interop", "NumberFormat"], swiftSettings: kernelFlags),
     // The peer benchmark's workloads on the engine (`nntop bench`), kept out of Training's API.
     .target(name: "PeerBenchmark", dependencies: ["NeuralNet", "Training"], swiftSettings: kernelFlags),
@@ -78,7 +80,7 @@ let package = Package(
     .executableTarget(
       name: "nntop",
       dependencies: [
-        "NeuralNet", "NumberFormat", "Datasets", "RunEvents", "Diagnosis", "Interop", "Training", "PeerBenchmark", "Dashboard", "Terminal",
+        "NeuralNet", "NumberFormat", "Datasets", "RunEvents", "Diagnosis", "Interop", "Training", "Watch", "PeerBenchmark", "Dashboard", "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: kernelFlags

@@ -5,11 +5,7 @@ import RunEvents
 extension ActivationFamily {
   /// The built-in engine's activations, by family.
   public init(_ activation: Activation) {
-    switch activation {
-    case .relu, .leakyReLU: self = .rectifier
-    case .sigmoid, .tanh: self = .squashing
-    case .linear, .softmax: self = .other
-    }
+    self.init(activationName: activation.rawValue)
   }
 }
 

@@ -18,7 +18,7 @@ struct NNTop: ParsableCommand {
       live dashboard; with --headless, or when output is not a terminal, it prints one line per epoch.
       """,
     version: "0.1.0",
-    subcommands: [Train.self, Example.self, Predict.self, Replay.self, Plot.self, Bench.self, Themes.self],
+    subcommands: [Train.self, WatchRun.self, Example.self, Predict.self, Replay.self, Plot.self, Bench.self, Themes.self],
     defaultSubcommand: Train.self)
 
   /// Parses the command line, runs it, and exits; every failure becomes one

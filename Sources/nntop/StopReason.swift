@@ -26,6 +26,7 @@ extension RunSummary.Ending {
     case .quitSignal: 128 + SIGQUIT
     case .outputClosed: 128 + SIGPIPE
     case .writeFailed: 74
+    case .failed: 1
     case .completed, .quit, .diverged, .earlyStopped: nil
     }
   }

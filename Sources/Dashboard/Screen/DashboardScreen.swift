@@ -19,7 +19,7 @@ public enum DashboardScreen {
     if state.mode == .replay { bar.replay = (state.replaySpeed, state.replayProgress) }
     bar.render(status, &buffer, theme: theme, symbols: symbols)
     guard let s = state.snapshot else {
-      buffer.setString(x: 2, y: 1, "nntop: starting…", style: theme.dimmed)
+      buffer.setString(x: 2, y: 1, state.waitingNote, style: theme.dimmed, maxWidth: max(screen.width - 4, 0))
       return buffer
     }
     let columns = Layout.split(main, .horizontal, [.percentage(55), .fill])

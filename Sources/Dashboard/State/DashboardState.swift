@@ -33,6 +33,8 @@ public struct DashboardState: Sendable {
   /// The replay's speed and position (0…1), shown on the status line.
   public var replaySpeed: Double = 1
   public var replayProgress: Double = 0
+  /// What the screen says before the first view (a watched run not started yet).
+  public var waitingNote = "nntop: starting…"
   /// The presets the help lists.
   public var presets: [HelpOverlay.PresetNote] = []
 
@@ -59,12 +61,15 @@ public struct DashboardState: Sendable {
     case saveBeforeQuit
     /// `r` after more than `reinitializeAskSeconds` of training.
     case reinitialize
+    /// `K`: stop a watched run's training process.
+    case stopRun
 
     /// The prompt, with its answers; without the path where that is too long.
     public func prompt(savePath: String?) -> String {
       switch self {
       case .saveBeforeQuit: "unsaved training: s saves\(savePath.map { " to \($0)" } ?? "") and quits · q quits unsaved · Esc goes on"
       case .reinitialize: "re-initialise the weights and lose this training? y / n"
+      case .stopRun: "stop the training process? y / n"
       }
     }
   }

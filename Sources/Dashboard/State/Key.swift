@@ -29,6 +29,8 @@ public enum Action: Sendable, Hashable, CaseIterable {
   case save
   case reinitialize
   case rollBack
+  /// Stop a watched run's training process (asks first).
+  case stopRun
   case toggleHelp
   case quit
   // Replay only.
@@ -48,21 +50,22 @@ public enum KeyMap {
     public var action: Action
     public var help: String
     /// The modes the key works in.
-    public var modes: Set<Mode> = [.live, .replay]
+    public var modes: Set<Mode> = [.live, .replay, .watch]
   }
 
-  public enum Mode: Sendable, Hashable { case live, replay }
+  /// Training here, a run log played back, or a run nntop did not train followed live.
+  public enum Mode: Sendable, Hashable { case live, replay, watch }
 
   /// η changes by this factor on `+` and `-`.
   public static let learningRateFactor: Float = 2
 
   public static let bindings: [Binding] = [
-    Binding(label: "space", keys: [.character(" ")], action: .togglePause, help: "pause / resume training", modes: [.live]),
+    Binding(label: "space", keys: [.character(" ")], action: .togglePause, help: "pause / resume training", modes: [.live, .watch]),
     Binding(label: "space", keys: [.character(" ")], action: .togglePause, help: "pause / resume the replay", modes: [.replay]),
-    Binding(label: "n", keys: [.character("n")], action: .step, help: "one mini-batch step (pauses first)", modes: [.live]),
-    Binding(label: "+", keys: [.character("+"), .character("=")], action: .learningRateUp, help: "η × 2", modes: [.live]),
-    Binding(label: "-", keys: [.character("-"), .character("_")], action: .learningRateDown, help: "η ÷ 2", modes: [.live]),
-    Binding(label: "e", keys: [.character("e")], action: .editLearningRate, help: "type an exact η (Enter sets, Esc cancels)", modes: [.live]),
+    Binding(label: "n", keys: [.character("n")], action: .step, help: "one mini-batch step (pauses first)", modes: [.live, .watch]),
+    Binding(label: "+", keys: [.character("+"), .character("=")], action: .learningRateUp, help: "η × 2", modes: [.live, .watch]),
+    Binding(label: "-", keys: [.character("-"), .character("_")], action: .learningRateDown, help: "η ÷ 2", modes: [.live, .watch]),
+    Binding(label: "e", keys: [.character("e")], action: .editLearningRate, help: "type an exact η (Enter sets, Esc cancels)", modes: [.live, .watch]),
     Binding(label: "+", keys: [.character("+"), .character("=")], action: .faster, help: "play twice as fast", modes: [.replay]),
     Binding(label: "-", keys: [.character("-"), .character("_")], action: .slower, help: "play half as fast", modes: [.replay]),
     Binding(label: "Home", keys: [.home, .character("g")], action: .seekStart, help: "jump to the start", modes: [.replay]),
@@ -74,10 +77,13 @@ public enum KeyMap {
     Binding(label: "a", keys: [.character("a")], action: .toggleSmoothing, help: "smooth the curves (debiased EMA)"),
     Binding(label: "t", keys: [.character("t")], action: .nextTheme, help: "next theme"),
     Binding(label: "s", keys: [.character("s")], action: .save, help: "save a checkpoint", modes: [.live]),
+    Binding(label: "s", keys: [.character("s")], action: .save, help: "save a checkpoint in the run's checkpoints/", modes: [.watch]),
+    Binding(label: "K", keys: [.character("K")], action: .stopRun, help: "stop the training process (asks y / n)", modes: [.watch]),
     Binding(label: "r", keys: [.character("r")], action: .reinitialize, help: "re-initialise the weights (asks after a minute of training)", modes: [.live]),
     Binding(label: "d", keys: [.character("d")], action: .rollBack, help: "after divergence: the best weights before it, η ÷ 10", modes: [.live]),
     Binding(label: "?", keys: [.character("?"), .character("h")], action: .toggleHelp, help: "this help"),
-    Binding(label: "q", keys: [.character("q"), .character("Q")], action: .quit, help: "quit (asks first if a loaded model has unsaved training)"),
+    Binding(label: "q", keys: [.character("q"), .character("Q")], action: .quit, help: "quit (asks first if a loaded model has unsaved training)", modes: [.live, .replay]),
+    Binding(label: "q", keys: [.character("q"), .character("Q")], action: .quit, help: "quit the dashboard (the run goes on training)", modes: [.watch]),
   ]
 
   /// The bindings of one mode, in table order.

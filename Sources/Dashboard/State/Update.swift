@@ -96,6 +96,9 @@ extension DashboardState {
         return []
       }
       return [.send(.rollBack)]
+    case .stopRun:
+      question = .stopRun
+      return []
     case .toggleHelp:
       showHelp = true
       return []
@@ -104,7 +107,7 @@ extension DashboardState {
         question = .saveBeforeQuit
         return []
       }
-      return mode == .replay ? [.quit] : [.send(.stop), .quit]
+      return mode == .live ? [.send(.stop), .quit] : [.quit]
     case .faster: return [.replay(.faster)]
     case .slower: return [.replay(.slower)]
     case .seekStart: return [.replay(.seekStart)]
@@ -117,7 +120,7 @@ extension DashboardState {
   /// Keys while a question is asked: its answers, or Esc; others wait.
   private mutating func answer(_ question: Question, _ key: Key) -> [DashboardEffect] {
     switch (question, key) {
-    case (_, .escape), (.reinitialize, .character("n")), (.reinitialize, .character("N")):
+    case (_, .escape), (.reinitialize, .character("n")), (.reinitialize, .character("N")), (.stopRun, .character("n")), (.stopRun, .character("N")):
       self.question = nil
       return []
     case (.saveBeforeQuit, .character("s")), (.saveBeforeQuit, .character("S")):
@@ -130,6 +133,9 @@ extension DashboardState {
     case (.reinitialize, .character("y")), (.reinitialize, .character("Y")):
       self.question = nil
       return [.send(.reinitialize)]
+    case (.stopRun, .character("y")), (.stopRun, .character("Y")):
+      self.question = nil
+      return [.send(.stop)]
     default:
       return []
     }

@@ -69,6 +69,7 @@ public struct StatusBar {
       (s.info.dataName, 2),
     ]
     if let replay { parts.insert(("\(Int((replay.progress * 100).rounded()))% of the log", 8), at: 0) }
+    if let origin = s.origin { parts.append((origin, 8)) }
     // A notice takes the room it needs (up to half the line) from the right.
     let reserved = notice.map { min($0.text.count, area.width / 2) + 2 } ?? 16
     let room = area.right - x - 1 - reserved
@@ -76,6 +77,10 @@ public struct StatusBar {
       let lowest = parts.indices.min(by: { parts[$0].rank < parts[$1].rank }), parts[lowest].rank < 5
     {
       parts.remove(at: lowest)
+    }
+    if parts.map(\.text).joined(separator: "  ").count > room, let origin = s.origin, let i = parts.firstIndex(where: { $0.text == origin }) {
+      // Too long still: the origin keeps its news (`process gone`), not the host.
+      parts[i].text = origin.split(separator: "·").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? origin
     }
     x = buffer.setString(x: x + 1, y: area.y, parts.map(\.text).joined(separator: "  "), style: theme.base, maxWidth: max(area.right - x - 1, 0))
     renderNotice(area, &buffer, theme: theme, symbols: symbols, after: x + 2)

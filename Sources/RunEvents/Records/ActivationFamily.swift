@@ -7,4 +7,15 @@ public enum ActivationFamily: String, Sendable, Equatable {
   /// Sigmoid-like: a unit whose σ' is near 0 is saturated.
   case squashing
   case other
+
+  /// The family of an activation by name, whichever source named it:
+  /// nntop's (`relu`, `leaky-relu`, `sigmoid`…) or PyTorch's module classes
+  /// lower-cased (`relu`, `leakyrelu`, `gelu`, `silu`, `elu`, `sigmoid`, `tanh`).
+  public init(activationName name: String) {
+    switch name.lowercased() {
+    case "relu", "leaky-relu", "leakyrelu", "relu6", "gelu", "silu", "elu", "selu", "celu", "mish", "prelu", "rrelu": self = .rectifier
+    case "sigmoid", "tanh", "hardtanh", "hardsigmoid", "logsigmoid", "softsign": self = .squashing
+    default: self = .other
+    }
+  }
 }

@@ -3,7 +3,7 @@ extension EventRecord {
   public var json: JSON {
     let fields: [(String, JSON)] =
       switch kind {
-      case .pause, .resume, .reset: []
+      case .pause, .resume, .reset, .stop: []
       case .step(let count): [("count", .int(count))]
       case .learningRate(let from, let to): [("from", .finite(from)), ("to", .finite(to))]
       case .reducedLearningRate(let epoch, let from, let to): [("epoch", .int(epoch)), ("from", .finite(from)), ("to", .finite(to))]
@@ -13,11 +13,13 @@ extension EventRecord {
         [("path", .string(path)), ("ok", .bool(ok))] + (automatic ? [("auto", .bool(true))] : []) + (error.map { [("error", .string($0))] } ?? [])
       case .earlyStop(let epoch, let best, let loss): [("epoch", .int(epoch)), ("best_epoch", .int(best)), ("best_loss", .finite(loss))]
       case .finished(let epoch): [("epoch", .int(epoch))]
+      case .refused(let command, let reason): [("command", .string(command)), ("reason", .string(reason))]
       case .resumeRun(let from, let epoch, let epochs, let eta, let mode):
         [("from", .string(from)), ("epoch", .int(epoch)), ("epochs", epochs.map(JSON.int) ?? .null), ("lr", .finite(eta)), ("mode", .string(mode))]
-      case .other(_, let fields): fields.objectValue?.filter { !["type", "event", "step"].contains($0.0) } ?? []
+      case .other(_, let fields): fields.objectValue?.filter { !["type", "event", "step", "command_id"].contains($0.0) } ?? []
       }
-    return .object([("type", .string("event")), ("event", .string(kind.name)), ("step", .int(step))] + fields)
+    let id: [(String, JSON)] = commandID.map { [("command_id", .int($0))] } ?? []
+    return .object([("type", .string("event")), ("event", .string(kind.name)), ("step", .int(step))] + id + fields)
   }
 
   /// Reads an `event` line; fields it lacks read as NaN, 0 or empty (an
@@ -40,10 +42,12 @@ extension EventRecord {
         .save(path: f["path"]?.stringValue ?? "", ok: f["ok"]?.boolValue == true, automatic: f["auto"]?.boolValue == true, error: f["error"]?.stringValue)
       case "early-stop": .earlyStop(epoch: int("epoch"), bestEpoch: int("best_epoch"), bestLoss: f["best_loss"]?.doubleValue ?? .nan)
       case "finished": .finished(epoch: int("epoch"))
+      case "stop": .stop
+      case "refused": .refused(command: f["command"]?.stringValue ?? "?", reason: f["reason"]?.stringValue ?? "")
       case "resume-run":
         .resumeRun(from: f["from"]?.stringValue ?? "", epoch: int("epoch"), epochs: f["epochs"]?.intValue, learningRate: float("lr"), mode: f["mode"]?.stringValue ?? "")
       default: .other(name: name, fields: f)
       }
-    self.init(step: f["step"]?.intValue ?? 0, kind)
+    self.init(step: f["step"]?.intValue ?? 0, kind, commandID: f["command_id"]?.intValue)
   }
 }

@@ -4,10 +4,13 @@
 public struct EventRecord: Sendable, Equatable {
   public var step: Int
   public var kind: EventKind
+  /// The command this event acknowledges (a watched run's commands file).
+  public var commandID: Int?
 
-  public init(step: Int, _ kind: EventKind) {
+  public init(step: Int, _ kind: EventKind, commandID: Int? = nil) {
     self.step = step
     self.kind = kind
+    self.commandID = commandID
   }
 }
 
@@ -33,6 +36,10 @@ public enum EventKind: Sendable, Equatable {
   case earlyStop(epoch: Int, bestEpoch: Int, bestLoss: Double)
   /// The epochs asked for are done.
   case finished(epoch: Int)
+  /// Asked to stop (`K` on a watched run): the run ends after this step.
+  case stop
+  /// A command not carried out, and why (a watched run).
+  case refused(command: String, reason: String)
   /// A run resumed from a checkpoint taken at this step: the log's lines
   /// after it (training the checkpoint did not keep) no longer count.
   case resumeRun(from: String, epoch: Int, epochs: Int?, learningRate: Float, mode: String)
@@ -53,6 +60,8 @@ public enum EventKind: Sendable, Equatable {
     case .save: "save"
     case .earlyStop: "early-stop"
     case .finished: "finished"
+    case .stop: "stop"
+    case .refused: "refused"
     case .resumeRun: "resume-run"
     case .other(let name, _): name
     }

@@ -41,7 +41,7 @@ extension RunHeader {
   /// The fields the reader knows; `settings` follow them.
   private static let knownKeys: Set<String> = [
     "type", "schema", "source", "mode", "data", "network", "layers", "activations", "task", "classes", "train", "epochs",
-    "image_shape", "points", "batch", "lr", "loss_fn",
+    "image_shape", "points", "batch", "lr", "loss_fn", "layer_names",
   ]
 
   /// `{"type":"run","schema":1,"source":"nntop","mode":…,"layers":[[out,in],…],…}`.
@@ -63,6 +63,7 @@ extension RunHeader {
       ("lr", .finite(learningRate)),
       ("loss_fn", lossFunction.map(JSON.string) ?? .null),
     ]
+    if let names = info.moduleNames { pairs.append(("layer_names", .array(names.map(JSON.string)))) }
     if let shape = info.imageShape { pairs.append(("image_shape", .array([.int(shape.rows), .int(shape.cols)]))) }
     if !info.points.isEmpty {
       pairs.append(("points", .array(info.points.map { .array([.compact($0.x), .compact($0.y), .int($0.label)]) })))
@@ -93,7 +94,7 @@ extension RunHeader {
       imageShape: image.flatMap { $0.count == 2 && $0[0] > 0 && $0[1] > 0 ? ImageShape(rows: $0[0], cols: $0[1]) : nil },
       classNames: (h["classes"]?.arrayValue ?? []).compactMap(\.stringValue),
       isClassification: h["task"]?.stringValue != "regression", trainCount: h["train"]?.intValue ?? 0,
-      epochs: h["epochs"]?.intValue, points: points)
+      epochs: h["epochs"]?.intValue, points: points, moduleNames: h["layer_names"]?.arrayValue?.compactMap(\.stringValue))
     self.init(
       source: h["source"]?.stringValue ?? "nntop", mode: h["mode"]?.stringValue ?? "", info: info, batchSize: h["batch"]?.intValue ?? 0,
       learningRate: Float(h["lr"]?.doubleValue ?? 0), lossFunction: h["loss_fn"]?.stringValue,

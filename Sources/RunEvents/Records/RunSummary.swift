@@ -14,6 +14,8 @@ public struct RunSummary: Sendable {
     case earlyStopped = "early-stopped"
     /// The run log or the TensorBoard file could not be written (exit 74).
     case writeFailed = "write-failed"
+    /// An exception ended a watched run's script.
+    case failed
   }
 
   public var ending: Ending

@@ -5,9 +5,13 @@ public struct WeightsRecord: Sendable, Equatable {
     /// W row-major, `(out, in)`.
     public var weights: [Float]
     public var bias: [Float]
-    public init(weights: [Float], bias: [Float]) {
+    /// `(rows, cols)` of `weights` when they are a pooled picture of a
+    /// larger layer (a watched run's), not the layer itself.
+    public var pooledShape: LayerShape?
+    public init(weights: [Float], bias: [Float], pooledShape: LayerShape? = nil) {
       self.weights = weights
       self.bias = bias
+      self.pooledShape = pooledShape
     }
   }
 
@@ -19,13 +23,22 @@ public struct WeightsRecord: Sendable, Equatable {
     self.layers = layers
   }
 
-  /// The layers as matrices of `shapes`, if every size matches.
+  /// The layers as matrices of `shapes` (or of their pooled shapes), if every size matches.
   public func matrices(_ shapes: [LayerShape]) -> [WeightMatrix]? {
-    guard layers.count == shapes.count,
-      zip(layers, shapes).allSatisfy({ $0.weights.count == $1.inputs * $1.outputs && $0.bias.count == $1.outputs })
-    else { return nil }
-    return zip(layers, shapes).map { WeightMatrix(rows: $1.outputs, cols: $1.inputs, storage: $0.weights) }
+    guard layers.count == shapes.count else { return nil }
+    var matrices: [WeightMatrix] = []
+    for (layer, full) in zip(layers, shapes) {
+      let shape = layer.pooledShape ?? full
+      guard shape.inputs > 0, shape.outputs > 0, layer.weights.count == shape.inputs * shape.outputs,
+        layer.pooledShape != nil || layer.bias.count == shape.outputs
+      else { return nil }
+      matrices.append(WeightMatrix(rows: shape.outputs, cols: shape.inputs, storage: layer.weights))
+    }
+    return matrices
   }
+
+  /// Whether these are the layers themselves (not pooled pictures).
+  public var isExact: Bool { layers.allSatisfy { $0.pooledShape == nil } }
 }
 
 extension WeightsRecord {
@@ -34,7 +47,11 @@ extension WeightsRecord {
     .object([
       ("type", .string("weights")),
       ("step", .int(step)),
-      ("layers", .array(layers.map { .object([("w", .array($0.weights.map(JSON.compact))), ("b", .array($0.bias.map(JSON.compact)))]) })),
+      ("layers", .array(layers.map { layer in
+        .object(
+          [("w", .array(layer.weights.map(JSON.compact))), ("b", .array(layer.bias.map(JSON.compact)))]
+            + (layer.pooledShape.map { [("shape", .array([.int($0.outputs), .int($0.inputs)]))] } ?? []))
+      })),
     ])
   }
 
@@ -42,7 +59,12 @@ extension WeightsRecord {
     func floats(_ json: JSON?) -> [Float] { (json?.arrayValue ?? []).map { Float($0.doubleValue ?? .nan) } }
     self.init(
       step: line["step"]?.intValue ?? 0,
-      layers: (line["layers"]?.arrayValue ?? []).map { Layer(weights: floats($0["w"]), bias: floats($0["b"])) })
+      layers: (line["layers"]?.arrayValue ?? []).map { layer in
+        let shape = layer["shape"]?.arrayValue?.compactMap(\.intValue)
+        return Layer(
+          weights: floats(layer["w"]), bias: floats(layer["b"]),
+          pooledShape: shape.flatMap { $0.count == 2 ? LayerShape(inputs: $0[1], outputs: $0[0]) : nil })
+      })
   }
 }
 

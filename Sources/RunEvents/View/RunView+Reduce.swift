@@ -64,6 +64,8 @@ extension RunView {
 
   private mutating func apply(_ record: EventRecord) {
     if let label = record.kind.markLabel { history.mark(step: record.step, label) }
+    // An acknowledgement can come before the next sample: it says where the run is.
+    if record.step > step { step = record.step }
     func eta(_ v: Float) -> String { v.isFinite ? shortNumber(v) : "?" }
     switch record.kind {
     case .pause:
@@ -114,6 +116,10 @@ extension RunView {
       // The resumed run's own goal (N more epochs), or open-ended.
       info.epochs = epochs
       notify("resumed from \(from.isEmpty ? "a checkpoint" : from)", .info)
+    case .stop:
+      notify("asked to stop: the run ends after this step", .info)
+    case .refused(let command, let reason):
+      notify("\(command) refused: \(reason)", .warning)
     case .other:
       break
     }

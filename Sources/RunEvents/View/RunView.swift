@@ -40,6 +40,9 @@ public struct RunView: Sendable, Equatable {
   /// A loaded model trained since it was last saved, with no `--save` to
   /// keep it at the end: `q` asks first.
   public var unsavedWork = false
+  /// Where a watched run comes from and whether it still runs
+  /// (`pytorch · vm · pid 4242 · run ended`); nil for nntop's own.
+  public var origin: String?
   /// The sample the throughput was last measured from (the reducer's).
   var rateAnchor: (step: Int, time: Double)?
 
@@ -60,7 +63,7 @@ public struct RunView: Sendable, Equatable {
       && a.learningRate == b.learningRate && a.batchSize == b.batchSize && a.samplesPerSecond == b.samplesPerSecond
       && a.trainingTime == b.trainingTime && a.history == b.history && a.layers == b.layers && a.health == b.health
       && a.weights == b.weights && a.field == b.field && a.notice == b.notice && a.divergence == b.divergence
-      && a.failure == b.failure && a.unsavedWork == b.unsavedWork
+      && a.failure == b.failure && a.unsavedWork == b.unsavedWork && a.origin == b.origin
   }
 
   /// Shows a line to the person at the keyboard (replacing the last).
@@ -75,6 +78,8 @@ public struct RunInfo: Sendable, Equatable {
   public var networkDescription: String
   /// `W1 64→128` … per layer.
   public var layerNames: [String]
+  /// A watched run's own names for its layers, if it gave them.
+  public var moduleNames: [String]?
   public var layerShapes: [LayerShape]
   /// Each layer's activation by name (`relu`, `sigmoid`…), the output's last.
   public var activations: [String]
@@ -88,15 +93,19 @@ public struct RunInfo: Sendable, Equatable {
   /// For 2-D inputs: up to a few hundred training points (standardised) and their class.
   public var points: [PlanePoint]
 
+  /// `moduleNames`: a watched run's names for its layers (`fc1`,
+  /// `features.0`); without them, nntop's own `W1`, `W2`….
   public init(
     dataName: String, networkDescription: String, layerShapes: [LayerShape], activations: [String], imageShape: ImageShape?,
-    classNames: [String], isClassification: Bool, trainCount: Int, epochs: Int?, points: [PlanePoint]
+    classNames: [String], isClassification: Bool, trainCount: Int, epochs: Int?, points: [PlanePoint], moduleNames: [String]? = nil
   ) {
     self.dataName = dataName
     self.networkDescription = networkDescription
     self.layerShapes = layerShapes
     self.activations = activations
-    layerNames = layerShapes.enumerated().map { "W\($0 + 1) \($1.inputs)→\($1.outputs)" }
+    let names = moduleNames?.count == layerShapes.count ? moduleNames! : layerShapes.indices.map { "W\($0 + 1)" }
+    self.moduleNames = moduleNames?.count == layerShapes.count ? moduleNames : nil
+    layerNames = zip(names, layerShapes).map { "\($0) \($1.inputs)→\($1.outputs)" }
     self.imageShape = imageShape
     self.classNames = classNames
     self.isClassification = isClassification

@@ -1,0 +1,76 @@
+import Foundation
+import RunEvents
+
+/// Follows a run log that another process is writing: each `poll()` reads
+/// the bytes added since the last one and returns the complete lines among
+/// them as events; a line still being written waits for its newline. A log
+/// that does not exist yet is waited for; one replaced or cut short (a new
+/// run in the same folder) is read again from its start (`restarted`).
+public struct LogFollower {
+  public let path: String
+  private var offset: UInt64 = 0
+  private var pending: [UInt8] = []
+  private var identity: (device: UInt64, inode: UInt64)?
+  private var lineNumber = 0
+  /// Lines skipped as damaged, `log.jsonl:12: skipped: …` (the newest last, at most 20).
+  public private(set) var warnings: [String] = []
+
+  public init(path: String) {
+    self.path = path
+  }
+
+  /// What a poll found.
+  public struct Update {
+    public var events: [RunEvent] = []
+    /// The file was replaced or cut short: forget what was read before.
+    public var restarted = false
+    /// The file exists.
+    public var exists = false
+  }
+
+  /// Reads what was appended since the last poll (at most `limit` bytes, so a
+  /// huge finished log is read in slices and the screen keeps drawing).
+  public mutating func poll(limit: Int = 8 << 20) -> Update {
+    var update = Update()
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard fd >= 0 else { return update }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return update }
+    update.exists = true
+    let id = (UInt64(info.st_dev), UInt64(info.st_ino))
+    if let identity, identity != id || UInt64(info.st_size) < offset {
+      update.restarted = true
+      offset = 0
+      pending = []
+      lineNumber = 0
+    }
+    identity = id
+    let available = UInt64(info.st_size) > offset ? Int(UInt64(info.st_size) - offset) : 0
+    guard available > 0 else { return update }
+    var bytes = [UInt8](repeating: 0, count: min(available, limit))
+    let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+    guard count > 0 else { return update }
+    offset += UInt64(count)
+    pending += bytes[..<count]
+    var start = pending.startIndex
+    while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+      lineNumber += 1
+      let line = Array(pending[start..<newline])
+      start = newline + 1
+      guard !line.isEmpty else { continue }
+      do {
+        update.events.append(try RunEvent(json: try JSON(parsing: line)))
+      } catch {
+        warn("\(path):\(lineNumber): skipped: \(error)")
+      }
+    }
+    pending.removeFirst(start - pending.startIndex)
+    return update
+  }
+
+  private mutating func warn(_ text: String) {
+    warnings.append(text)
+    if warnings.count > 20 { warnings.removeFirst() }
+  }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Dashboard
+import Foundation
+import RunEvents
+import Terminal
+import Training
+import Watch
+
+/// `nntop watch RUN_DIR`: a run nntop did not train (a PyTorch script with
+/// `nntop.torch.Monitor`), followed live and steered through its commands file.
+struct WatchRun: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "watch",
+    abstract: "Watch and steer a PyTorch run (a run directory made by nntop.torch.Monitor, or its log.jsonl).",
+    discussion: """
+      Keys: space pauses and resumes the training process, n runs one step, + and - double and halve η, \
+      e sets it, s saves a checkpoint in the run's checkpoints/, K stops the process (asks y/n), q quits \
+      the dashboard and leaves the run training. Started before the run, it waits for the log; after \
+      the run ended, it shows how it ended. Without a terminal, prints what the log holds so far.
+      """)
+
+  @Argument(help: "A run directory (Monitor(run=…)) or the log.jsonl inside it.")
+  var path: String
+
+  @Option(help: "Dashboard theme: a built-in name, a user theme or a .toml file.")
+  var theme: String?
+
+  func run() throws {
+    var run = WatchedRun(path: path)
+    guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
+      _ = run.poll(now: 0)
+      run.warnings.forEach(warn)
+      guard let view = run.view else {
+        throw RunFailure(message: "\(run.logPath): no run log yet (is the script running with nntop.torch.Monitor(run=\"\(run.directory)\")?)", code: 66)
+      }
+      print(Self.describe(view))
+      return
+    }
+    let catalog = ThemeCatalog()
+    let selection = try catalog.selection(option: theme)
+    StopSignals.install()
+    SuspendSignal.install(deferred: true, observer: ProcessStops.shared)
+    let terminal = try TerminalScreen()
+    var ui = DashboardLoop(
+      terminal: terminal, themes: selection.themes, themeIndex: selection.index, savePath: "", mode: .watch,
+      notes: catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } })
+    ui.state.waitingNote = "waiting for \(run.logPath): run the script with nntop.torch.Monitor(run=\"\(run.directory)\") · q quits"
+    var feed = WatchFeed(run: run, commands: CommandsFile(path: run.commandsPath))
+    _ = ui.run(&feed)
+    terminal.stop()
+    feed.run.warnings.forEach(warn)
+    if let status = stopReasonFromSignals()?.exitStatus { Foundation.exit(status) }
+  }
+
+  /// `spirals · Sequential: 3 layers … · step 1,200 · η 0.05 · pytorch · vm · pid 42 · run ended`.
+  static func describe(_ view: RunView) -> String {
+    var parts = [view.info.dataName, view.info.networkDescription, "step \(view.step.grouped)", "loss \(view.history.loss.last.map { String($0) } ?? "–")"]
+    if let origin = view.origin { parts.append(origin) }
+    return parts.joined(separator: " · ")
+  }
+}
+
+/// A watched run: its view from the log, the keys' commands to its commands file.
+struct WatchFeed: DashboardFeed {
+  var run: WatchedRun
+  let commands: CommandsFile
+  private var shownWarnings = 0
+  /// A note for the next poll (a command that could not be written).
+  private var note: (String, Notice.Level)?
+
+  init(run: WatchedRun, commands: CommandsFile) {
+    self.run = run
+    self.commands = commands
+  }
+
+  mutating func poll(now: Double) -> [DashboardMessage] {
+    var messages: [DashboardMessage] = []
+    if run.poll(now: now), let view = run.view { messages.append(.snapshot(view)) }
+    if run.warnings.count > shownWarnings, let last = run.warnings.last {
+      shownWarnings = run.warnings.count
+      messages.append(.note(last, .warning))
+    }
+    if let (text, level) = note {
+      note = nil
+      messages.append(.note(text, level))
+    }
+    return messages
+  }
+
+  mutating func perform(_ effect: DashboardEffect) {
+    guard case .send(var command) = effect else { return }
+    if command == .togglePause {
+      command = run.view?.state == .running ? .pause : .resume
+    }
+    guard run.view != nil else {
+      note = ("no run yet: the keys steer it once its log begins", .warning)
+      return
+    }
+    if commands.send(command: command) == nil {
+      note = (commands.failure ?? "a watched run does not take this command", .error)
+    }
+  }
+}
