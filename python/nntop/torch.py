@@ -162,7 +162,8 @@ class Monitor:
             self._write_sample(now)
         self._measuring = (
             now - self._last_sample[0] >= self.sample_seconds
-            or (self.sample_every is not None and self.step_count - self._last_sample[1] >= self.sample_every)
+            # The decision is for the coming step, the (step_count + 1)-th.
+            or (self.sample_every is not None and self.step_count + 1 - self._last_sample[1] >= self.sample_every)
         )
         self._obey(now)
         return not self.stopping
