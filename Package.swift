@@ -89,6 +89,7 @@ let package = Package(
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RunEvents", "NumberFormat", "TestSupport"]),
     .testTarget(name: "RunEventsTests", dependencies: ["RunEvents"]),
+    .testTarget(name: "WatchTests", dependencies: ["Watch", "RunEvents", "TestSupport"]),
     .testTarget(name: "InteropTests", dependencies: ["Interop", "RunEvents", "Training", "Diagnosis", "TestSupport"]),
     .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis", "RunEvents", "NumberFormat"]),
     .testTarget(name: "TrainingTests", dependencies: ["Training", "Interop", "Datasets", "RunEvents", "Diagnosis", "PeerBenchmark", "NumberFormat", "TestSupport"]),

@@ -25,6 +25,23 @@ struct UpdateTests {
     #expect(s.update(.key(.character("q"))) == [.send(.stop), .quit])
   }
 
+  @Test func aWatchedRunIsSteeredButQNeverStopsIt() {
+    var s = DashboardState(width: 120, height: 40, themes: BuiltinThemes.all, savePath: "", mode: .watch)
+    _ = s.update(.snapshot(ScreenTests.snapshot()))
+    #expect(s.update(.key(.character(" "))) == [.send(.togglePause)])
+    #expect(s.update(.key(.character("n"))) == [.send(.step(1))])
+    #expect(s.update(.key(.character("+"))) == [.send(.scaleLearningRate(2))])
+    #expect(s.update(.key(.character("s"))) == [.send(.save(path: ""))])
+    #expect(s.update(.key(.character("r"))) == [], "re-initialising is the built-in engine's own")
+    // K asks first; n keeps the run, y stops it.
+    #expect(s.update(.key(.character("K"))) == [] && s.question == .stopRun)
+    #expect(s.update(.key(.character("q"))) == [], "other keys wait for the answer")
+    #expect(s.update(.key(.character("n"))) == [] && s.question == nil)
+    _ = s.update(.key(.character("K")))
+    #expect(s.update(.key(.character("y"))) == [.send(.stop)])
+    #expect(s.update(.key(.character("q"))) == [.quit], "the dashboard closes; the run goes on")
+  }
+
   @Test func replayKeysSteerThePlayerAndNeverTheTrainer() {
     var s = DashboardState(width: 120, height: 40, themes: BuiltinThemes.all, savePath: "", mode: .replay)
     _ = s.update(.snapshot(ScreenTests.snapshot()))

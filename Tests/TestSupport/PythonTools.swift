@@ -18,6 +18,17 @@ public enum PythonTools {
     }
   }()
 
+  /// The interpreter with PyTorch and this repository's `python/` package
+  /// (`pip install -e python`, as `.ci/run` does), for the watched-run tests.
+  public static let torchInterpreter: String? = {
+    let env = ProcessInfo.processInfo.environment
+    let candidates = [env["NNTOP_PYTHON"], NNTopProcess.packageRoot + "/.build/python/bin/python"].compactMap { $0 }
+    return candidates.first { candidate in (try? run(candidate, ["-c", "import torch, nntop.torch"]))?.status == 0 }
+  }()
+
+  /// Whether the PyTorch tests should run (they fail without torch under `NNTOP_REQUIRE_PYTHON`).
+  public static var torchShouldRun: Bool { torchInterpreter != nil || required }
+
   public static var required: Bool { ProcessInfo.processInfo.environment["NNTOP_REQUIRE_PYTHON"] == "1" }
 
   /// Whether the tests should run: the packages are there, or CI demands them.

@@ -6,6 +6,7 @@ three lines of ``nntop.torch.Monitor``.
 
 import argparse
 import math
+import os
 
 import torch
 from torch import nn
@@ -57,9 +58,10 @@ def main() -> None:
                 if scheduler is not None:
                     scheduler.step()
                 steps += 1
-                if args.steps_file:
-                    with open(args.steps_file, "w") as f:
+                if args.steps_file:  # written whole, then renamed: a reader never sees half of it
+                    with open(args.steps_file + ".tmp", "w") as f:
                         f.write(f"{steps} {optimizer.param_groups[0]['lr']!r}\n")
+                    os.replace(args.steps_file + ".tmp", args.steps_file)
                 acc = (out.argmax(1) == y[batch]).float().mean().item()
                 if not mon.step(loss, acc=acc):
                     return

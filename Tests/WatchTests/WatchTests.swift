@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import RunEvents
+import TestSupport
+@testable import Watch
+
+/// Following a log another process writes, and writing its commands.
+struct LogFollowerTests {
+  static let header = #"{"type":"run","schema":1,"source":"pytorch","layers":[[4,2],[1,4]],"activations":["relu","linear"],"task":"regression","batch":8,"lr":0.1,"pid":1,"host":"elsewhere"}"#
+
+  func append(_ path: String, _ text: String) throws {
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(text.utf8))
+    try handle.close()
+  }
+
+  @Test func completeLinesOnlyAndEachOnce() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("log.jsonl")
+    var follower = LogFollower(path: path)
+    let before = follower.poll()
+    #expect(!before.exists, "no log yet: waited for")
+    FileManager.default.createFile(atPath: path, contents: Data((Self.header + "\n" + #"{"type":"event","event":"pau"#).utf8))
+    var update = follower.poll()
+    #expect(update.exists && update.events.count == 1)
+    guard case .run = update.events.first else {
+      Issue.record("the header first")
+      return
+    }
+    try append(path, #"se","step":7,"command_id":3}"# + "\nnot json\n")
+    update = follower.poll()
+    #expect(update.events == [.event(EventRecord(step: 7, .pause, commandID: 3))])
+    #expect(follower.warnings.count == 1 && follower.warnings[0].hasPrefix("\(path):3: skipped: "))
+    let again = follower.poll()
+    #expect(again.events.isEmpty)
+  }
+
+  @Test func aReplacedLogIsReadFromItsStart() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("log.jsonl")
+    FileManager.default.createFile(atPath: path, contents: Data((Self.header + "\n" + #"{"type":"event","event":"pause","step":9}"# + "\n").utf8))
+    var follower = LogFollower(path: path)
+    let first = follower.poll()
+    #expect(first.events.count == 2)
+    try FileManager.default.removeItem(atPath: path)
+    FileManager.default.createFile(atPath: path, contents: Data((Self.header + "\n").utf8))
+    let update = follower.poll()
+    #expect(update.restarted && update.events.count == 1)
+  }
+}
+
+struct WatchedRunTests {
+  func sample(step: Int, gradient: Double) -> String {
+    let layer = #"{"shape":[4,2],"grad_norm":\#(gradient),"weight_norm":1,"update_ratio":0.001}"#
+    let out = #"{"shape":[1,4],"grad_norm":0.5,"weight_norm":1,"update_ratio":0.001}"#
+    return #"{"type":"sample","step":\#(step),"time":\#(Double(step) / 10),"lr":0.1,"loss":[0.5,0.4,0.6,2],"layers":[\#(layer),\#(out)]}"#
+  }
+
+  @Test func statisticsAreJudgedByTheEnginesOwnVerdicts() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let log = dir.file("log.jsonl")
+    FileManager.default.createFile(atPath: log, contents: Data(([LogFollowerTests.header, sample(step: 10, gradient: 1e-9)].joined(separator: "\n") + "\n").utf8))
+    var run = WatchedRun(path: dir.path)
+    #expect(run.logPath == log && run.commandsPath == dir.file("commands.jsonl"))
+    let changed = run.poll(now: 0)
+    #expect(changed)
+    let view = try #require(run.view)
+    #expect(view.health.map(\.status) == [.vanishing, .ok], "the log carries no verdicts: Diagnosis made these")
+    #expect(view.step == 10 && view.origin == "pytorch · elsewhere · pid 1")
+  }
+
+  @Test func aProcessThatDiedWithoutASummaryIsSaidGone() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    // A process that has exited: its pid is free (reused only after many more).
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: "/bin/true")
+    try child.run()
+    child.waitUntilExit()
+    let header = LogFollowerTests.header.replacingOccurrences(of: #""pid":1,"host":"elsewhere""#, with: #""pid":\#(child.processIdentifier),"host":"\#(WatchedRun.hostName)""#)
+    FileManager.default.createFile(atPath: dir.file("log.jsonl"), contents: Data((header + "\n").utf8))
+    var run = WatchedRun(path: dir.file("log.jsonl"))
+    let changed = run.poll(now: 0)
+    #expect(changed)
+    #expect(run.view?.state == .stopped && run.view?.origin?.hasSuffix("process gone") == true)
+    #expect(run.view?.notice?.text.contains("is gone") == true)
+  }
+
+  @Test func aSummaryEndsTheRun() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let lines = [LogFollowerTests.header, #"{"type":"summary","ending":"quit","epochs":1,"steps":5,"time":1}"#]
+    FileManager.default.createFile(atPath: dir.file("log.jsonl"), contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+    var run = WatchedRun(path: dir.path)
+    _ = run.poll(now: 0)
+    #expect(run.view?.state == .stopped && run.view?.origin == "pytorch · elsewhere · pid 1 · run ended")
+  }
+}
+
+struct CommandsFileTests {
+  @Test func commandsAreOwnerOnlyLinesWithIdsThatGoOn() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("commands.jsonl")
+    let file = CommandsFile(path: path)
+    #expect(file.send(command: .pause) == 1)
+    #expect(file.send(command: .scaleLearningRate(0.5)) == 2)
+    #expect(file.send(command: .rollBack) == nil, "the built-in engine's own")
+    let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    // A dashboard started later goes on from the last id.
+    #expect(CommandsFile(path: path).send(command: .step(3)) == 3)
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    #expect(lines == [#"{"id":1,"command":"pause"}"#, #"{"id":2,"command":"scale-lr","factor":0.5}"#, #"{"id":3,"command":"step","count":3}"#])
+  }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A real PyTorch training script with `nntop.torch.Monitor`, watched and
+/// steered by the real `nntop watch` in tmux: what the keys do is checked on
+/// the training process itself (its step counter and its optimiser's η,
+/// which the script writes to a file after every step).
+@Suite(.serialized, .enabled(if: PythonTools.torchShouldRun, "no Python with torch and nntop (pip install -e python)"))
+struct WatchEndToEndTests {
+  /// `steps lr` as the script last wrote them.
+  static func progress(_ dir: TemporaryDirectory) -> (steps: Int, lr: Double)? {
+    guard let text = try? String(contentsOfFile: dir.file("steps.txt"), encoding: .utf8) else { return nil }
+    let parts = text.split(separator: " ")
+    guard parts.count == 2, let steps = Int(parts[0]), let lr = Double(parts[1].trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+    return (steps, lr)
+  }
+
+  static func waitFor<T>(_ what: String, timeout: Double = 30, _ value: () -> T?) throws -> T {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      if let v = value() { return v }
+      usleep(20_000)
+    }
+    throw Tmux.Failure(description: "timed out waiting for \(what)")
+  }
+
+  @Test func pauseStepEtaSaveAndQuitActOnTheTrainingProcess() throws {
+    let python = try #require(PythonTools.torchInterpreter, "no Python with torch and nntop")
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let tmux = Tmux(width: 120, height: 40)
+    // Started before the run: it waits for the log.
+    try tmux.launchNNTop(in: dir, "watch run")
+    try tmux.waitFor("the waiting note") { $0.joined().contains("waiting for run/log.jsonl") }
+    let script = Process()
+    script.executableURL = URL(fileURLWithPath: python)
+    script.arguments = [NNTopProcess.packageRoot + "/python/examples/train_mlp.py", "--run", dir.file("run"), "--steps-file", dir.file("steps.txt"), "--lr", "0.05"]
+    script.standardError = FileHandle(forWritingAtPath: "/dev/null")
+    try script.run()
+    defer {
+      // SIGKILL: the test runner's children inherit SIGTERM ignored.
+      if script.isRunning { kill(script.processIdentifier, SIGKILL) }
+      script.waitUntilExit()
+    }
+    let running = try tmux.waitFor("the watched run") { s in
+      DashboardEndToEndTests.status(s).contains("RUNNING") && (DashboardEndToEndTests.step(s) ?? 0) > 0
+    }
+    #expect(DashboardEndToEndTests.status(running).contains("pytorch · "), "the status line names the source")
+    for title in ["┌ Loss", "┌ Gradient health", "┌ Accuracy", "┌ Weights 0 2→32"] {
+      #expect(running.contains { $0.contains(title) }, "\(title) missing")
+    }
+    // Space pauses the process: its loop is blocked in mon.step.
+    try tmux.send("Space")
+    try tmux.waitFor("PAUSED") { DashboardEndToEndTests.status($0).contains("PAUSED") }
+    let paused = try Self.waitFor("the paused step count") { Self.progress(dir) }
+    // n lets exactly one step through (a loop that were not blocked would run on past it).
+    try tmux.send("n")
+    let stepped = try Self.waitFor("one step") { Self.progress(dir).flatMap { $0.steps > paused.steps ? $0 : nil } }
+    #expect(stepped.steps == paused.steps + 1)
+    try tmux.waitFor("the step on screen") { DashboardEndToEndTests.step($0) == paused.steps + 1 }
+    // + doubles the optimiser's η in the process.
+    try tmux.send("+")
+    try tmux.waitFor("η 0.1 on screen") { DashboardEndToEndTests.status($0).contains("η 0.1 ") }
+    try tmux.send("n")
+    let raised = try Self.waitFor("the next step") { Self.progress(dir).flatMap { $0.steps > stepped.steps ? $0 : nil } }
+    #expect(abs(raised.lr - 0.1) < 1e-12 && raised.steps == stepped.steps + 1)
+    // s: a checkpoint in the run's checkpoints/, loadable by safetensors.
+    try tmux.send("s")
+    let saved = try tmux.waitFor("the save's acknowledgement") { $0.joined().contains("saved checkpoints/step-") }
+    let line = try #require(saved.last { $0.contains("saved checkpoints/") })
+    let name = try #require(line.range(of: #"checkpoints/step-[0-9]+\.safetensors"#, options: .regularExpression).map { String(line[$0]) })
+    let check = try NNTopProcess.run(
+      ["-c", "'\(python)' -c \"from safetensors.torch import load_file; print(sorted(load_file('\(dir.file("run/" + name))')))\""], shell: true)
+    #expect(check.status == 0 && check.stdout.contains("'0.weight'") && check.stdout.contains("'4.bias'"), "\(check.stderr)")
+    // Resume, then q: the dashboard closes and the process trains on.
+    try tmux.send("Space")
+    try tmux.waitFor("RUNNING again") { DashboardEndToEndTests.status($0).contains("RUNNING") }
+    try tmux.send("q")
+    #expect(try dir.exitStatus() == "EXIT=0")
+    let after = try #require(Self.progress(dir))
+    _ = try Self.waitFor("the run to go on without the dashboard") { Self.progress(dir).flatMap { $0.steps > after.steps + 50 ? $0 : nil } }
+    #expect(script.isRunning)
+  }
+}
