@@ -99,6 +99,39 @@ struct GoldenScreenTests {
     try expectGolden("replay-120x40", render(s, 120, 40, mode: .replay) { _ = $0.update(.replayStatus(speed: 0.25, progress: 0.42)) })
   }
 
+  /// A watched PyTorch run of 60 layers (a ResNet's count), two of them with
+  /// dead units: the gradient panel lists them worst first.
+  static func watchedResNet() -> RunView {
+    let names = (0..<60).map { i in i == 59 ? "fc" : "layer\(i / 15 + 1).\(i % 15 / 3).conv\(i % 3 + 1)" }
+    let shapes = (0..<60).map { i in i == 59 ? LayerShape(inputs: 512, outputs: 10) : LayerShape(inputs: 64 * 9, outputs: 64) }
+    let info = RunInfo(
+      dataName: "cifar10", networkDescription: "ResNet: 60 layers, 11,173,962 parameters", layerShapes: shapes,
+      activations: Array(repeating: "relu", count: 59) + ["linear"], imageShape: nil, classNames: [], isClassification: true,
+      trainCount: 0, epochs: 30, points: [], moduleNames: names)
+    var s = ScreenTests.snapshot()
+    s.info = info
+    s.history = History(layers: 60)
+    s.layers = shapes.enumerated().map { l, shape in
+      LayerStatistics(
+        inputs: shape.inputs, outputs: shape.outputs, gradientNorm: 0.02 + 0.001 * Double(l), weightNorm: 3, updateRatio: 1e-3,
+        deadFraction: l == 17 || l == 41 ? 0.8 : 0.1)
+    }
+    s.health = HealthMonitor(thresholds: HealthThresholds(), families: Array(repeating: .rectifier, count: 59) + [.other]).judge(s.layers)
+    s.weights = []
+    s.origin = "pytorch · gpu-box · pid 4242"
+    return s
+  }
+
+  @Test func watchedRunWithManyLayers() throws {
+    try expectGolden("watch-120x40", render(Self.watchedResNet(), 120, 40, mode: .watch))
+  }
+
+  @Test func watchedRunScrolledDown() throws {
+    try expectGolden("watch-scrolled-120x40", render(Self.watchedResNet(), 120, 40, mode: .watch) { state in
+      for _ in 0..<3 { _ = state.update(.key(.down)) }
+    })
+  }
+
   @Test func aChangedScreenShowsAsARowDiff() {
     #expect(Self.diff("a\nb\nc\n", "a\nB\nc\n") == "  1 - b\n  1 + B")
   }

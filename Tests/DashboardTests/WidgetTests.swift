@@ -133,13 +133,21 @@ struct WidgetTests {
     panel.render(Rect(x: 0, y: 0, width: 40, height: 10), &b, theme: mono, symbols: .unicode)
     // Seven layers, a line for the other thirteen, and the hint.
     #expect(b.line(0).hasPrefix("W1 8→8") && b.line(6).hasPrefix("W7 8→8"))
-    #expect(b.line(7).hasPrefix("+13 more: W8–W20x"))
+    #expect(b.line(7).hasPrefix("+13 more, worst first · ↑↓ scrollx"))
     #expect(b.line(8).hasPrefix("  → ") && b.line(9).hasPrefix("    "))
     // Flagged layers among the hidden ones are counted.
     let flaggedBelow = GradientPanel(names: panel.names, layers: layers, health: health.reversed(), history: [], selected: 0)
     var c = sentinel(40, 10)
     flaggedBelow.render(Rect(x: 0, y: 0, width: 40, height: 10), &c, theme: mono, symbols: .unicode)
-    #expect(c.line(7).hasPrefix("+13 more: W8–W20 (6 flagged)"))
+    // Worst first: the six flagged layers at the end of the network head the list.
+    #expect(c.line(0).hasPrefix("W15 8→8") && c.line(5).hasPrefix("W20 8→8") && c.line(6).hasPrefix("W1 8→8"))
+    #expect(c.line(7).hasPrefix("+13 more, worst first · ↑↓ scrollx"))
+    // Scrolled down by two: the first two are above, and said.
+    var scrolled = flaggedBelow
+    scrolled.scroll = 2
+    var d = sentinel(40, 10)
+    scrolled.render(Rect(x: 0, y: 0, width: 40, height: 10), &d, theme: mono, symbols: .unicode)
+    #expect(d.line(0).hasPrefix("W17 8→8") && d.line(7).hasPrefix("↑ 2 above · +11 more, worst first (2"))
   }
 
   @Test func aShortPanelKeepsLayersAndNotesBeforeTheHeader() {

@@ -70,13 +70,16 @@ struct CodecTests {
     #expect(s.metric == s.loss, "a sample without a metric shows its loss there")
     #expect(s.layers.first?.outputs == 8 && s.layers.first?.inputs == 2 && s.layers.first?.gradientNorm == 0.5)
     #expect(s.health.first?.status == .dead)
-    // An event of another source (a PyTorch run's refusal) is kept, fields and all.
-    let other = try read(#"{"type":"event","event":"refused","step":3,"command_id":7,"reason":"scheduler"}"#)
+    // An event of another source or version is kept, fields and all.
+    let other = try read(#"{"type":"event","event":"uploaded","step":3,"command_id":7,"reason":"scheduler"}"#)
     guard case .event(let e) = other, case .other(let name, let fields) = e.kind else {
       Issue.record("not kept: \(other)")
       return
     }
-    #expect(name == "refused" && fields["command_id"]?.intValue == 7 && e.step == 3)
+    #expect(name == "uploaded" && fields["reason"]?.stringValue == "scheduler" && e.step == 3 && e.commandID == 7)
+    #expect(
+      try read(#"{"type":"event","event":"refused","step":3,"command_id":8,"command":"set-lr","reason":"OneCycleLR sets η"}"#)
+        == .event(EventRecord(step: 3, .refused(command: "set-lr", reason: "OneCycleLR sets η"), commandID: 8)))
     let again = try read(other.line.trimmingCharacters(in: .newlines))
     #expect(again == other)
   }

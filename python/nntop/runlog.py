@@ -125,7 +125,16 @@ class RunLog:
         self.write(record)
 
     def sample(
-        self, *, step: int, epoch: int, time: float, lr: float, loss: Bucket, metric: Bucket, layers: Iterable[Mapping[str, Any]]
+        self,
+        *,
+        step: int,
+        epoch: int,
+        progress: float,
+        time: float,
+        lr: float,
+        loss: Bucket,
+        metric: Bucket,
+        layers: Iterable[Mapping[str, Any]],
     ) -> None:
         losses = loss.json()
         if losses is None:
@@ -135,7 +144,7 @@ class RunLog:
                 "type": "sample",
                 "step": step,
                 "epoch": epoch,
-                "epoch_progress": 0,
+                "epoch_progress": round(progress, 4),
                 "time": round(time, 4),
                 "lr": finite(lr),
                 "loss": losses,

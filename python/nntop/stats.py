@@ -25,6 +25,9 @@ SQUASHING = (nn.Sigmoid, nn.Tanh, nn.Hardtanh, nn.Hardsigmoid, nn.Softsign)
 #: σ' below this share of its maximum counts as saturated (as in the engine).
 SATURATION = 0.05
 
+#: Activation statistics look at the first examples of the batch, up to this many values.
+ACTIVATION_BUDGET = 1 << 16
+
 #: The heatmap's largest picture: weights are average-pooled down to this.
 HEATMAP_SIDE = 64
 
@@ -85,11 +88,21 @@ def measure_output(layer: Layer, output: Any) -> None:
     """Activation mean and std, dead and saturated fractions, non-finite count, from the layer's output."""
     if not isinstance(output, torch.Tensor) or not output.is_floating_point() or output.numel() == 0:
         return
-    z = output.detach().float()
+    z = output.detach()
+    if z.dim() >= 2 and z.shape[0] > 1:
+        # A slice of the batch, at most ACTIVATION_BUDGET values (at least one
+        # example): a conv layer's activations are large, and every example
+        # of a sampled step is not needed to see dead or saturated units.
+        examples = max(1, min(z.shape[0], ACTIVATION_BUDGET // max(1, z[0].numel())))
+        z = z[:examples]
+    z = z.float()
     a = layer.activation(z) if layer.activation is not None else z
     nonfinite = int((~torch.isfinite(z)).sum())
     stats = {"act_mean": float(a.mean()), "act_std": float(a.std()) if a.numel() > 1 else 0.0, "nonfinite": float(nonfinite)}
-    unit_dim = 1 if z.dim() >= 3 else z.dim() - 1  # (B, C, H, W) channels; (B, …, features) the last
+    # A conv or batch norm's units are its channels, (B, C, H, W); any other
+    # layer's (Linear, Embedding, LayerNorm on (B, T, features)) its last dimension.
+    channels = isinstance(layer.module, (nn.modules.conv._ConvNd, nn.modules.batchnorm._NormBase, nn.GroupNorm)) and z.dim() >= 3
+    unit_dim = 1 if channels else z.dim() - 1
     if isinstance(layer.activation, RECTIFIERS) and z.dim() >= 2:
         fired = (z > 0).movedim(unit_dim, 0).reshape(z.shape[unit_dim], -1).any(dim=1)
         stats["dead"] = 1.0 - float(fired.float().mean())
@@ -171,14 +184,30 @@ def heatmap(layer: Layer) -> dict[str, Any]:
     pooled = rows > HEATMAP_SIDE or cols > HEATMAP_SIDE
     if pooled:
         w = torch.nn.functional.adaptive_avg_pool2d(w[None, None], (min(rows, HEATMAP_SIDE), min(cols, HEATMAP_SIDE)))[0, 0]
-    entry: dict[str, Any] = {"w": [float(f"{v:.4g}") if math.isfinite(v) else None for v in w.flatten().tolist()]}
+    entry: dict[str, Any] = {"w": four_digits(w)}
     bias = layer.bias
     if pooled:
         entry["b"] = []  # a pooled picture has no units to give biases to
     elif bias is None or bias.numel() != rows:
         entry["b"] = [0.0] * rows
     else:
-        entry["b"] = [float(f"{v:.4g}") for v in bias.detach().float().tolist()]
+        entry["b"] = four_digits(bias.detach())
     if pooled:
         entry["shape"] = [int(w.shape[0]), int(w.shape[1])]
     return entry
+
+
+@torch.no_grad()
+def four_digits(values: torch.Tensor) -> list[Optional[float]]:
+    """Each value to 4 significant digits (what a heatmap can show), rounded
+    in one vectorised pass rather than formatted one by one: an integer
+    divided by an exact power of ten is the double nearest the decimal, which
+    JSON then writes short. NaN and infinities become None (null)."""
+    v = values.detach().double().flatten()
+    finite = torch.isfinite(v)
+    exponent = torch.floor(torch.log10(v.abs().clamp_min(1e-300)))
+    small = exponent <= 3
+    scale = torch.pow(10.0, torch.where(small, 3 - exponent, exponent - 3))
+    rounded = torch.where(small, torch.round(v * scale) / scale, torch.round(v / scale) * scale)
+    rounded = torch.where(v == 0, torch.zeros_like(v), rounded)
+    return [x if ok else None for x, ok in zip(rounded.tolist(), finite.tolist())]

@@ -102,6 +102,9 @@ class Monitor:
         self._batch: Optional[int] = None
         self._task: Optional[str] = None
         self._closed = False
+        #: Steps of the first epoch (known after it), and the step the current one began at.
+        self._steps_per_epoch: Optional[int] = None
+        self._epoch_start = 0
         self._hooks = [layer.module.register_forward_hook(self._forward_hook(layer)) for layer in self.layers]
         if optimizer_hooks:
             self._hooks.append(optimizer.register_step_pre_hook(lambda *_: self.before_update()))
@@ -133,6 +136,13 @@ class Monitor:
     def training_time(self) -> float:
         """Seconds of training, pauses left out."""
         return time.monotonic() - self._started - self._paused_seconds
+
+    @property
+    def epoch_progress(self) -> float:
+        """How far the current epoch is (0 until the first epoch's length is known)."""
+        if not self._steps_per_epoch:
+            return 0.0
+        return min((self.step_count - self._epoch_start) / self._steps_per_epoch, 0.999)
 
     @property
     def learning_rate(self) -> float:
@@ -171,6 +181,9 @@ class Monitor:
     def epoch(self, **metrics: float) -> None:
         """Called at the end of an epoch with its metrics (``val_loss``, ``val_acc``, …)."""
         self.epoch_count += 1
+        if self._steps_per_epoch is None and self.step_count > 0:
+            self._steps_per_epoch = self.step_count
+        self._epoch_start = self.step_count
         self.log.epoch(epoch=self.epoch_count, step=self.step_count, time=self.training_time, lr=self.learning_rate, metrics=metrics)
 
     def close(self, ending: Optional[str] = None) -> None:
@@ -185,8 +198,8 @@ class Monitor:
             self._write_header()
         # The steps since the last sample: their losses, without statistics.
         self.log.sample(
-            step=self.step_count, epoch=self.epoch_count, time=self.training_time, lr=self.learning_rate,
-            loss=self._loss, metric=self._metric, layers=[],
+            step=self.step_count, epoch=self.epoch_count, progress=self.epoch_progress, time=self.training_time,
+            lr=self.learning_rate, loss=self._loss, metric=self._metric, layers=[],
         )
         self.log.summary(
             ending=ending or ("quit" if self.stopping else "completed"),
@@ -235,8 +248,8 @@ class Monitor:
             stats.gradient_norms(self.layers)  # no optimiser hook fired: the gradients as they are now
         records = [stats.record(i, layer) for i, layer in enumerate(self.layers)]
         self.log.sample(
-            step=self.step_count, epoch=self.epoch_count, time=self.training_time, lr=self.learning_rate,
-            loss=self._loss, metric=self._metric, layers=records,
+            step=self.step_count, epoch=self.epoch_count, progress=self.epoch_progress, time=self.training_time,
+            lr=self.learning_rate, loss=self._loss, metric=self._metric, layers=records,
         )
         self._loss, self._metric = Bucket(), Bucket()
         for layer in self.layers:

@@ -238,3 +238,20 @@ def test_hooks_registered_before_compiling_still_measure(run_dir):
     mon.close()
     samples = [s for s in lines(run_dir / "log.jsonl", "sample") if s["layers"]]
     assert len(samples) == 3 and all(s["layers"][0]["act_std"] is not None for s in samples)
+
+
+def test_units_are_channels_for_convolutions_and_features_for_sequences(run_dir):
+    conv = nn.Conv2d(1, 4, 1)
+    embed = nn.Embedding(10, 6)
+    with torch.no_grad():
+        conv.weight.zero_()
+        conv.bias.copy_(torch.tensor([1.0, -1.0, -1.0, -1.0]))  # channels 2-4 never fire
+        embed.weight.copy_(torch.tensor([[1.0, -1, -1, -1, -1, -1]]).repeat(10, 1))  # features 2-6 never positive
+    model = nn.ModuleDict({"c": nn.Sequential(conv, nn.ReLU()), "e": nn.Sequential(embed, nn.ReLU())})
+    mon = Monitor(model, torch.optim.SGD(model.parameters(), lr=0.0), run=run_dir)
+    model["c"](torch.randn(2, 1, 5, 5)), model["e"](torch.randint(0, 10, (3, 7)))
+    mon.step(torch.tensor(0.1))
+    mon.close()
+    layers = lines(run_dir / "log.jsonl", "sample")[0]["layers"]
+    assert layers[0]["dead"] == 0.75 and layers[0]["shape"] == [4, 1]
+    assert layers[1]["dead"] == pytest.approx(5 / 6) and layers[1]["shape"] == [10, 6]

@@ -27,7 +27,8 @@ public enum DashboardScreen {
     renderLoss(left[0], &buffer, state, s)
     renderMetric(left[1], &buffer, state, s)
     let gradients = GradientPanel(
-      names: s.info.layerNames, layers: s.layers, health: s.health, history: s.history.gradientNorms, selected: state.selectedLayer)
+      names: s.info.layerNames, layers: s.layers, health: s.health, history: s.history.gradientNorms, selected: state.selectedLayer,
+      scroll: state.gradientScroll)
     // As many rows as it wants (borders included), up to 60 % of the column.
     let gradientRows = min(gradients.preferredHeight(width: columns[1].width - 2) + 2, columns[1].height * 60 / 100)
     let right = Layout.split(columns[1], .vertical, [.length(max(gradientRows, 5)), .fill])

@@ -8,6 +8,8 @@ public struct DashboardState: Sendable {
   public var height: Int
   /// The layer the weights panel shows.
   public var selectedLayer = 0
+  /// Layers scrolled past in the gradient panel.
+  public var gradientScroll = 0
   public var logScale = false
   /// EMA weight for the curves; 0 is off.
   public var smoothing = 0.0

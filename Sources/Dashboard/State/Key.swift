@@ -23,6 +23,9 @@ public enum Action: Sendable, Hashable, CaseIterable {
   case learningRateDown
   case editLearningRate
   case nextLayer
+  /// Scroll the gradient panel's layers (when they do not all fit).
+  case scrollUp
+  case scrollDown
   case toggleLogScale
   case toggleSmoothing
   case nextTheme
@@ -73,11 +76,13 @@ public enum KeyMap {
     Binding(label: "←", keys: [.left, .character("[")], action: .seekBack, help: "back a twentieth of the run", modes: [.replay]),
     Binding(label: "→", keys: [.right, .character("]")], action: .seekForward, help: "forward a twentieth of the run", modes: [.replay]),
     Binding(label: "Tab", keys: [.tab], action: .nextLayer, help: "next layer in the weights panel"),
+    Binding(label: "↑ ↓", keys: [.up], action: .scrollUp, help: "scroll the layers (when they do not all fit: worst first)"),
+    Binding(label: "", keys: [.down], action: .scrollDown, help: ""),
     Binding(label: "l", keys: [.character("l")], action: .toggleLogScale, help: "log-scale loss axis"),
     Binding(label: "a", keys: [.character("a")], action: .toggleSmoothing, help: "smooth the curves (debiased EMA)"),
     Binding(label: "t", keys: [.character("t")], action: .nextTheme, help: "next theme"),
     Binding(label: "s", keys: [.character("s")], action: .save, help: "save a checkpoint", modes: [.live]),
-    Binding(label: "s", keys: [.character("s")], action: .save, help: "save a checkpoint in the run's checkpoints/", modes: [.watch]),
+    Binding(label: "s", keys: [.character("s")], action: .save, help: "write checkpoints/step-S.safetensors in the run directory", modes: [.watch]),
     Binding(label: "K", keys: [.character("K")], action: .stopRun, help: "stop the training process (asks y / n)", modes: [.watch]),
     Binding(label: "r", keys: [.character("r")], action: .reinitialize, help: "re-initialise the weights (asks after a minute of training)", modes: [.live]),
     Binding(label: "d", keys: [.character("d")], action: .rollBack, help: "after divergence: the best weights before it, η ÷ 10", modes: [.live]),
@@ -86,10 +91,11 @@ public enum KeyMap {
     Binding(label: "q", keys: [.character("q"), .character("Q")], action: .quit, help: "quit the dashboard (the run goes on training)", modes: [.watch]),
   ]
 
-  /// The bindings of one mode, in table order.
-  public static func bindings(for mode: Mode) -> [Binding] { bindings.filter { $0.modes.contains(mode) } }
+  /// The bindings of one mode, in table order, as the help lists them (a
+  /// binding without help shares the line above it: ↑ and ↓).
+  public static func bindings(for mode: Mode) -> [Binding] { bindings.filter { $0.modes.contains(mode) && !$0.help.isEmpty } }
 
   public static func action(for key: Key, mode: Mode) -> Action? {
-    bindings.first { $0.modes.contains(mode) && $0.keys.contains(key) }?.action
+    bindings.first { $0.modes.contains(mode) && $0.keys.contains(key) }?.action  // every binding, with help or not
   }
 }

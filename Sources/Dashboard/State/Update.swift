@@ -73,6 +73,12 @@ extension DashboardState {
     case .nextLayer:
       if layerCount > 0 { selectedLayer = (selectedLayer + 1) % layerCount }
       return []
+    case .scrollUp:
+      gradientScroll = max(gradientScroll - 1, 0)
+      return []
+    case .scrollDown:
+      gradientScroll = min(gradientScroll + 1, max(layerCount - 1, 0))
+      return []
     case .toggleLogScale:
       logScale.toggle()
       return []

@@ -6,20 +6,33 @@ import NumberFormat
 /// Gradient health: a row per layer with ‖∂J/∂W‖ on a log bar, its history,
 /// the update ratio ‖ΔW‖/‖W‖ as log10, and a verdict badge; below, the reason
 /// for the worst verdict. Verdicts are words as well as colours, so they read
-/// in monochrome.
+/// in monochrome. When the layers do not all fit (a ResNet has 60 and more),
+/// they are listed worst first, and `scroll` moves down the list (↑ ↓).
 public struct GradientPanel {
   public var names: [String]
   public var layers: [LayerStatistics]
   public var health: [LayerHealth]
   public var history: [Series]
   public var selected: Int
+  /// Rows scrolled past, when the layers do not all fit.
+  public var scroll: Int
 
-  public init(names: [String], layers: [LayerStatistics], health: [LayerHealth], history: [Series], selected: Int) {
+  public init(names: [String], layers: [LayerStatistics], health: [LayerHealth], history: [Series], selected: Int, scroll: Int = 0) {
     self.names = names
     self.layers = layers
     self.health = health
     self.history = history
     self.selected = selected
+    self.scroll = scroll
+  }
+
+  /// The layers in the order they are listed when they do not all fit:
+  /// the worst verdict first, then in network order.
+  func worstFirst() -> [Int] {
+    names.indices.sorted { a, b in
+      let sa = a < health.count ? health[a].status : .ok, sb = b < health.count ? health[b].status : .ok
+      return sa != sb ? sa > sb : a < b
+    }
   }
 
   /// Rows the panel wants at `width` columns: a header, the layers, and the
@@ -94,6 +107,9 @@ public struct GradientPanel {
     let shownLayers = cut ? max(area.height - min(wanted, 2) - 1, 0) : names.count
     let layerRows = shownLayers + (cut ? 1 : 0)
     let showHeader = !cut && area.height - layerRows - min(wanted, 3) >= 1
+    let order = cut ? worstFirst() : Array(names.indices)
+    let first = cut ? min(max(scroll, 0), max(names.count - shownLayers, 0)) : 0
+    let listed = Array(order[first..<min(first + shownLayers, order.count)])
     let notes = notes(width: area.width, rows: area.height - layerRows - (showHeader ? 1 : 0))
     var y = area.y
     /// Writes clipped to the panel.
@@ -111,7 +127,8 @@ public struct GradientPanel {
       _ = put(x, "verdict", theme.dimmed)
       y += 1
     }
-    for (l, name) in names.prefix(shownLayers).enumerated() where y < area.bottom {
+    for l in listed where y < area.bottom {
+      let name = names[l]
       let stats = l < layers.count ? layers[l] : nil
       let verdict = l < health.count ? health[l] : LayerHealth(status: .ok)
       let rowStyle = l == selected ? theme.base.bolded : theme.base
@@ -142,10 +159,12 @@ public struct GradientPanel {
       y += 1
     }
     if cut && y < area.bottom {
-      let hidden = names.count - shownLayers
-      let flagged = health.dropFirst(shownLayers).filter { $0.status != .ok }.count
-      let range = hidden == 1 ? names[shownLayers] : "\(names[shownLayers].prefix { $0 != " " })–\(names[names.count - 1].prefix { $0 != " " })"
-      _ = put(area.x, truncate("+\(hidden) more: \(range)\(flagged > 0 ? " (\(flagged) flagged)" : "")", to: area.width, symbols: symbols), theme.dimmed)
+      let hidden = Set(names.indices).subtracting(listed)
+      let flagged = hidden.filter { $0 < health.count && health[$0].status != .ok }.count
+      let above = first > 0 ? "↑ \(first) above · " : ""
+      let below = names.count - first - listed.count
+      let text = "\(above)+\(below) more, worst first\(flagged > 0 ? " (\(flagged) flagged)" : "") · ↑↓ scroll"
+      _ = put(area.x, truncate(text, to: area.width, symbols: symbols), theme.dimmed)
       y += 1
     }
     for note in notes where y < area.bottom {
