@@ -20,8 +20,8 @@ public struct WatchedRun {
   private var lastLivenessCheck = -Double.infinity
   /// The process id and host the header named.
   private var process: (pid: Int32, host: String)?
-  /// Who trained it, as the header says (`pytorch`).
-  private var source = "pytorch"
+  /// `pytorch · vm · pid 4242`, as the header says.
+  private var origin: String?
 
   /// `path`: a run directory, or a run log inside one.
   public init(path: String, thresholds: HealthThresholds = HealthThresholds()) {
@@ -67,17 +67,14 @@ public struct WatchedRun {
     switch event {
     case .run(let header):
       view = RunView(header: header)
-      monitor = HealthMonitor(thresholds: thresholds, families: header.info.activations.map(ActivationFamily.init(activationName:)))
+      monitor = HealthMonitor(thresholds: thresholds, header: header)
       ended = false
       let pid = header.settings.first { $0.0 == "pid" }?.1.intValue
       let host = header.settings.first { $0.0 == "host" }?.1.stringValue
       process = pid.map { (Int32(truncatingIfNeeded: $0), host ?? "") }
-      source = header.source
-      view?.origin = Self.origin(header.source, host: host, pid: pid, liveness: nil)
-    case .sample(var sample) where !sample.layers.isEmpty && monitor != nil:
-      monitor!.observe(sample.layers)
-      sample.health = monitor!.judge(sample.layers)
-      view?.apply(.sample(sample))
+      origin = header.origin
+    case .sample(let sample) where monitor != nil:
+      view?.apply(.sample(monitor!.judge(sample)))
     case .summary:
       ended = true
       view?.apply(event)
@@ -101,16 +98,11 @@ public struct WatchedRun {
   }
 
   private mutating func setLiveness(_ liveness: String) {
-    view?.origin = Self.origin(source, host: process?.host, pid: process.map { Int($0.pid) }, liveness: liveness)
+    view?.origin = [origin, liveness].compactMap { $0 }.joined(separator: " · ")
   }
 
   static let hostName: String = {
     var buffer = [CChar](repeating: 0, count: 256)
     return gethostname(&buffer, buffer.count) == 0 ? String(cString: buffer) : ""
   }()
-
-  /// `pytorch · vm · pid 4242 · run ended`.
-  static func origin(_ source: String, host: String?, pid: Int?, liveness: String?) -> String {
-    ([source] + [host, pid.map { "pid \($0)" }, liveness].compactMap { $0 }.filter { !$0.isEmpty }).joined(separator: " · ")
-  }
 }

@@ -38,6 +38,11 @@ struct Replay: ParsableCommand {
     let recording = try RunRecording(path: file)
     // Damaged lines are skipped, and said: on stderr now, on the first screen too.
     recording.warnings.forEach(warn)
+    try Self.play(recording, speed: speed, end: end, theme: theme)
+  }
+
+  /// Plays `recording` in the dashboard (or describes it without a terminal).
+  static func play(_ recording: RunRecording, speed: Double?, end: Bool, theme: String?) throws {
     var player = ReplayPlayer(recording: recording)
     if let speed { player.setSpeed(speed) }
     guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {

@@ -15,8 +15,8 @@ struct WatchRun: ParsableCommand {
     discussion: """
       Keys: space pauses and resumes the training process, n runs one step, + and - double and halve η, \
       e sets it, s saves a checkpoint in the run's checkpoints/, K stops the process (asks y/n), q quits \
-      the dashboard and leaves the run training. Started before the run, it waits for the log; after \
-      the run ended, it shows how it ended. Without a terminal, prints what the log holds so far.
+      the dashboard and leaves the run training. Started before the run, it waits for the log; a run \
+      that has ended is played back as `nntop replay` would. Without a terminal, prints what the log holds.
       """)
 
   @Argument(help: "A run directory (Monitor(run=…)) or the log.jsonl inside it.")
@@ -27,6 +27,12 @@ struct WatchRun: ParsableCommand {
 
   func run() throws {
     var run = WatchedRun(path: path)
+    // A run that has ended already is a recording: played back, with the replay's keys.
+    if let recording = try? RunRecording(path: run.logPath), recording.complete {
+      recording.warnings.forEach(warn)
+      try Replay.play(recording, speed: nil, end: false, theme: theme)
+      return
+    }
     guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
       _ = run.poll(now: 0)
       run.warnings.forEach(warn)

@@ -167,3 +167,16 @@ struct ReplayTests {
     #expect(throws: RecordingError.self) { try RunRecording(path: "/nonexistent/run.jsonl") }
   }
 }
+
+/// A watched run's log replayed: its statistics get the verdicts they got live.
+struct WatchedLogReplayTests {
+  @Test func aPyTorchLogIsJudgedOnReplay() throws {
+    let header = #"{"type":"run","schema":1,"source":"pytorch","layers":[[4,2],[1,4]],"activations":["relu","linear"],"task":"regression","batch":8,"lr":0.1}"#
+    let sample = #"{"type":"sample","step":5,"time":1,"lr":0.1,"loss":[0.5,0.4,0.6,2],"layers":[{"shape":[4,2],"grad_norm":1e-9,"weight_norm":1,"update_ratio":0.001},{"shape":[1,4],"grad_norm":0.5,"weight_norm":1,"update_ratio":0.001}]}"#
+    let summary = #"{"type":"summary","ending":"completed","epochs":1,"steps":5,"time":1}"#
+    let recording = try RunRecording(bytes: Array(([header, sample, summary].joined(separator: "\n") + "\n").utf8), file: "log.jsonl")
+    var player = ReplayPlayer(recording: recording)
+    player.seek(to: .infinity)
+    #expect(player.view.health.map(\.status) == [.vanishing, .ok])
+  }
+}

@@ -255,3 +255,18 @@ def test_units_are_channels_for_convolutions_and_features_for_sequences(run_dir)
     layers = lines(run_dir / "log.jsonl", "sample")[0]["layers"]
     assert layers[0]["dead"] == 0.75 and layers[0]["shape"] == [4, 1]
     assert layers[1]["dead"] == pytest.approx(5 / 6) and layers[1]["shape"] == [10, 6]
+
+
+def test_save_refuses_a_checkpoints_folder_that_leads_out_of_the_run_dir(run_dir, tmp_path):
+    model = nn.Linear(2, 1)
+    mon = Monitor(model, torch.optim.SGD(model.parameters(), lr=0.1), run=run_dir)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (run_dir / "checkpoints").symlink_to(outside)
+    command(run_dir, id=1, command="save")
+    model(torch.randn(4, 2)).sum().backward()
+    mon.step(torch.tensor(1.0))
+    mon.close()
+    saved = events(run_dir, "save")[0]
+    assert saved["ok"] is False and "outside the run directory" in saved["error"]
+    assert list(outside.iterdir()) == []

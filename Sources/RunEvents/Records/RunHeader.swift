@@ -31,6 +31,15 @@ public struct RunHeader: Sendable, Equatable {
     self.settings = settings
   }
 
+  /// Where a run nntop did not train comes from: `pytorch · vm · pid 4242`
+  /// (the host and pid its header gives); nil for nntop's own.
+  public var origin: String? {
+    guard source != "nntop" else { return nil }
+    let host = settings.first { $0.0 == "host" }?.1.stringValue
+    let pid = settings.first { $0.0 == "pid" }?.1.intValue
+    return ([source, host, pid.map { "pid \($0)" }].compactMap { $0 }.filter { !$0.isEmpty }).joined(separator: " · ")
+  }
+
   public static func == (a: RunHeader, b: RunHeader) -> Bool {
     a.schema == b.schema && a.source == b.source && a.mode == b.mode && a.info == b.info && a.batchSize == b.batchSize
       && a.learningRate == b.learningRate && a.lossFunction == b.lossFunction && JSON.object(a.settings) == JSON.object(b.settings)

@@ -56,6 +56,7 @@ public struct RunView: Sendable, Equatable {
     self.init(info: header.info)
     batchSize = header.batchSize
     learningRate = header.learningRate
+    origin = header.origin
   }
 
   public static func == (a: RunView, b: RunView) -> Bool {

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NeuralNet
+import Diagnosis
 import RunEvents
 
 /// Plays a recorded run (`RunRecording`) back as the views the live session
@@ -32,6 +33,8 @@ public struct ReplayPlayer {
   /// run in 10 to 60 seconds where it can (a run of a second is slowed down,
   /// one of an hour sped up).
   public init(recording: RunRecording) {
+    // A watched run's log carries statistics only: judged here, as they were live.
+    let recording = HealthMonitor.judged(recording)
     self.recording = recording
     var times: [Double] = []
     var last = 0.0
