@@ -87,6 +87,21 @@ struct DashboardLoop {
     for note in notes { _ = state.update(.note(note, .warning)) }
   }
 
+  /// The dashboard of a run this process does not train (a replay, a
+  /// watched run): the theme, the signal handlers, the terminal; `notes`
+  /// (and themes that did not load) on the first screen.
+  static func viewer(theme: String?, mode: KeyMap.Mode, notes: [String]) throws -> (TerminalScreen, DashboardLoop) {
+    let catalog = ThemeCatalog()
+    let selection = try catalog.selection(option: theme)
+    StopSignals.install()
+    SuspendSignal.install(deferred: true, observer: ProcessStops.shared)
+    let terminal = try TerminalScreen()
+    let ui = DashboardLoop(
+      terminal: terminal, themes: selection.themes, themeIndex: selection.index, savePath: "", mode: mode,
+      notes: notes + catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } })
+    return (terminal, ui)
+  }
+
   /// Runs until `q` or SIGINT/SIGTERM; returns the seconds it ran.
   mutating func run(_ feed: inout some DashboardFeed) -> Double {
     let started = ContinuousClock.now

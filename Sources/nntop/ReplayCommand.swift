@@ -50,14 +50,7 @@ struct Replay: ParsableCommand {
       return
     }
     if end { player.seek(to: .infinity) }
-    let catalog = ThemeCatalog()
-    let selection = try catalog.selection(option: theme)
-    StopSignals.install()
-    SuspendSignal.install(deferred: true, observer: ProcessStops.shared)
-    let terminal = try TerminalScreen()
-    var ui = DashboardLoop(
-      terminal: terminal, themes: selection.themes, themeIndex: selection.index, savePath: "", mode: .replay,
-      notes: Self.skippedNote(recording) + catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } })
+    var (terminal, ui) = try DashboardLoop.viewer(theme: theme, mode: .replay, notes: Self.skippedNote(recording))
     var feed = ReplayFeed(player: player)
     _ = ui.run(&feed)
     terminal.stop()

@@ -42,14 +42,7 @@ struct WatchRun: ParsableCommand {
       print(Self.describe(view))
       return
     }
-    let catalog = ThemeCatalog()
-    let selection = try catalog.selection(option: theme)
-    StopSignals.install()
-    SuspendSignal.install(deferred: true, observer: ProcessStops.shared)
-    let terminal = try TerminalScreen()
-    var ui = DashboardLoop(
-      terminal: terminal, themes: selection.themes, themeIndex: selection.index, savePath: "", mode: .watch,
-      notes: catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } })
+    var (terminal, ui) = try DashboardLoop.viewer(theme: theme, mode: .watch, notes: [])
     ui.state.waitingNote = "waiting for \(run.logPath): run the script with nntop.torch.Monitor(run=\"\(run.directory)\") · q quits"
     var feed = WatchFeed(run: run, commands: CommandsFile(path: run.commandsPath))
     _ = ui.run(&feed)
