@@ -4,6 +4,7 @@ extension HealthMonitor {
   /// A monitor for the run a header describes (its activations by name).
   public init(thresholds: HealthThresholds, header: RunHeader) {
     self.init(thresholds: thresholds, families: header.info.activations.map(ActivationFamily.init(activationName:)))
+    layerNames = header.info.moduleNames
   }
 
   /// `sample` with its layers judged here: a source other than nntop's own

@@ -34,7 +34,15 @@ public struct HealthMonitor: Sendable {
   public var thresholds: HealthThresholds
   /// What kind of activation each layer has (the output layer's is ignored).
   public let activations: [ActivationFamily]
+  /// What the reasons call each layer (a watched run's module names); nil: `layer 1`, `layer 2`….
+  public var layerNames: [String]?
   private var peakGradient: [Double]
+
+  /// The name the reasons give layer `i` (from 0).
+  func name(_ i: Int) -> String {
+    if let layerNames, i < layerNames.count { return layerNames[i] }
+    return "layer \(i + 1)"
+  }
 
   public init(thresholds: HealthThresholds, families activations: [ActivationFamily]) {
     self.thresholds = thresholds
@@ -58,7 +66,7 @@ public struct HealthMonitor: Sendable {
     let largest = candidates.max { $0.element.gradientNorm < $1.element.gradientNorm }
     let deep = activations.dropLast().contains(.squashing)
     let verdicts: [LayerHealth] = layers.enumerated().map { i, s in
-      let name = "layer \(i + 1)"
+      let name = name(i)
       if s.nonFinite || !s.gradientNorm.isFinite || !s.weightNorm.isFinite {
         return LayerHealth(status: .nan, reason: "\(name) has NaN or infinite values", hint: LayerHealth.divergedHint)
       }
@@ -86,7 +94,7 @@ public struct HealthMonitor: Sendable {
       }
       if let (j, top) = largest, j != i, top.gradientNorm > 0, s.gradientNorm < t.vanishingRatio * top.gradientNorm {
         return LayerHealth(
-          status: .vanishing, reason: "\(name) gradient is \(scientific(s.gradientNorm / top.gradientNorm)) of layer \(j + 1)'s",
+          status: .vanishing, reason: "\(name) gradient is \(scientific(s.gradientNorm / top.gradientNorm)) of \(self.name(j))'s",
           hint: vanishingHint)
       }
       if s.updateRatio > t.updateRatioHigh {
@@ -102,7 +110,7 @@ public struct HealthMonitor: Sendable {
       }
       return LayerHealth(status: .ok)
     }
-    return Self.blamingTheCause(verdicts)
+    return blamingTheCause(verdicts)
   }
 
   /// A cause outranks the vanishing gradient it brings, across layers too:
@@ -110,13 +118,13 @@ public struct HealthMonitor: Sendable {
   /// below it (nearer the input) and feed the next one nothing to learn
   /// from, so a vanishing layer's hint is to fix the nearest such layer
   /// rather than its own "a larger η".
-  static func blamingTheCause(_ verdicts: [LayerHealth]) -> [LayerHealth] {
+  func blamingTheCause(_ verdicts: [LayerHealth]) -> [LayerHealth] {
     let causes = verdicts.indices.filter { verdicts[$0].status == .dead || verdicts[$0].status == .saturated }
     return verdicts.enumerated().map { i, verdict in
       guard verdict.status == .vanishing, let k = causes.min(by: { abs($0 - i) < abs($1 - i) }) else { return verdict }
       var blamed = verdict
       let units = verdicts[k].status == .dead ? "dead ReLUs" : "saturated units"
-      blamed.hint = "layer \(k + 1)'s \(units) starve it of gradient: fix those first (\(verdicts[k].hint))"
+      blamed.hint = "\(name(k))'s \(units) starve it of gradient: fix those first (\(verdicts[k].hint))"
       return blamed
     }
   }

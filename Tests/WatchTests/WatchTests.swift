@@ -6,7 +6,7 @@ import TestSupport
 
 /// Following a log another process writes, and writing its commands.
 struct LogFollowerTests {
-  static let header = #"{"type":"run","schema":1,"source":"pytorch","layers":[[4,2],[1,4]],"activations":["relu","linear"],"task":"regression","batch":8,"lr":0.1,"pid":1,"host":"elsewhere"}"#
+  static let header = #"{"type":"run","schema":1,"source":"pytorch","layers":[[4,2],[1,4]],"activations":["relu","linear"],"task":"regression","batch":8,"lr":0.1,"layer_names":["fc1","out"],"pid":1,"host":"elsewhere"}"#
 
   func append(_ path: String, _ text: String) throws {
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
@@ -70,6 +70,8 @@ struct WatchedRunTests {
     #expect(changed)
     let view = try #require(run.view)
     #expect(view.health.map(\.status) == [.vanishing, .ok], "the log carries no verdicts: Diagnosis made these")
+    #expect(view.health[0].reason == "fc1 ‖∂J/∂W‖ 1.0e-09 < 1.0e-06", "the reasons name the run's own modules")
+    #expect(view.info.layerNames == ["fc1 2→4", "out 4→1"])
     #expect(view.step == 10 && view.origin == "pytorch · elsewhere · pid 1")
   }
 
