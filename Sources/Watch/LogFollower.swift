@@ -59,8 +59,13 @@ public struct LogFollower {
       let line = Array(pending[start..<newline])
       start = newline + 1
       guard !line.isEmpty else { continue }
+      // The same words as `RunRecording` for the same damage.
+      guard let json = try? JSON(parsing: line) else {
+        warn("\(path):\(lineNumber): skipped: not a JSON line")
+        continue
+      }
       do {
-        update.events.append(try RunEvent(json: try JSON(parsing: line)))
+        update.events.append(try RunEvent(json: json))
       } catch {
         warn("\(path):\(lineNumber): skipped: \(error)")
       }

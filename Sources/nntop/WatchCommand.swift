@@ -33,8 +33,13 @@ struct WatchRun: ParsableCommand {
       try Replay.play(recording, speed: nil, end: false, theme: theme)
       return
     }
+    // A file that is there but is no run log (a CSV, another program's
+    // JSON) is said at once, not waited on.
+    _ = run.poll(now: 0)
+    if run.view == nil, let first = run.warnings.first {
+      throw RunFailure(message: "\(run.logPath): not an nntop run log (no \"run\" line; \(first))", code: 65)
+    }
     guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
-      _ = run.poll(now: 0)
       run.warnings.forEach(warn)
       guard let view = run.view else {
         throw RunFailure(message: "\(run.logPath): no run log yet (is the script running with nntop.torch.Monitor(run=\"\(run.directory)\")?)", code: 66)

@@ -66,6 +66,8 @@ struct BadInputTests {
     Case(name: "a missing theme file", arguments: ["--data", "xor", "--theme", "none.toml"], message: "none.toml: no such file", status: 66),
     Case(name: "replay a CSV", arguments: ["replay", "d.csv"], file: ("d.csv", text("a,b\n1,2\n")), message: "d.csv: not an nntop run log (no \"run\" line; d.csv:1: skipped: not a JSON line"),
     Case(name: "replay a foreign log", arguments: ["replay", "o.jsonl"], file: ("o.jsonl", text("{\"type\":\"epoch\"}\n")), message: "o.jsonl: not an nntop run log"),
+    Case(name: "watch a CSV", arguments: ["watch", "d.csv"], file: ("d.csv", text("a,b\n1,2\n")), message: "d.csv: not an nntop run log (no \"run\" line; d.csv:1: skipped: not a JSON line", status: 65),
+    Case(name: "watch a run dir with no log yet, without a terminal", arguments: ["watch", "runs/none"], message: "runs/none/log.jsonl: no run log yet", status: 66),
     Case(name: "replay speed 0", arguments: ["replay", "r.jsonl", "--speed", "0"], message: "--speed must be a positive number"),
     Case(name: "negative replay speed", arguments: ["replay", "r.jsonl", "--speed", "-2"], message: "--speed must be a positive number"),
     Case(name: "plot without --out", arguments: ["plot", "r.jsonl"], message: "Missing expected argument '--out"),
@@ -88,7 +90,7 @@ struct BadInputTests {
       let saved = try NNTopProcess.run(["--headless", "--data", "xor", "--layers", "8", "--epochs", "1", "--save", "m.safetensors"], in: dir.path)
       #expect(saved.status == 0)
     }
-    let subcommands: Set = ["predict", "replay", "plot", "bench"]
+    let subcommands: Set = ["predict", "replay", "watch", "plot", "bench"]
     let args = subcommands.contains(c.arguments[0]) ? c.arguments : ["--headless"] + c.arguments
     let r = try NNTopProcess.run(args, in: dir.path)
     #expect(r.exitedNormally, "killed by a signal")
