@@ -43,8 +43,10 @@ struct WatchEndToEndTests {
       if script.isRunning { kill(script.processIdentifier, SIGKILL) }
       script.waitUntilExit()
     }
+    // Running, with its weights read too (the line after the first sample).
     let running = try tmux.waitFor("the watched run") { s in
       DashboardEndToEndTests.status(s).contains("RUNNING") && (DashboardEndToEndTests.step(s) ?? 0) > 0
+        && s.contains { $0.contains("┌ Weights 0 2→32") }
     }
     #expect(DashboardEndToEndTests.status(running).contains("pytorch · "), "the status line names the source")
     for title in ["┌ Loss", "┌ Gradient health", "┌ Accuracy", "┌ Weights 0 2→32"] {
