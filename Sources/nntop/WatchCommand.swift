@@ -11,7 +11,7 @@ import Watch
 struct WatchRun: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "watch",
-    abstract: "Watch and steer a PyTorch run (a run directory made by nntop.torch.Monitor, or its log.jsonl).",
+    abstract: "Watch and steer a PyTorch run (a run directory made by nntop.torch.Monitor, or its log.jsonl); or follow a CSVLogger file.",
     discussion: """
       Keys: space pauses and resumes the training process, n runs one step, + and - double and halve η, \
       e sets it, s saves a checkpoint in the run's checkpoints/, K stops the process (asks y/n), q quits \
@@ -19,7 +19,7 @@ struct WatchRun: ParsableCommand {
       that has ended is played back as `nntop replay` would. Without a terminal, prints what the log holds.
       """)
 
-  @Argument(help: "A run directory (Monitor(run=…)) or the log.jsonl inside it.")
+  @Argument(help: "A run directory (Monitor(run=…)) or the log.jsonl inside it; or a Lightning or Keras CSVLogger file (or Lightning's version_N folder).")
   var path: String
 
   @Option(help: "Dashboard theme: a built-in name, a user theme or a .toml file.")
@@ -27,6 +27,11 @@ struct WatchRun: ParsableCommand {
 
   func run() throws {
     var run = WatchedRun(path: path)
+    // Another tool's CSV log (Lightning's metrics.csv, Keras' CSVLogger), where there is no run log.
+    if !FileManager.default.fileExists(atPath: run.logPath), let csv = CSVLoggerRun.logFile(at: path) {
+      try Self.watch(CSVLoggerRun(path: csv), theme: theme)
+      return
+    }
     // A run that has ended already is a recording: played back, with the replay's keys.
     if let recording = try? RunRecording(path: run.logPath), recording.complete {
       recording.warnings.forEach(warn)
@@ -53,6 +58,24 @@ struct WatchRun: ParsableCommand {
     _ = ui.run(&feed)
     terminal.stop()
     feed.run.warnings.forEach(warn)
+    if let status = stopReasonFromSignals()?.exitStatus { Foundation.exit(status) }
+  }
+
+  /// Follows a CSV log: read-only, the steering keys say so.
+  static func watch(_ csv: CSVLoggerRun, theme: String?) throws {
+    var csv = csv
+    _ = csv.poll()
+    if let problem = csv.problem, csv.view == nil { throw RunFailure(message: problem, code: 65) }
+    guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
+      guard let view = csv.view else { throw RunFailure(message: "\(csv.path): no such file", code: 66) }
+      print(describe(view))
+      return
+    }
+    var (terminal, ui) = try DashboardLoop.viewer(theme: theme, mode: .watch, notes: [])
+    ui.state.waitingNote = "waiting for \(csv.path) · q quits"
+    var feed = CSVFeed(csv: csv)
+    _ = ui.run(&feed)
+    terminal.stop()
     if let status = stopReasonFromSignals()?.exitStatus { Foundation.exit(status) }
   }
 
@@ -103,5 +126,33 @@ struct WatchFeed: DashboardFeed {
     if commands.send(command: command) == nil {
       note = (commands.failure ?? "a watched run does not take this command", .error)
     }
+  }
+}
+
+/// Another tool's CSV log, read again as it changes; nothing to steer.
+struct CSVFeed: DashboardFeed {
+  var csv: CSVLoggerRun
+  private var shown = true
+  private var note: String?
+
+  init(csv: CSVLoggerRun) { self.csv = csv }
+
+  mutating func poll(now: Double) -> [DashboardMessage] {
+    var messages: [DashboardMessage] = []
+    let changed = csv.poll()
+    if changed || shown, let view = csv.view {
+      shown = false
+      messages.append(.snapshot(view))
+    }
+    if changed, let problem = csv.problem { messages.append(.note(problem, .warning)) }
+    if let note {
+      self.note = nil
+      messages.append(.note(note, .warning))
+    }
+    return messages
+  }
+
+  mutating func perform(_ effect: DashboardEffect) {
+    if case .send = effect { note = "a CSV log is read-only: nothing here to pause, step or change η" }
   }
 }

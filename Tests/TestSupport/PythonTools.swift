@@ -46,7 +46,8 @@ public enum PythonTools {
     public var description: String
   }
 
-  static func run(_ command: String, _ arguments: [String]) throws -> NNTopProcess.Result {
+  /// Runs `command` (an interpreter, say) with `arguments` and waits for it.
+  public static func run(_ command: String, _ arguments: [String]) throws -> NNTopProcess.Result {
     let parts = command.split(separator: " ").map(String.init)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: parts[0])

@@ -120,3 +120,84 @@ struct CommandsFileTests {
     #expect(lines == [#"{"id":1,"command":"pause"}"#, #"{"id":2,"command":"scale-lr","factor":0.5}"#, #"{"id":3,"command":"step","count":3}"#])
   }
 }
+
+/// Other tools' CSV logs, followed as they change.
+struct CSVLoggerRunTests {
+  @Test func lightningsSparseRowsAndItsRewriteWithANewColumn() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("metrics.csv")
+    // As Lightning writes it: a row per logging step, validation on rows of their own.
+    try "epoch,step,train_loss\n0,4,0.5\n0,9,0.25\n".write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(CSVLoggerRun.logFile(at: dir.path) == path)
+    var run = CSVLoggerRun(path: path)
+    let first = run.poll()
+    #expect(first)
+    var view = try #require(run.view)
+    #expect(view.history.loss.buckets.map(\.x) == [4, 9] && view.history.loss.last == 0.25 && view.step == 9)
+    #expect(view.info.isClassification == false && view.origin == "csv · Lightning · read-only")
+    // A new column: the whole file rewritten with it.
+    try "epoch,step,train_loss,val_acc,val_loss\n0,4,0.5,,\n0,9,0.25,,\n0,15,,0.875,0.125\n1,19,0.0625,,\n".write(toFile: path, atomically: true, encoding: .utf8)
+    let rewritten = run.poll()
+    #expect(rewritten)
+    view = try #require(run.view)
+    #expect(view.history.loss.buckets.map(\.x) == [4, 9, 19])
+    #expect(view.history.validationLoss.buckets.map(\.x) == [15] && view.history.validationLoss.last == 0.125)
+    #expect(view.history.validationMetric.last == 0.875 && view.info.isClassification && view.epoch == 1 && view.step == 19)
+    let unchanged = run.poll()
+    #expect(!unchanged)
+  }
+
+  @Test func kerasRowsAreEpochs() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("training.csv")
+    try "epoch,accuracy,learning_rate,loss,val_accuracy,val_loss\n0,0.5,0.001,1.25,0.625,1.0\n1,0.75,0.0005,0.5,0.75,0.75\n".write(toFile: path, atomically: true, encoding: .utf8)
+    var run = CSVLoggerRun(path: path)
+    _ = run.poll()
+    let view = try #require(run.view)
+    #expect(view.history.loss.buckets.map(\.x) == [1, 2] && view.history.metric.last == 0.75)
+    #expect(view.history.validationLoss.last == 0.75 && view.learningRate == 0.0005 && view.info.networkDescription == "Keras CSVLogger")
+  }
+
+  @Test func aCSVWithoutALossColumnIsSaidSo() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("other.csv")
+    try "a,b\n1,2\n".write(toFile: path, atomically: true, encoding: .utf8)
+    var run = CSVLoggerRun(path: path)
+    _ = run.poll()
+    #expect(run.view == nil && run.problem?.contains("no loss column") == true)
+  }
+
+  /// A metrics.csv written by a real Lightning `CSVLogger`.
+  @Test(.enabled(if: PythonTools.torchShouldRun)) func aRealLightningCSVLoggerFile() throws {
+    let python = try #require(PythonTools.torchInterpreter)
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let script = """
+      import torch, lightning.pytorch as pl
+      from torch import nn
+      from lightning.pytorch.loggers import CSVLogger
+      class M(pl.LightningModule):
+          def __init__(s): super().__init__(); s.n = nn.Linear(3, 1)
+          def training_step(s, b, i):
+              x, y = b; l = nn.functional.mse_loss(s.n(x), y); s.log("train_loss", l); return l
+          def validation_step(s, b, i):
+              x, y = b; s.log("val_loss", nn.functional.mse_loss(s.n(x), y))
+          def configure_optimizers(s): return torch.optim.SGD(s.parameters(), lr=0.1)
+      x = torch.randn(256, 3)
+      d = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, x.sum(1, keepdim=True)), batch_size=16)
+      pl.Trainer(max_epochs=2, logger=CSVLogger("\(dir.path)", name="run", version=0), log_every_n_steps=5, enable_progress_bar=False,
+                 enable_model_summary=False, enable_checkpointing=False).fit(M(), d, d)
+      """
+    let result = try PythonTools.run(python, ["-c", script])
+    #expect(result.status == 0, "\(result.stderr)")
+    let path = try #require(CSVLoggerRun.logFile(at: dir.file("run/version_0")))
+    var run = CSVLoggerRun(path: path)
+    _ = run.poll()
+    let view = try #require(run.view, "\(run.problem ?? "")")
+    #expect(view.history.loss.total == 6, "32 steps, logged every 5th")
+    #expect(view.history.validationLoss.total == 2, "one validation row per epoch")
+  }
+}

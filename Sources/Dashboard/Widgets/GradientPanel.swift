@@ -94,6 +94,11 @@ public struct GradientPanel {
 
   public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
     guard area.width > 0, area.height > 0 else { return }
+    guard !names.isEmpty else {
+      // A source that logs curves only (a CSV logger's file).
+      buffer.setString(x: area.x, y: area.y, truncate("no per-layer statistics in this log", to: area.width, symbols: symbols), style: theme.dimmed)
+      return
+    }
     let nameWidth = min(max(names.map(\.count).max() ?? 2, 2), max(area.width / 3, 2))
     let badgeWidth = 9, ratioWidth = 5, valueWidth = 7
     let flexible = area.width - nameWidth - badgeWidth - ratioWidth - valueWidth - 5

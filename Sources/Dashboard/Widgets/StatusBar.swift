@@ -62,7 +62,7 @@ public struct StatusBar {
     var parts: [(text: String, rank: Int)] = [
       ("epoch \(s.epoch)\(epochs) \(Int(s.epochProgress * 100))%", 6),
       ("step \(s.step.grouped)", 7),
-      ("η \(shortNumber(s.learningRate))", 5),
+      ("η \(s.learningRate.isFinite ? shortNumber(s.learningRate) : "–")", 5),
       ("batch \(s.batchSize)", 1),
       ("\(ChartFormat.count(s.samplesPerSecond)) samples/s", 4),
       (ChartFormat.duration(s.trainingTime), 3),
