@@ -28,7 +28,7 @@ struct WatchRun: ParsableCommand {
   func run() throws {
     var run = WatchedRun(path: path)
     // Another tool's CSV log (Lightning's metrics.csv, Keras' CSVLogger), where there is no run log.
-    if !FileManager.default.fileExists(atPath: run.logPath), let csv = CSVLoggerRun.logFile(at: path) {
+    if let csv = CSVLoggerRun.logFile(at: path), path.hasSuffix(".csv") || !FileManager.default.fileExists(atPath: run.logPath) {
       try Self.watch(CSVLoggerRun(path: csv), theme: theme)
       return
     }
