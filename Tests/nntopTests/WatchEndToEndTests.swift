@@ -85,3 +85,31 @@ struct WatchEndToEndTests {
     #expect(script.isRunning)
   }
 }
+
+/// Another tool's CSV log followed live in the real dashboard: rows appended
+/// and the file rewritten with a new column, as Lightning's `CSVLogger` does.
+@Suite(.serialized)
+struct CSVWatchEndToEndTests {
+  @Test func aRewrittenMetricsFileIsFollowedAndTheKeysSayItIsReadOnly() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    try FileManager.default.createDirectory(atPath: dir.file("version_0"), withIntermediateDirectories: true)
+    let metrics = dir.file("version_0/metrics.csv")
+    try "epoch,step,train_loss\n0,4,0.5\n0,9,0.25\n".write(toFile: metrics, atomically: true, encoding: .utf8)
+    let tmux = Tmux(width: 120, height: 40)
+    try tmux.launchNNTop(in: dir, "watch version_0")
+    let first = try tmux.waitFor("the CSV run") { DashboardEndToEndTests.step($0) == 9 }
+    #expect(DashboardEndToEndTests.status(first).contains("csv · Lightning · read-only"))
+    #expect(first.joined().contains("no per-layer statistics in this log"))
+    // Lightning rewrites the file whole when a column appears.
+    try "epoch,step,train_loss,val_loss\n0,4,0.5,\n0,9,0.25,\n0,15,,0.125\n1,19,0.0625,\n".write(toFile: metrics, atomically: true, encoding: .utf8)
+    let rewritten = try tmux.waitFor("the rewritten file") { DashboardEndToEndTests.step($0) == 19 }
+    #expect(rewritten.contains { $0.contains("━ val 0.125") })
+    // Space has nothing to pause: it says so, and nothing is written.
+    try tmux.send("Space")
+    try tmux.waitFor("the read-only note") { $0.last?.contains("a CSV log is read-only") == true }
+    #expect(!FileManager.default.fileExists(atPath: dir.file("version_0/commands.jsonl")))
+    try tmux.send("q")
+    #expect(try dir.exitStatus() == "EXIT=0")
+  }
+}
