@@ -69,9 +69,7 @@ public struct WatchedRun {
       view = RunView(header: header)
       monitor = HealthMonitor(thresholds: thresholds, header: header)
       ended = false
-      let pid = header.settings.first { $0.0 == "pid" }?.1.intValue
-      let host = header.settings.first { $0.0 == "host" }?.1.stringValue
-      process = pid.map { (Int32(truncatingIfNeeded: $0), host ?? "") }
+      process = header.pid.map { (Int32(truncatingIfNeeded: $0), header.host ?? "") }
       origin = header.origin
     case .sample(let sample) where monitor != nil:
       view?.apply(.sample(monitor!.judge(sample)))

@@ -45,6 +45,7 @@ class Layer:
     grad_norm: float = math.nan
     bias_grad_norm: float = math.nan
     update_ratio: float = math.nan
+    weight_norm: float = math.nan
     before: Optional[torch.Tensor] = None
 
     @property
@@ -62,7 +63,7 @@ class Layer:
 
     def clear(self) -> None:
         self.forward = {}
-        self.grad_norm = self.bias_grad_norm = self.update_ratio = math.nan
+        self.grad_norm = self.bias_grad_norm = self.update_ratio = self.weight_norm = math.nan
         self.before = None
 
 
@@ -148,12 +149,14 @@ def after_update(layers: list[Layer]) -> None:
     deltas = torch._foreach_sub([layer.weight.detach() for layer in changed], [layer.before for layer in changed])  # type: ignore[misc]
     for layer, delta, weight in zip(changed, norms(deltas), norms([layer.weight for layer in changed])):
         layer.update_ratio = delta / weight if weight > 0 else (0.0 if delta == 0 else math.inf)
+        layer.weight_norm = weight
         layer.before = None
 
 
 def record(index: int, layer: Layer) -> dict[str, Any]:
     """The layer's entry in a ``sample`` line (the engine's field names)."""
-    weight_norm = norms([layer.weight])[0]
+    # ‖W‖ as after_update measured it for the update ratio, else now.
+    weight_norm = layer.weight_norm if not math.isnan(layer.weight_norm) else norms([layer.weight])[0]
     f = layer.forward
 
     def number(v: float) -> Optional[float]:

@@ -265,23 +265,18 @@ class Monitor:
             self._last_poll = now
             for command in self.commands.read():
                 self._apply(command)
+        if self.paused and self._steps_left == 0 and not self.stopping:
+            # Paused: wait here, reading commands, until resumed, stepped or stopped.
+            waited = time.monotonic()
+            while self.paused and self._steps_left == 0 and not self.stopping:
+                time.sleep(0.05)
+                for command in self.commands.read():
+                    self._apply(command)
+            self._paused_seconds += time.monotonic() - waited
+            self._last_poll = time.monotonic()
         if self.paused and self._steps_left > 0:
             self._steps_left -= 1
             self._measuring = True  # a single step is always measured
-            return
-        if not self.paused:
-            return
-        # Paused: wait here, reading commands, until resumed, stepped or stopped.
-        waited = time.monotonic()
-        while self.paused and self._steps_left == 0 and not self.stopping:
-            time.sleep(0.05)
-            for command in self.commands.read():
-                self._apply(command)
-        self._paused_seconds += time.monotonic() - waited
-        self._last_poll = time.monotonic()
-        if self._steps_left > 0:
-            self._steps_left -= 1
-            self._measuring = True
 
     def _apply(self, command: Command) -> None:
         step, ident = self.step_count, command.id

@@ -35,10 +35,12 @@ public struct RunHeader: Sendable, Equatable {
   /// (the host and pid its header gives); nil for nntop's own.
   public var origin: String? {
     guard source != "nntop" else { return nil }
-    let host = settings.first { $0.0 == "host" }?.1.stringValue
-    let pid = settings.first { $0.0 == "pid" }?.1.intValue
     return ([source, host, pid.map { "pid \($0)" }].compactMap { $0 }.filter { !$0.isEmpty }).joined(separator: " · ")
   }
+
+  /// The host and process id of a watched run's training process, as its header gives them.
+  public var host: String? { settings.first { $0.0 == "host" }?.1.stringValue }
+  public var pid: Int? { settings.first { $0.0 == "pid" }?.1.intValue }
 
   public static func == (a: RunHeader, b: RunHeader) -> Bool {
     a.schema == b.schema && a.source == b.source && a.mode == b.mode && a.info == b.info && a.batchSize == b.batchSize
