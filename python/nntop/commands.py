@@ -88,6 +88,10 @@ class CommandReader:
 
     def read(self) -> list[Command]:
         """The new complete lines as commands (none when the file is absent or unsafe)."""
+        return [parse(line) for line in self.read_lines()]
+
+    def read_lines(self) -> list[str]:
+        """The new complete, non-blank lines, unparsed (rank 0 hands them on to the other ranks)."""
         try:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         except FileNotFoundError:
@@ -119,4 +123,4 @@ class CommandReader:
         self.offset += len(data)
         lines = (self._pending + data).split(b"\n")
         self._pending = lines.pop()
-        return [parse(line.decode("utf-8", "replace")) for line in lines if line.strip()]
+        return [line.decode("utf-8", "replace") for line in lines if line.strip()]

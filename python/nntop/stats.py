@@ -67,9 +67,20 @@ class Layer:
         self.before = None
 
 
+def unwrapped(model: nn.Module) -> nn.Module:
+    """The model inside DDP's (or DataParallel's) and torch.compile's wrappers."""
+    while True:
+        if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
+            model = model.module
+        elif isinstance(getattr(model, "_orig_mod", None), nn.Module):
+            model = model._orig_mod  # type: ignore[assignment]
+        else:
+            return model
+
+
 def find_layers(model: nn.Module) -> list[Layer]:
     """The model's modules with a weight, in module order, each with the activation after it."""
-    leaves = [(name, m) for name, m in model.named_modules() if not any(True for _ in m.children())]
+    leaves = [(name, m) for name, m in unwrapped(model).named_modules() if not any(True for _ in m.children())]
     layers: list[Layer] = []
     seen: set[int] = set()
     for i, (name, module) in enumerate(leaves):

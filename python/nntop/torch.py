@@ -30,8 +30,8 @@ from typing import Any, Optional
 import torch
 from torch import nn
 
-from . import checkpoint, rundir, safetensors, stats
-from .commands import Command, CommandReader
+from . import checkpoint, distributed, rundir, safetensors, stats
+from .commands import Command, CommandReader, parse
 from .runlog import Bucket, RunLog
 
 #: Schedulers that set η from scratch every step: a hand-set η cannot last.
@@ -55,6 +55,11 @@ class Monitor:
         optimizer_hooks: measure gradients and updates in the optimiser's step
             hooks; ``False`` when the caller does (the Lightning callback).
         name: what the run trains on, for the dashboard's status line.
+        rank: this process's rank, when not the default process group's
+            (found by itself under ``torchrun``: rank R writes ``log.rank{R}.jsonl``).
+        sync_every: under torch.distributed, the ranks take the dashboard's
+            commands together every this many steps (rank 0 reads them and
+            hands them on through the process group's store).
     """
 
     def __init__(
@@ -70,7 +75,8 @@ class Monitor:
         weights_seconds: float = 2.0,
         optimizer_hooks: bool = True,
         name: Optional[str] = None,
-        rank: int = 0,
+        rank: Optional[int] = None,
+        sync_every: int = 16,
     ) -> None:
         self.model = model
         self.optimizer = optimizer
@@ -79,9 +85,13 @@ class Monitor:
         self.sample_seconds = sample_seconds
         self.sample_every = sample_every
         self.weights_seconds = weights_seconds
-        self.name = name or type(model).__name__
+        self.name = name or type(stats.unwrapped(model)).__name__
         self.run = rundir.make(run)
-        self.log = RunLog(self.run / rundir.log_name(rank))
+        job = distributed.detect()
+        #: Under torch.distributed: how the ranks take commands together.
+        self.sync = distributed.CommandSync(job[0], job[1], job[2], sync_every) if job else None
+        self.rank = rank if rank is not None else (job[0] if job else 0)
+        self.log = RunLog(self.run / rundir.log_name(self.rank))
         self.commands = CommandReader(self.run / rundir.COMMANDS)
         self.layers = stats.find_layers(model)
         #: Mini-batch steps done (``step()`` calls), and epochs (``epoch()`` calls).
@@ -223,7 +233,7 @@ class Monitor:
         shapes = [layer.shape for layer in self.layers] or [(1, 1)]
         self.log.header(
             data=self.name,
-            network=f"{type(self.model).__name__}: {len(self.layers)} layers, {sum(p.numel() for p in self.model.parameters()):,} parameters",
+            network=f"{type(stats.unwrapped(self.model)).__name__}: {len(self.layers)} layers, {sum(p.numel() for p in self.model.parameters()):,} parameters",
             layer_names=[layer.name for layer in self.layers] or ["model"],
             shapes=shapes,
             activations=[layer.activation_name for layer in self.layers] or ["linear"],
@@ -237,6 +247,11 @@ class Monitor:
                 "optimizer": type(self.optimizer).__name__,
                 "scheduler": type(self.scheduler).__name__ if self.scheduler is not None else None,
                 "torch": torch.__version__,
+                **(
+                    {"rank": self.rank, "world_size": self.sync.world_size, "sync_every": self.sync.sync_every}
+                    if self.sync is not None
+                    else {}
+                ),
             },
         )
 
@@ -261,22 +276,38 @@ class Monitor:
     # -- commands --------------------------------------------------------------
 
     def _obey(self, now: float) -> None:
-        if now - self._last_poll >= 0.05:
+        if self.sync is None and now - self._last_poll >= 0.05:
             self._last_poll = now
-            for command in self.commands.read():
-                self._apply(command)
+            self._apply_lines(self.commands.read_lines())
+        elif self.sync is not None and self.sync.is_sync_step(self.step_count):
+            self._apply_lines(self._next_sync_point(wait=True))
         if self.paused and self._steps_left == 0 and not self.stopping:
             # Paused: wait here, reading commands, until resumed, stepped or stopped.
             waited = time.monotonic()
             while self.paused and self._steps_left == 0 and not self.stopping:
-                time.sleep(0.05)
-                for command in self.commands.read():
-                    self._apply(command)
+                if self.sync is None or self.sync.rank == 0:
+                    time.sleep(0.05)
+                self._apply_lines(self._next_sync_point(wait=False) if self.sync else self.commands.read_lines())
             self._paused_seconds += time.monotonic() - waited
             self._last_poll = time.monotonic()
         if self.paused and self._steps_left > 0:
             self._steps_left -= 1
             self._measuring = True  # a single step is always measured
+
+    def _next_sync_point(self, wait: bool) -> list[str]:
+        """The lines every rank applies at this sync point: rank 0's new
+        commands (stored for the others), or, on another rank, the lines rank 0
+        stored. ``wait=False`` (paused): rank 0 makes a sync point only when it
+        read something; the others wait for it."""
+        assert self.sync is not None
+        if self.sync.rank != 0:
+            return self.sync.wait()
+        lines = self.commands.read_lines()
+        return self.sync.publish(lines) if lines or wait else []
+
+    def _apply_lines(self, lines: list[str]) -> None:
+        for line in lines:
+            self._apply(parse(line))
 
     def _apply(self, command: Command) -> None:
         step, ident = self.step_count, command.id
@@ -302,6 +333,8 @@ class Monitor:
             else:
                 self.log.event("lr", step, ident, **{"from": old, "to": self.learning_rate})
         elif command.name == "save":
+            if self.rank != 0:
+                return  # the ranks hold the same weights: rank 0 saves them
             try:
                 path = self.save()
                 self.log.event("save", step, ident, path=path, ok=True)
@@ -338,7 +371,7 @@ class Monitor:
         folder.mkdir(mode=0o700, exist_ok=True)
         name = f"step-{self.step_count}"
         weights = rundir.inside(self.run, f"{rundir.CHECKPOINTS}/{name}.safetensors")
-        metadata = {"format": "pytorch/nntop-watch", "step": str(self.step_count), "model": type(self.model).__name__}
+        metadata = {"format": "pytorch/nntop-watch", "step": str(self.step_count), "model": type(stats.unwrapped(self.model)).__name__}
         safetensors.write(weights, checkpoint.state_tensors(self.model.state_dict()), metadata)
         torch.save(self.optimizer.state_dict(), rundir.inside(self.run, f"{rundir.CHECKPOINTS}/{name}.optim.pt"))
         return f"{rundir.CHECKPOINTS}/{name}.safetensors"

@@ -1,0 +1,106 @@
+"""Commands for every rank of a torch.distributed job, at the same step.
+
+Rank 0 alone reads ``commands.jsonl``; at each *sync point* it hands the
+lines it read (often none) to the other ranks through the process group's
+key-value store, and every rank parses and applies the same lines in the
+same order. So the ranks' states (paused, steps to run, η) never differ,
+and they all reach the same sync points:
+
+- every ``sync_every`` steps (the same K on every rank, in the header);
+- while paused, each time rank 0 has read something new.
+
+Waiting is polling ``store.check`` (non-blocking), never a collective nor a
+blocking ``get``: a pause longer than the process group's timeout cannot kill
+the job. The store's keys are removed by the last rank that read them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Optional, Protocol, Sequence
+
+#: The store's keys: ``nntop/sync/{n}`` holds sync point n's lines (a JSON
+#: list of strings), ``nntop/read/{n}`` counts the ranks that read them.
+PREFIX = "nntop"
+
+
+class Store(Protocol):
+    """The part of ``torch.distributed.Store`` used here."""
+
+    def set(self, key: str, value: bytes) -> None: ...
+    def get(self, key: str) -> bytes: ...
+    def check(self, keys: list[str]) -> bool: ...
+    def add(self, key: str, amount: int) -> int: ...
+    def delete_key(self, key: str) -> bool: ...
+
+
+def detect() -> Optional[tuple[int, int, Store]]:
+    """``(rank, world_size, store)`` of the initialised default process group
+    with more than one rank; None for a single process."""
+    try:
+        import torch.distributed as dist
+        from torch.distributed import distributed_c10d
+    except ImportError:
+        return None
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() < 2:
+        return None
+    return dist.get_rank(), dist.get_world_size(), distributed_c10d._get_default_store()
+
+
+class CommandSync:
+    """Hands rank 0's command lines to every rank at sync points."""
+
+    def __init__(self, rank: int, world_size: int, store: Store, sync_every: int) -> None:
+        if sync_every < 1:
+            raise ValueError("sync_every must be at least 1")
+        self.rank = rank
+        self.world_size = world_size
+        self.store = store
+        self.sync_every = sync_every
+        #: Sync points passed so far; the next one is number ``points + 1``.
+        self.points = 0
+
+    def is_sync_step(self, step: int) -> bool:
+        return step % self.sync_every == 0
+
+    def _key(self, kind: str, point: int) -> str:
+        return f"{PREFIX}/{kind}/{point}"
+
+    def publish(self, lines: Sequence[str]) -> list[str]:
+        """Rank 0: the next sync point's lines, stored for the others; returns them."""
+        self.points += 1
+        self.store.set(self._key("sync", self.points), json.dumps(list(lines)).encode())
+        return list(lines)
+
+    def ready(self) -> bool:
+        """Another rank: whether rank 0 has stored the next sync point."""
+        return self.store.check([self._key("sync", self.points + 1)])
+
+    def take(self) -> list[str]:
+        """Another rank: the next sync point's lines (once ``ready()``)."""
+        self.points += 1
+        key = self._key("sync", self.points)
+        lines = _lines(self.store.get(key))
+        if self.store.add(self._key("read", self.points), 1) == self.world_size - 1:
+            # The last reader: no rank needs these keys again.
+            self.store.delete_key(key)
+            self.store.delete_key(self._key("read", self.points))
+        return lines
+
+    def wait(self) -> list[str]:
+        """Another rank: waits (polling, from 0.5 ms up to 50 ms apart) for the
+        next sync point and returns its lines."""
+        pause = 0.0005
+        while not self.ready():
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        return self.take()
+
+
+def _lines(value: bytes) -> list[str]:
+    try:
+        lines = json.loads(value.decode())
+    except (UnicodeDecodeError, ValueError):
+        return []
+    return [line for line in lines if isinstance(line, str)] if isinstance(lines, list) else []
