@@ -132,6 +132,21 @@ struct GoldenScreenTests {
     })
   }
 
+  /// A four-rank DDP run: rank 2 a straggler, rank 3 lost; the layers'
+  /// gradient norms differ a little between ranks.
+  @Test func distributedRunWithAStragglerAndALostRank() throws {
+    var s = ScreenTests.snapshot()
+    s.origin = "pytorch · 4 ranks · gpu-box · pid 4242"
+    s.ranks = [
+      RankStatus(rank: 0, step: 12_800, stepsPerSecond: 41.5),
+      RankStatus(rank: 1, step: 12_800, stepsPerSecond: 40.9),
+      RankStatus(rank: 2, step: 12_784, stepsPerSecond: 27.2, condition: .straggler, note: "34 % slower"),
+      RankStatus(rank: 3, step: 11_020, stepsPerSecond: 40.1, condition: .lost, note: "silent 31 s"),
+    ]
+    s.gradientSpread = s.layers.map { $0.gradientNorm * 0.9...$0.gradientNorm * 1.1 }
+    try expectGolden("watch-ranks-120x40", render(s, 120, 40, mode: .watch))
+  }
+
   @Test func aChangedScreenShowsAsARowDiff() {
     #expect(Self.diff("a\nb\nc\n", "a\nB\nc\n") == "  1 - b\n  1 + B")
   }

@@ -83,7 +83,7 @@ struct WatchedRunTests {
     child.executableURL = URL(fileURLWithPath: "/bin/true")
     try child.run()
     child.waitUntilExit()
-    let header = LogFollowerTests.header.replacingOccurrences(of: #""pid":1,"host":"elsewhere""#, with: #""pid":\#(child.processIdentifier),"host":"\#(WatchedRun.hostName)""#)
+    let header = LogFollowerTests.header.replacingOccurrences(of: #""pid":1,"host":"elsewhere""#, with: #""pid":\#(child.processIdentifier),"host":"\#(RankLog.hostName)""#)
     FileManager.default.createFile(atPath: dir.file("log.jsonl"), contents: Data((header + "\n").utf8))
     var run = WatchedRun(path: dir.file("log.jsonl"))
     let changed = run.poll(now: 0)

@@ -86,6 +86,82 @@ struct WatchEndToEndTests {
   }
 }
 
+/// A real two-rank DDP job (`torchrun`, CPU, gloo) watched and steered by
+/// `nntop watch` in tmux: both ranks on the screen, and each key's command
+/// taken by both ranks at the same step, checked on each rank's own log and
+/// optimiser.
+@Suite(.serialized, .enabled(if: PythonTools.torchShouldRun, "no Python with torch and nntop (pip install -e python)"))
+struct DistributedWatchEndToEndTests {
+  /// Rank `rank`'s log's events that acknowledge a command.
+  static func acknowledgements(_ dir: TemporaryDirectory, rank: Int) -> [(event: String, step: Int)] {
+    let name = rank == 0 ? "run/log.jsonl" : "run/log.rank\(rank).jsonl"
+    guard let text = try? String(contentsOfFile: dir.file(name), encoding: .utf8) else { return [] }
+    return text.split(separator: "\n").compactMap { line in
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], object["command_id"] != nil,
+        let event = object["event"] as? String, let step = object["step"] as? Int
+      else { return nil }
+      return (event, step)
+    }
+  }
+
+  @Test func bothRanksAreShownAndEveryKeyActsOnBothAtOneStep() throws {
+    let python = try #require(PythonTools.torchInterpreter, "no Python with torch and nntop")
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let job = Process()
+    job.executableURL = URL(fileURLWithPath: (python as NSString).deletingLastPathComponent + "/torchrun")
+    job.arguments = [
+      "--standalone", "--nproc_per_node=2", NNTopProcess.packageRoot + "/python/examples/train_ddp.py", "--run-dir", dir.file("run"),
+      "--step-seconds", "0.01", "--sync-every", "4", "--report", dir.file("report"),
+    ]
+    job.environment = ProcessInfo.processInfo.environment.merging(["OMP_NUM_THREADS": "1"]) { $1 }
+    job.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+    job.standardError = FileHandle(forWritingAtPath: "/dev/null")
+    try job.run()
+    defer {
+      // SIGKILL: the test runner's children inherit SIGTERM ignored.
+      if job.isRunning { kill(job.processIdentifier, SIGKILL) }
+      job.waitUntilExit()
+    }
+    let tmux = Tmux(width: 120, height: 40)
+    try tmux.launchNNTop(in: dir, "watch run")
+    let running = try tmux.waitFor("both ranks") { s in
+      s.contains { $0.contains("┌ Ranks (2)") } && s.contains { $0.contains("r1   step ") } && DashboardEndToEndTests.status(s).contains("RUNNING")
+    }
+    #expect(DashboardEndToEndTests.status(running).contains("pytorch · 2 ranks"))
+    #expect(running.contains { $0.contains("Gradient health, mean of 2 ranks") })
+    // Space pauses both ranks at one step.
+    try tmux.send("Space")
+    try tmux.waitFor("PAUSED") { DashboardEndToEndTests.status($0).contains("PAUSED") }
+    let pauses = try WatchEndToEndTests.waitFor("both ranks' pause") { () -> [Int]? in
+      let steps = (0..<2).compactMap { Self.acknowledgements(dir, rank: $0).first { $0.event == "pause" }?.step }
+      return steps.count == 2 ? steps : nil
+    }
+    #expect(pauses[0] == pauses[1])
+    // + doubles η on both ranks at one step; space resumes them.
+    try tmux.send("+")
+    try tmux.waitFor("η 0.1 on screen") { DashboardEndToEndTests.status($0).contains("η 0.1 ") }
+    try tmux.send("Space")
+    try tmux.waitFor("RUNNING again") { DashboardEndToEndTests.status($0).contains("RUNNING") }
+    // K asks, y stops the job: both ranks end cleanly, torchrun with them.
+    try tmux.send("K")
+    try tmux.waitFor("the question") { $0.last?.contains("stop the training process? y / n") == true }
+    try tmux.send("y")
+    _ = try WatchEndToEndTests.waitFor("the job to end", timeout: 60) { job.isRunning ? nil : true }
+    #expect(job.terminationStatus == 0)
+    for rank in 0..<2 {
+      let events = Self.acknowledgements(dir, rank: rank).map(\.event)
+      #expect(events == ["pause", "lr", "resume", "stop"], "rank \(rank): \(events)")
+      let report = try String(contentsOfFile: dir.file("report.rank\(rank).json"), encoding: .utf8)
+      #expect(report.contains(#""lr": [0.1]"#), "rank \(rank)'s optimiser: \(report)")
+    }
+    let steps = (0..<2).map { rank in Self.acknowledgements(dir, rank: rank).map(\.step) }
+    #expect(steps[0] == steps[1], "each command at the same step on both ranks")
+    try tmux.send("q")
+    #expect(try dir.exitStatus() == "EXIT=0")
+  }
+}
+
 /// Another tool's CSV log followed live in the real dashboard: rows appended
 /// and the file rewritten with a new column, as Lightning's `CSVLogger` does.
 @Suite(.serialized)

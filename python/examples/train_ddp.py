@@ -59,12 +59,13 @@ def main() -> None:
             for start in range(0, len(x), 32):
                 batch = order[start : start + 32]
                 optimizer.zero_grad()
-                loss = loss_fn(model(x[batch]), y[batch])
+                out = model(x[batch])
+                loss = loss_fn(out, y[batch])
                 loss.backward()
                 optimizer.step()
                 if args.step_seconds:
                     time.sleep(args.step_seconds)
-                if not mon.step(loss):
+                if not mon.step(loss, acc=(out.argmax(1) == y[batch]).float().mean().item()):
                     break
             if mon.stopping:
                 break

@@ -26,13 +26,24 @@ public enum DashboardScreen {
     let left = Layout.split(columns[0], .vertical, [.percentage(60), .fill])
     renderLoss(left[0], &buffer, state, s)
     renderMetric(left[1], &buffer, state, s)
-    let gradients = GradientPanel(
+    var gradients = GradientPanel(
       names: s.info.layerNames, layers: s.layers, health: s.health, history: s.history.gradientNorms, selected: state.selectedLayer,
       scroll: state.gradientScroll)
+    gradients.spread = s.gradientSpread
+    // The ranks of a distributed run: a row each, up to a quarter of the column.
+    var rightColumn = columns[1]
+    if s.ranks.count > 1 {
+      let ranks = RanksPanel(ranks: s.ranks)
+      let (panel, rest) = rightColumn.splitTop(min(ranks.preferredHeight + 2, max(columns[1].height / 4, 3)))
+      let note = s.ranks.contains { $0.condition == .lost || $0.condition == .straggler } ? "flagged" : "rank 0's curves"
+      ranks.render(Block(title: "Ranks (\(s.ranks.count))", note: note).render(panel, &buffer, theme: theme, symbols: symbols), &buffer, theme: theme, symbols: symbols)
+      rightColumn = rest
+    }
     // As many rows as it wants (borders included), up to 60 % of the column.
-    let gradientRows = min(gradients.preferredHeight(width: columns[1].width - 2) + 2, columns[1].height * 60 / 100)
-    let right = Layout.split(columns[1], .vertical, [.length(max(gradientRows, 5)), .fill])
-    let gradientInner = Block(title: "Gradient health").render(right[0], &buffer, theme: theme, symbols: symbols)
+    let gradientRows = min(gradients.preferredHeight(width: rightColumn.width - 2) + 2, rightColumn.height * 60 / 100)
+    let right = Layout.split(rightColumn, .vertical, [.length(max(gradientRows, 5)), .fill])
+    let title = s.ranks.count > 1 ? "Gradient health, mean of \(s.ranks.count) ranks" : "Gradient health"
+    let gradientInner = Block(title: title).render(right[0], &buffer, theme: theme, symbols: symbols)
     gradients.render(gradientInner, &buffer, theme: theme, symbols: symbols)
     if let field = s.field {
       let parts = Layout.split(right[1], .vertical, [.percentage(42), .fill])

@@ -16,6 +16,9 @@ public struct GradientPanel {
   public var selected: Int
   /// Rows scrolled past, when the layers do not all fit.
   public var scroll: Int
+  /// A distributed run's smallest and largest ‖∂J/∂W‖ over ranks, per layer:
+  /// shown where the history is.
+  public var spread: [ClosedRange<Double>] = []
 
   public init(names: [String], layers: [LayerStatistics], health: [LayerHealth], history: [Series], selected: Int, scroll: Int = 0) {
     self.names = names
@@ -38,6 +41,14 @@ public struct GradientPanel {
   /// Rows the panel wants at `width` columns: a header, the layers, and the
   /// notes on flagged layers.
   public func preferredHeight(width: Int) -> Int { names.count + 1 + notes(width: width, rows: .max).count }
+
+  /// `0.12–0.15` where it fits, else how far the ranks are from their mean (`±1.2%`).
+  static func spreadText(_ range: ClosedRange<Double>, width: Int) -> String {
+    let whole = "\(ChartFormat.compact(range.lowerBound))–\(ChartFormat.compact(range.upperBound))"
+    guard whole.count > width else { return whole }
+    let mean = (range.lowerBound + range.upperBound) / 2
+    return mean > 0 ? "±" + ChartFormat.percent((range.upperBound - range.lowerBound) / 2 / mean) : "±0"
+  }
 
   static func color(_ status: HealthStatus, _ theme: Theme) -> Color {
     switch status {
@@ -127,7 +138,10 @@ public struct GradientPanel {
       // The gradient column: the bar (if any) and the value.
       let gradientWidth = barWidth > 0 ? barWidth + valueWidth + 2 : valueWidth + 1
       x = put(x, pad(gradientWidth > 20 ? "‖∂J/∂W‖ (log scale)" : "‖∂J/∂W‖", to: gradientWidth), theme.dimmed)
-      if sparkWidth > 0 { x = put(x, pad(sparkWidth >= 7 ? "history" : "trend", to: sparkWidth + 1), theme.dimmed) }
+      if sparkWidth > 0 {
+        let title = spread.isEmpty ? (sparkWidth >= 7 ? "history" : "trend") : (sparkWidth >= 13 ? "ranks min–max" : "spread")
+        x = put(x, pad(title, to: sparkWidth + 1), theme.dimmed)
+      }
       x = put(x, pad("ΔW/W", to: ratioWidth + 1), theme.dimmed)
       _ = put(x, "verdict", theme.dimmed)
       y += 1
@@ -151,7 +165,10 @@ public struct GradientPanel {
       }
       x = put(x, pad(ChartFormat.compact(stats.gradientNorm), to: valueWidth, alignRight: true), rowStyle)
       x += 1
-      if sparkWidth > 0 {
+      if sparkWidth > 0, l < spread.count {
+        _ = put(x, truncate(Self.spreadText(spread[l], width: sparkWidth), to: sparkWidth, symbols: symbols), theme.dimmed)
+        x += sparkWidth + 1
+      } else if sparkWidth > 0 {
         if l < history.count {
           Sparkline(series: history[l], color: theme.train).render(Rect(x: x, y: y, width: sparkWidth, height: 1), &buffer, theme: theme, symbols: symbols)
         }

@@ -41,6 +41,11 @@ public struct RunHeader: Sendable, Equatable {
   /// The host and process id of a watched run's training process, as its header gives them.
   public var host: String? { settings.first { $0.0 == "host" }?.1.stringValue }
   public var pid: Int? { settings.first { $0.0 == "pid" }?.1.intValue }
+  /// Under torch.distributed: this log's rank, the number of ranks, and the
+  /// steps between the points where the ranks take commands together.
+  public var rank: Int? { settings.first { $0.0 == "rank" }?.1.intValue }
+  public var worldSize: Int? { settings.first { $0.0 == "world_size" }?.1.intValue }
+  public var syncEvery: Int? { settings.first { $0.0 == "sync_every" }?.1.intValue }
 
   public static func == (a: RunHeader, b: RunHeader) -> Bool {
     a.schema == b.schema && a.source == b.source && a.mode == b.mode && a.info == b.info && a.batchSize == b.batchSize

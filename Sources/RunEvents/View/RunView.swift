@@ -43,6 +43,11 @@ public struct RunView: Sendable, Equatable {
   /// Where a watched run comes from and whether it still runs
   /// (`pytorch · vm · pid 4242 · run ended`); nil for nntop's own.
   public var origin: String?
+  /// A torch.distributed run's ranks (empty for one process); then `layers`
+  /// are the mean over ranks, `health` the worst rank's verdict, and
+  /// `gradientSpread` each layer's smallest and largest ‖∂J/∂W‖.
+  public var ranks: [RankStatus] = []
+  public var gradientSpread: [ClosedRange<Double>] = []
   /// The sample the throughput was last measured from (the reducer's).
   var rateAnchor: (step: Int, time: Double)?
 
@@ -64,7 +69,8 @@ public struct RunView: Sendable, Equatable {
       && a.learningRate == b.learningRate && a.batchSize == b.batchSize && a.samplesPerSecond == b.samplesPerSecond
       && a.trainingTime == b.trainingTime && a.history == b.history && a.layers == b.layers && a.health == b.health
       && a.weights == b.weights && a.field == b.field && a.notice == b.notice && a.divergence == b.divergence
-      && a.failure == b.failure && a.unsavedWork == b.unsavedWork && a.origin == b.origin
+      && a.failure == b.failure && a.unsavedWork == b.unsavedWork && a.origin == b.origin && a.ranks == b.ranks
+      && a.gradientSpread == b.gradientSpread
   }
 
   /// Shows a line to the person at the keyboard (replacing the last).
