@@ -65,7 +65,7 @@ let package = Package(
     // event files, the run log's writer, the SVG report, the output rules.
     .target(name: "Interop", dependencies: ["RunEvents", "NumberFormat"]),
     // Runs nntop did not train: following a run directory's log, its commands file.
-    .target(name: "Watch", dependencies: ["RunEvents", "Diagnosis"]),
+    .target(name: "Watch", dependencies: ["RunEvents", "Diagnosis", "Interop", "NumberFormat"]),
     .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis", "Interop", "NumberFormat"], swiftSettings: kernelFlags),
     // The peer benchmark's workloads on the engine (`nntop bench`), kept out of Training's API.
     .target(name: "PeerBenchmark", dependencies: ["NeuralNet", "Training"], swiftSettings: kernelFlags),

@@ -27,9 +27,15 @@ struct WatchRun: ParsableCommand {
 
   func run() throws {
     var run = WatchedRun(path: path)
-    // Another tool's CSV log (Lightning's metrics.csv, Keras' CSVLogger), where there is no run log.
-    if let csv = CSVLoggerRun.logFile(at: path), path.hasSuffix(".csv") || !FileManager.default.fileExists(atPath: run.logPath) {
+    // Another tool's log where there is no run log: a CSV logger's file (Lightning's
+    // metrics.csv, Keras' CSVLogger), TensorBoard's event files.
+    let noRunLog = !FileManager.default.fileExists(atPath: run.logPath)
+    if let csv = CSVLoggerRun.logFile(at: path), path.hasSuffix(".csv") || noRunLog {
       try Self.watch(CSVLoggerRun(path: csv), theme: theme)
+      return
+    }
+    if noRunLog || TensorBoardRun.isEventFile(path), let logdir = TensorBoardRun.logDirectory(at: path) {
+      try Self.watch(TensorBoardRun(directory: logdir), theme: theme)
       return
     }
     // A run that has ended already is a recording: played back, with the replay's keys.
@@ -61,19 +67,21 @@ struct WatchRun: ParsableCommand {
     if let status = stopReasonFromSignals()?.exitStatus { Foundation.exit(status) }
   }
 
-  /// Follows a CSV log: read-only, the steering keys say so.
-  static func watch(_ csv: CSVLoggerRun, theme: String?) throws {
-    var csv = csv
-    _ = csv.poll()
-    if let problem = csv.problem, csv.view == nil { throw RunFailure(message: problem, code: 65) }
+  /// Follows another tool's log: read-only, the steering keys say so.
+  static func watch(_ source: some ReadOnlyRun, theme: String?) throws {
+    var source = source
+    _ = source.poll(now: 0)
+    if let problem = source.problem, source.view == nil {
+      throw RunFailure(message: ([problem] + source.warnings.prefix(1)).joined(separator: "; "), code: 65)
+    }
     guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
-      guard let view = csv.view else { throw RunFailure(message: "\(csv.path): no such file", code: 66) }
+      guard let view = source.view else { throw RunFailure(message: "\(source.path): no such file", code: 66) }
       print(describe(view))
       return
     }
     var (terminal, ui) = try DashboardLoop.viewer(theme: theme, mode: .watch, notes: [])
-    ui.state.waitingNote = "waiting for \(csv.path) · q quits"
-    var feed = CSVFeed(csv: csv)
+    ui.state.waitingNote = "waiting for \(source.path) · q quits"
+    var feed = ReadOnlyFeed(source: source)
     _ = ui.run(&feed)
     terminal.stop()
     if let status = stopReasonFromSignals()?.exitStatus { Foundation.exit(status) }
@@ -129,22 +137,22 @@ struct WatchFeed: DashboardFeed {
   }
 }
 
-/// Another tool's CSV log, read again as it changes; nothing to steer.
-struct CSVFeed: DashboardFeed {
-  var csv: CSVLoggerRun
+/// Another tool's log, read again as it changes; nothing to steer.
+struct ReadOnlyFeed<Source: ReadOnlyRun>: DashboardFeed {
+  var source: Source
   private var shown = true
   private var note: String?
 
-  init(csv: CSVLoggerRun) { self.csv = csv }
+  init(source: Source) { self.source = source }
 
   mutating func poll(now: Double) -> [DashboardMessage] {
     var messages: [DashboardMessage] = []
-    let changed = csv.poll()
-    if changed || shown, let view = csv.view {
+    let changed = source.poll(now: now)
+    if changed || shown, let view = source.view {
       shown = false
       messages.append(.snapshot(view))
     }
-    if changed, let problem = csv.problem { messages.append(.note(problem, .warning)) }
+    if changed, let problem = source.problem { messages.append(.note(problem, .warning)) }
     if let note {
       self.note = nil
       messages.append(.note(note, .warning))
@@ -153,6 +161,6 @@ struct CSVFeed: DashboardFeed {
   }
 
   mutating func perform(_ effect: DashboardEffect) {
-    if case .send = effect { note = "a CSV log is read-only: nothing here to pause, step or change η" }
+    if case .send = effect { note = "\(Source.kind) is read-only: nothing here to pause, step or change η" }
   }
 }

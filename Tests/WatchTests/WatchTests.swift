@@ -167,7 +167,7 @@ struct CSVLoggerRunTests {
     try "a,b\n1,2\n".write(toFile: path, atomically: true, encoding: .utf8)
     var run = CSVLoggerRun(path: path)
     _ = run.poll()
-    #expect(run.view == nil && run.problem?.contains("no loss column") == true)
+    #expect(run.view == nil && run.problem?.contains("no loss column among 2") == true)
   }
 
   /// A metrics.csv written by a real Lightning `CSVLogger`.
@@ -199,5 +199,51 @@ struct CSVLoggerRunTests {
     let view = try #require(run.view, "\(run.problem ?? "")")
     #expect(view.history.loss.total == 6, "32 steps, logged every 5th")
     #expect(view.history.validationLoss.total == 2, "one validation row per epoch")
+  }
+}
+
+/// TensorBoard event files written by PyTorch's own `SummaryWriter`, followed
+/// while it writes: every file under the folder, TF1 and TF2 scalars.
+@Suite(.serialized, .enabled(if: PythonTools.torchShouldRun))
+struct TensorBoardRunTests {
+  @Test func aSummaryWriterRunSpreadOverSeveralFilesIsFollowed() throws {
+    let python = try #require(PythonTools.torchInterpreter)
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let writer = Process()
+    writer.executableURL = URL(fileURLWithPath: python)
+    writer.arguments = [NNTopProcess.packageRoot + "/Tests/Python/write_tensorboard.py", dir.file("logs"), dir.file("continue")]
+    try writer.run()
+    defer {
+      if writer.isRunning { kill(writer.processIdentifier, SIGKILL) }
+      writer.waitUntilExit()
+    }
+    var run = TensorBoardRun(directory: dir.file("logs"))
+    func poll(until done: (RunView) -> Bool) throws -> RunView {
+      let deadline = Date().addingTimeInterval(60)
+      var clock = 0.0
+      while Date() < deadline {
+        clock += 1  // each poll looks for new files
+        if run.poll(now: clock), let view = run.view, done(view) { return view }
+        usleep(20_000)
+      }
+      throw Tmux.Failure(description: "timed out: \(run.problem ?? "") step \(run.view?.step ?? -1)")
+    }
+    let first = try poll { $0.step == 20 && $0.history.validationLoss.buckets.count == 2 }
+    #expect(first.history.loss.buckets.map(\.x) == (1...20).map(Double.init))
+    #expect(abs(Double(first.history.loss.last!) - 2 * exp(-2.0)) < 1e-6)
+    #expect(first.info.isClassification && abs(Double(first.history.metric.last!) - (1 - exp(-2.5))) < 1e-6)
+    #expect(first.learningRate == 0.1, "lr, written as a TF2 tensor")
+    FileManager.default.createFile(atPath: dir.file("continue"), contents: nil)
+    let view = try poll { $0.step == 40 && $0.history.validationLoss.buckets.count == 4 }
+    #expect(view.history.loss.buckets.count == 40, "both writers' files")
+    #expect(abs(Double(view.history.validationLoss.last!) - 2.5 * exp(-40.0 / 12)) < 1e-6, "Loss_val/Loss: add_scalars' sub-folder")
+    #expect(view.learningRate == 0.05)
+    #expect(view.info.layerNames == ["fc1", "fc2"] && view.layers.map(\.gradientNorm) == [0.5, Double(Float(1e-9))])
+    #expect(view.health.map(\.status) == [.ok, .vanishing], "judged by nntop's own rules")
+    #expect(view.history.others.map(\.name) == ["throughput"] && view.history.others[0].series.last == 1040)
+    #expect(view.origin == "tensorboard · read-only" && run.warnings.isEmpty)
+    writer.waitUntilExit()
+    #expect(writer.terminationStatus == 0)
   }
 }

@@ -66,7 +66,10 @@ struct BadInputTests {
     Case(name: "a missing theme file", arguments: ["--data", "xor", "--theme", "none.toml"], message: "none.toml: no such file", status: 66),
     Case(name: "replay a CSV", arguments: ["replay", "d.csv"], file: ("d.csv", text("a,b\n1,2\n")), message: "d.csv: not an nntop run log (no \"run\" line; d.csv:1: skipped: not a JSON line"),
     Case(name: "replay a foreign log", arguments: ["replay", "o.jsonl"], file: ("o.jsonl", text("{\"type\":\"epoch\"}\n")), message: "o.jsonl: not an nntop run log"),
-    Case(name: "watch a CSV that logs no loss", arguments: ["watch", "d.csv"], file: ("d.csv", text("a,b\n1,2\n")), message: "d.csv: no loss column (looked for train_loss", status: 65),
+    Case(name: "watch a CSV that logs no loss", arguments: ["watch", "d.csv"], file: ("d.csv", text("a,b\n1,2\n")), message: "d.csv: no loss column among 2 (looked for names like train_loss", status: 65),
+    Case(
+      name: "watch an event file that is no TFRecord", arguments: ["watch", "events.out.tfevents.1.x"], file: ("events.out.tfevents.1.x", text("not a record, only text\n")),
+      message: ".: no loss tag among 0 (looked for names like train_loss, loss/train, val_loss, epoch_loss); ./events.out.tfevents.1.x: byte 0: the record framing is damaged", status: 65),
     Case(name: "watch a file that is no run log", arguments: ["watch", "d.jsonl"], file: ("d.jsonl", text("a,b\n1,2\n")), message: "d.jsonl: not an nntop run log (no \"run\" line; d.jsonl:1: skipped: not a JSON line", status: 65),
     Case(name: "watch a run dir with no log yet, without a terminal", arguments: ["watch", "runs/none"], message: "runs/none/log.jsonl: no run log yet", status: 66),
     Case(name: "replay speed 0", arguments: ["replay", "r.jsonl", "--speed", "0"], message: "--speed must be a positive number"),

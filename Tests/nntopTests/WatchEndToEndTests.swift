@@ -162,6 +162,43 @@ struct DistributedWatchEndToEndTests {
   }
 }
 
+/// PyTorch's `SummaryWriter` writing while the real dashboard watches its
+/// folder: the curves by tag, another tag on `m`, the keys read-only.
+@Suite(.serialized, .enabled(if: PythonTools.torchShouldRun, "no Python with torch"))
+struct TensorBoardWatchEndToEndTests {
+  @Test func aSummaryWriterRunIsWatchedLive() throws {
+    let python = try #require(PythonTools.torchInterpreter)
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let writer = Process()
+    writer.executableURL = URL(fileURLWithPath: python)
+    writer.arguments = [NNTopProcess.packageRoot + "/Tests/Python/write_tensorboard.py", dir.file("logs"), dir.file("continue")]
+    try writer.run()
+    defer {
+      if writer.isRunning { kill(writer.processIdentifier, SIGKILL) }
+      writer.waitUntilExit()
+    }
+    _ = try WatchEndToEndTests.waitFor("the first event file") {
+      (try? FileManager.default.contentsOfDirectory(atPath: dir.file("logs")))?.first { $0.hasPrefix("events.out.tfevents.") }
+    }
+    let tmux = Tmux(width: 120, height: 40)
+    try tmux.launchNNTop(in: dir, "watch logs")
+    let first = try tmux.waitFor("step 20") { DashboardEndToEndTests.step($0) == 20 }
+    #expect(DashboardEndToEndTests.status(first).contains("tensorboard · read-only"))
+    #expect(first.contains { $0.contains("┌ Accuracy") && $0.contains("m: 1 more series") })
+    #expect(first.contains { $0.contains("fc2") && $0.contains("VANISHING") })
+    try tmux.send("m")
+    try tmux.waitFor("the throughput tag") { $0.contains { $0.contains("┌ throughput") } }
+    try tmux.send("Space")
+    try tmux.waitFor("the read-only note") { $0.last?.contains("a TensorBoard log is read-only") == true }
+    // The second writer's file: found, and followed.
+    FileManager.default.createFile(atPath: dir.file("continue"), contents: nil)
+    try tmux.waitFor("step 40") { DashboardEndToEndTests.step($0) == 40 }
+    try tmux.send("q")
+    #expect(try dir.exitStatus() == "EXIT=0")
+  }
+}
+
 /// Another tool's CSV log followed live in the real dashboard: rows appended
 /// and the file rewritten with a new column, as Lightning's `CSVLogger` does.
 @Suite(.serialized)

@@ -105,8 +105,14 @@ public enum DashboardScreen {
 
   static func renderMetric(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: RunView) {
     let theme = state.theme
+    let others = s.history.others
+    if state.metricChoice > 0, state.metricChoice <= others.count {
+      renderOther(area, &buffer, state, others[state.metricChoice - 1], "m: next (\(state.metricChoice)/\(others.count))")
+      return
+    }
     let accuracy = s.info.isClassification
-    let inner = Block(title: accuracy ? "Accuracy" : "RMSE").render(area, &buffer, theme: theme, symbols: state.symbols)
+    let note = others.isEmpty ? "" : "m: \(others.count) more series"
+    let inner = Block(title: accuracy ? "Accuracy" : "RMSE", note: note).render(area, &buffer, theme: theme, symbols: state.symbols)
     guard inner.height >= 2 else { return }
     let (legendRow, chartArea) = inner.splitTop(1)
     let format: (Float) -> String = accuracy ? { ChartFormat.percent(Double($0)) } : { ChartFormat.compact(Double($0)) }
@@ -123,6 +129,20 @@ public enum DashboardScreen {
       chart.fixedRange = 0...1
       chart.formatY = { ChartFormat.percent($0) }
     }
+    chart.render(chartArea, &buffer, theme: theme, symbols: state.symbols)
+  }
+
+  /// One of the source's other series (a TensorBoard tag, a CSV column), by its name.
+  static func renderOther(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ other: NamedSeries, _ note: String) {
+    let theme = state.theme
+    let inner = Block(title: other.name, note: note).render(area, &buffer, theme: theme, symbols: state.symbols)
+    guard inner.height >= 2 else { return }
+    let (legendRow, chartArea) = inner.splitTop(1)
+    renderLegend(legendRow, &buffer, theme: theme, symbols: state.symbols, entries: [
+      (other.name, other.series.last.map { ChartFormat.compact(Double($0)) }, theme.train)
+    ])
+    var chart = LineChart(lines: [ChartLine(series: other.series, color: theme.train)])
+    chart.smoothing = state.smoothing
     chart.render(chartArea, &buffer, theme: theme, symbols: state.symbols)
   }
 

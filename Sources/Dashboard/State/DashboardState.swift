@@ -8,6 +8,9 @@ public struct DashboardState: Sendable {
   public var height: Int
   /// The layer the weights panel shows.
   public var selectedLayer = 0
+  /// What the metric panel shows: 0 the accuracy (or RMSE), k the k-th of the
+  /// snapshot's other series (`m`).
+  public var metricChoice = 0
   /// Layers scrolled past in the gradient panel.
   public var gradientScroll = 0
   public var logScale = false

@@ -23,6 +23,8 @@ public enum Action: Sendable, Hashable, CaseIterable {
   case learningRateDown
   case editLearningRate
   case nextLayer
+  /// The metric panel shows the next other series the source logs.
+  case nextMetric
   /// Scroll the gradient panel's layers (when they do not all fit).
   case scrollUp
   case scrollDown
@@ -76,6 +78,7 @@ public enum KeyMap {
     Binding(label: "←", keys: [.left, .character("[")], action: .seekBack, help: "back a twentieth of the run", modes: [.replay]),
     Binding(label: "→", keys: [.right, .character("]")], action: .seekForward, help: "forward a twentieth of the run", modes: [.replay]),
     Binding(label: "Tab", keys: [.tab], action: .nextLayer, help: "next layer in the weights panel"),
+    Binding(label: "m", keys: [.character("m")], action: .nextMetric, help: "metric panel: the next other logged series (tags, columns)"),
     Binding(label: "↑ ↓", keys: [.up], action: .scrollUp, help: "scroll the layers (when they do not all fit: worst first)"),
     Binding(label: "", keys: [.down], action: .scrollDown, help: ""),
     Binding(label: "l", keys: [.character("l")], action: .toggleLogScale, help: "log-scale loss axis"),

@@ -73,6 +73,14 @@ extension DashboardState {
     case .nextLayer:
       if layerCount > 0 { selectedLayer = (selectedLayer + 1) % layerCount }
       return []
+    case .nextMetric:
+      let others = snapshot?.history.others ?? []
+      guard !others.isEmpty else {
+        showNote("this run logs no other series", .info)
+        return []
+      }
+      metricChoice = (metricChoice + 1) % (others.count + 1)
+      return []
     case .scrollUp:
       gradientScroll = max(gradientScroll - 1, 0)
       return []

@@ -110,7 +110,7 @@ public struct GradientPanel {
       buffer.setString(x: area.x, y: area.y, truncate("no per-layer statistics in this log", to: area.width, symbols: symbols), style: theme.dimmed)
       return
     }
-    let nameWidth = min(max(names.map(\.count).max() ?? 2, 2), max(area.width / 3, 2))
+    let nameWidth = min(max(names.map(\.count).max() ?? 5, 5), max(area.width / 3, 2))
     let badgeWidth = 9, ratioWidth = 5, valueWidth = 7
     let flexible = area.width - nameWidth - badgeWidth - ratioWidth - valueWidth - 5
     let sparkWidth = flexible >= 16 ? flexible / 3 : 0

@@ -68,6 +68,11 @@ public struct StatusBar {
       (ChartFormat.duration(s.trainingTime), 3),
       (s.info.dataName, 2),
     ]
+    // A source that logs curves only (TensorBoard, a CSV logger) knows no epoch length, batch or clock.
+    if s.batchSize == 0 && s.trainingTime == 0 {
+      parts.removeAll { $0.text.hasPrefix("batch ") || $0.text.hasSuffix("samples/s") || $0.rank == 3 }
+      if s.info.epochs == nil && s.epoch == 0 { parts.removeAll { $0.rank == 6 } }
+    }
     if let replay { parts.insert(("\(Int((replay.progress * 100).rounded()))% of the log", 8), at: 0) }
     if let origin = s.origin { parts.append((origin, 8)) }
     // A notice takes the room it needs (up to half the line) from the right.

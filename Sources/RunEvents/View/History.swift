@@ -10,6 +10,9 @@ public struct History: Sendable, Equatable {
   public var validationMetric = Series(capacity: 512)
   /// ‖∂J/∂W‖ per layer at instrumented steps.
   public var gradientNorms: [Series]
+  /// Other numbers a source logs (a TensorBoard tag, a CSV column the
+  /// curves do not draw), by name: the metric panel can show one instead.
+  public var others: [NamedSeries] = []
   /// Steps at which events happened (η changes, pauses, resets), for chart marks.
   public var marks: [Mark] = []
 
@@ -30,5 +33,15 @@ public struct History: Sendable, Equatable {
   public mutating func mark(step: Int, _ label: String) {
     marks.append(Mark(step: step, label: label))
     if marks.count > 64 { marks.removeFirst(marks.count - 64) }
+  }
+}
+
+/// A series and the name its source logs it under.
+public struct NamedSeries: Sendable, Equatable {
+  public var name: String
+  public var series: Series
+  public init(name: String, series: Series) {
+    self.name = name
+    self.series = series
   }
 }

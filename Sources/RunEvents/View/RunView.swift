@@ -112,7 +112,8 @@ public struct RunInfo: Sendable, Equatable {
     self.activations = activations
     let names = moduleNames?.count == layerShapes.count ? moduleNames! : layerShapes.indices.map { "W\($0 + 1)" }
     self.moduleNames = moduleNames?.count == layerShapes.count ? moduleNames : nil
-    layerNames = zip(names, layerShapes).map { "\($0) \($1.inputs)→\($1.outputs)" }
+    // A source that does not know the shapes (TensorBoard's gradient norms) gives 0×0: the name alone.
+    layerNames = zip(names, layerShapes).map { $1.inputs > 0 ? "\($0) \($1.inputs)→\($1.outputs)" : $0 }
     self.imageShape = imageShape
     self.classNames = classNames
     self.isClassification = isClassification
