@@ -6,18 +6,20 @@ import RunEvents
 import Training
 import NumberFormat
 
-/// `nntop replay FILE.jsonl`: a recorded run played back in the dashboard.
+/// `nntop replay FILE.jsonl…`: a recorded run played back in the dashboard;
+/// several, compared on one clock.
 struct Replay: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Play a run log (--log FILE.jsonl) back in the dashboard.",
+    abstract: "Play a run log (--log FILE.jsonl) back in the dashboard; several: compared.",
     discussion: """
       Keys: space pauses, + and - change the speed (×1/4096 … ×256), Home/g and End/G jump to the \
-      start and the end, ← and → move by a twentieth of the run, q quits. Without a terminal, \
-      prints what the log holds.
+      start and the end, ← and → move by a twentieth of the run, q quits. Several logs play on one \
+      clock with their curves overlaid; Tab chooses the run the panels show. Without a terminal, \
+      prints what the logs hold.
       """)
 
-  @Argument(help: "A run log written with --log.")
-  var file: String
+  @Argument(help: "Run logs written with --log (or by nntop.torch.Monitor). Several: compared.")
+  var files: [String]
 
   @Option(parsing: .unconditional, help: "Playback speed, in seconds of training per second (default: the whole run in about a minute).")
   var speed: Double?
@@ -29,30 +31,47 @@ struct Replay: ParsableCommand {
   var theme: String?
 
   func validate() throws {
+    if files.isEmpty { throw ValidationError("name a run log to play") }
+    if files.count > 26 { throw ValidationError("at most 26 runs compared at once (A to Z), not \(files.count)") }
     if let speed, !(speed > 0 && speed.isFinite) {
       throw ValidationError("--speed must be a positive number, not \(speed)")
     }
   }
 
   func run() throws {
-    let recording = try RunRecording(path: file)
-    // Damaged lines are skipped, and said: on stderr now, on the first screen too.
-    recording.warnings.forEach(warn)
-    try Self.play(recording, speed: speed, end: end, theme: theme)
+    let recordings = try files.map { file in
+      let recording = try RunRecording(path: file)
+      // Damaged lines are skipped, and said: on stderr now, on the first screen too.
+      recording.warnings.forEach(warn)
+      return (file, recording)
+    }
+    try Self.play(recordings, speed: speed, end: end, theme: theme)
   }
 
-  /// Plays `recording` in the dashboard (or describes it without a terminal).
-  static func play(_ recording: RunRecording, speed: Double?, end: Bool, theme: String?) throws {
-    var player = ReplayPlayer(recording: recording)
-    if let speed { player.setSpeed(speed) }
+  /// Plays the recordings in the dashboard (or describes them without a
+  /// terminal); several play on one clock, at the speed that plays the
+  /// longest in about a minute.
+  static func play(_ recordings: [(path: String, recording: RunRecording)], speed: Double?, end: Bool, theme: String?) throws {
+    var players = recordings.map { ReplayPlayer(recording: $0.recording) }
+    let common = speed ?? players.map(\.speed).max()!
+    if speed != nil || players.count > 1 { players.indices.forEach { players[$0].setSpeed(common) } }
     guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
-      print(Self.describe(recording, player))
+      for (i, (entry, player)) in zip(recordings, players).enumerated() {
+        let description = Self.describe(entry.recording, player)
+        print(players.count == 1 ? description : "\(ComparedRun.letter(i)) \(RunNames.of(recordings.map(\.path))[i]): \(description)")
+      }
       return
     }
-    if end { player.seek(to: .infinity) }
-    var (terminal, ui) = try DashboardLoop.viewer(theme: theme, mode: .replay, notes: Self.skippedNote(recording))
-    var feed = ReplayFeed(player: player)
-    _ = ui.run(&feed)
+    if end { players.indices.forEach { players[$0].seek(to: .infinity) } }
+    let notes = recordings.flatMap { entry in Self.skippedNote(entry.recording).map { recordings.count == 1 ? $0 : "\(entry.path): \($0)" } }
+    var (terminal, ui) = try DashboardLoop.viewer(theme: theme, mode: .replay, notes: notes)
+    if players.count == 1 {
+      var feed = ReplayFeed(player: players[0])
+      _ = ui.run(&feed)
+    } else {
+      var feed = ComparedFeed(feeds: players.map { ReplayFeed(player: $0) }, names: RunNames.of(recordings.map(\.path)))
+      _ = ui.run(&feed)
+    }
     terminal.stop()
     // Stopped by a signal: the same status as a training run.
     if let status = stopReasonFromSignals()?.exitStatus { Foundation.exit(status) }

@@ -6,64 +6,112 @@ import Terminal
 import Training
 import Watch
 
-/// `nntop watch RUN_DIR`: a run nntop did not train (a PyTorch script with
-/// `nntop.torch.Monitor`), followed live and steered through its commands file.
+/// `nntop watch PATH…`: a run nntop did not train (a PyTorch script with
+/// `nntop.torch.Monitor`, one process or many ranks), followed live and
+/// steered through its commands file; another tool's log (TensorBoard, a CSV
+/// logger) followed read-only; several paths compared on one screen.
 struct WatchRun: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "watch",
-    abstract: "Watch and steer a PyTorch run (a run directory made by nntop.torch.Monitor, or its log.jsonl); or follow a CSVLogger file.",
+    abstract: "Watch and steer a PyTorch run (its run directory), or follow a TensorBoard log dir or a CSVLogger file; several: compared.",
     discussion: """
       Keys: space pauses and resumes the training process, n runs one step, + and - double and halve η, \
       e sets it, s saves a checkpoint in the run's checkpoints/, K stops the process (asks y/n), q quits \
       the dashboard and leaves the run training. Started before the run, it waits for the log; a run \
-      that has ended is played back as `nntop replay` would. Without a terminal, prints what the log holds.
+      that has ended is played back as `nntop replay` would. A torch.distributed run's ranks are merged. \
+      With several paths, the charts overlay the runs and Tab chooses the run the panels and keys are for. \
+      Without a terminal, prints what the logs hold.
       """)
 
-  @Argument(help: "A run directory (Monitor(run=…)) or the log.jsonl inside it; or a Lightning or Keras CSVLogger file (or Lightning's version_N folder).")
-  var path: String
+  @Argument(help: "A run directory (Monitor(run=…)) or a log.jsonl in it; a TensorBoard log dir or event file; a Lightning or Keras CSVLogger file (or Lightning's version_N folder). Several: compared.")
+  var paths: [String]
 
   @Option(help: "Dashboard theme: a built-in name, a user theme or a .toml file.")
   var theme: String?
 
+  func validate() throws {
+    if paths.isEmpty { throw ValidationError("name a run directory, a run log, a TensorBoard log dir or a CSV log") }
+    if paths.count > 26 { throw ValidationError("at most 26 runs compared at once (A to Z), not \(paths.count)") }
+  }
+
   func run() throws {
-    var run = WatchedRun(path: path)
-    // Another tool's log where there is no run log: a CSV logger's file (Lightning's
-    // metrics.csv, Keras' CSVLogger), TensorBoard's event files.
-    let noRunLog = !FileManager.default.fileExists(atPath: run.logPath)
-    if let csv = CSVLoggerRun.logFile(at: path), path.hasSuffix(".csv") || noRunLog {
-      try Self.watch(CSVLoggerRun(path: csv), theme: theme)
+    if paths.count > 1 {
+      try compare()
       return
     }
-    if noRunLog || TensorBoardRun.isEventFile(path), let logdir = TensorBoardRun.logDirectory(at: path) {
-      try Self.watch(TensorBoardRun(directory: logdir), theme: theme)
-      return
+    let path = paths[0]
+    switch WatchSource(path: path) {
+    case .csv(let csv): try Self.watch(csv, theme: theme)
+    case .tensorBoard(let tensorBoard): try Self.watch(tensorBoard, theme: theme)
+    case .runDirectory(var run):
+      // A run that has ended already is a recording: played back, with the replay's keys.
+      if let recording = try? RunRecording(path: run.logPath), recording.complete {
+        recording.warnings.forEach(warn)
+        try Replay.play([(path, recording)], speed: nil, end: false, theme: theme)
+        return
+      }
+      try Self.checkIsRunLog(&run)
+      guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
+        run.warnings.forEach(warn)
+        guard let view = run.view else {
+          throw RunFailure(message: "\(run.logPath): no run log yet (is the script running with nntop.torch.Monitor(run=\"\(run.directory)\")?)", code: 66)
+        }
+        print(Self.describe(view))
+        return
+      }
+      var (terminal, ui) = try DashboardLoop.viewer(theme: theme, mode: .watch, notes: [])
+      ui.state.waitingNote = "waiting for \(run.logPath): run the script with nntop.torch.Monitor(run=\"\(run.directory)\") · q quits"
+      var feed = WatchFeed(run: run, commands: CommandsFile(path: run.commandsPath))
+      _ = ui.run(&feed)
+      terminal.stop()
+      feed.run.warnings.forEach(warn)
+      if let status = stopReasonFromSignals()?.exitStatus { Foundation.exit(status) }
     }
-    // A run that has ended already is a recording: played back, with the replay's keys.
-    if let recording = try? RunRecording(path: run.logPath), recording.complete {
-      recording.warnings.forEach(warn)
-      try Replay.play(recording, speed: nil, end: false, theme: theme)
-      return
-    }
-    // A file that is there but is no run log (a CSV, another program's
-    // JSON) is said at once, not waited on.
+  }
+
+  /// A file that is there but is no run log (a CSV, another program's JSON)
+  /// is said at once, not waited on.
+  static func checkIsRunLog(_ run: inout WatchedRun) throws {
     _ = run.poll(now: 0)
     if run.view == nil, let first = run.warnings.first {
       throw RunFailure(message: "\(run.logPath): not an nntop run log (no \"run\" line; \(first))", code: 65)
     }
-    guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
-      run.warnings.forEach(warn)
-      guard let view = run.view else {
-        throw RunFailure(message: "\(run.logPath): no run log yet (is the script running with nntop.torch.Monitor(run=\"\(run.directory)\")?)", code: 66)
+  }
+
+  /// Several runs on one screen, each followed as it would be alone.
+  func compare() throws {
+    var feeds: [any DashboardFeed] = []
+    var views: [RunView?] = []
+    for path in paths {
+      switch WatchSource(path: path) {
+      case .csv(var csv):
+        _ = csv.poll(now: 0)
+        if let problem = csv.problem, csv.view == nil { throw RunFailure(message: problem, code: 65) }
+        views.append(csv.view)
+        feeds.append(ReadOnlyFeed(source: csv))
+      case .tensorBoard(var tensorBoard):
+        _ = tensorBoard.poll(now: 0)
+        if let problem = tensorBoard.problem, tensorBoard.view == nil { throw RunFailure(message: problem, code: 65) }
+        views.append(tensorBoard.view)
+        feeds.append(ReadOnlyFeed(source: tensorBoard))
+      case .runDirectory(var run):
+        try Self.checkIsRunLog(&run)
+        views.append(run.view)
+        feeds.append(WatchFeed(run: run, commands: CommandsFile(path: run.commandsPath)))
       }
-      print(Self.describe(view))
+    }
+    let names = RunNames.of(paths)
+    guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
+      for (i, (name, view)) in zip(names, views).enumerated() {
+        print("\(ComparedRun.letter(i)) \(name): \(view.map(Self.describe) ?? "no run log yet")")
+      }
       return
     }
     var (terminal, ui) = try DashboardLoop.viewer(theme: theme, mode: .watch, notes: [])
-    ui.state.waitingNote = "waiting for \(run.logPath): run the script with nntop.torch.Monitor(run=\"\(run.directory)\") · q quits"
-    var feed = WatchFeed(run: run, commands: CommandsFile(path: run.commandsPath))
+    ui.state.waitingNote = "waiting for the runs' logs · q quits"
+    var feed = ComparedFeed(feeds: feeds, names: names)
     _ = ui.run(&feed)
     terminal.stop()
-    feed.run.warnings.forEach(warn)
     if let status = stopReasonFromSignals()?.exitStatus { Foundation.exit(status) }
   }
 
@@ -95,72 +143,22 @@ struct WatchRun: ParsableCommand {
   }
 }
 
-/// A watched run: its view from the log, the keys' commands to its commands file.
-struct WatchFeed: DashboardFeed {
-  var run: WatchedRun
-  let commands: CommandsFile
-  private var shownWarnings = 0
-  /// A note for the next poll (a command that could not be written).
-  private var note: (String, Notice.Level)?
+/// What a path to watch holds: a run directory (or a run log), another
+/// tool's CSV log, or TensorBoard's event files, where there is no run log.
+enum WatchSource {
+  case runDirectory(WatchedRun)
+  case csv(CSVLoggerRun)
+  case tensorBoard(TensorBoardRun)
 
-  init(run: WatchedRun, commands: CommandsFile) {
-    self.run = run
-    self.commands = commands
-  }
-
-  mutating func poll(now: Double) -> [DashboardMessage] {
-    var messages: [DashboardMessage] = []
-    if run.poll(now: now), let view = run.view { messages.append(.snapshot(view)) }
-    if run.warnings.count > shownWarnings, let last = run.warnings.last {
-      shownWarnings = run.warnings.count
-      messages.append(.note(last, .warning))
+  init(path: String) {
+    let run = WatchedRun(path: path)
+    let noRunLog = !FileManager.default.fileExists(atPath: run.logPath)
+    if let csv = CSVLoggerRun.logFile(at: path), path.hasSuffix(".csv") || noRunLog {
+      self = .csv(CSVLoggerRun(path: csv))
+    } else if noRunLog || TensorBoardRun.isEventFile(path), let logdir = TensorBoardRun.logDirectory(at: path) {
+      self = .tensorBoard(TensorBoardRun(directory: logdir))
+    } else {
+      self = .runDirectory(run)
     }
-    if let (text, level) = note {
-      note = nil
-      messages.append(.note(text, level))
-    }
-    return messages
-  }
-
-  mutating func perform(_ effect: DashboardEffect) {
-    guard case .send(var command) = effect else { return }
-    if command == .togglePause {
-      command = run.view?.state == .running ? .pause : .resume
-    }
-    guard run.view != nil else {
-      note = ("no run yet: the keys steer it once its log begins", .warning)
-      return
-    }
-    if commands.send(command: command) == nil {
-      note = (commands.failure ?? "a watched run does not take this command", .error)
-    }
-  }
-}
-
-/// Another tool's log, read again as it changes; nothing to steer.
-struct ReadOnlyFeed<Source: ReadOnlyRun>: DashboardFeed {
-  var source: Source
-  private var shown = true
-  private var note: String?
-
-  init(source: Source) { self.source = source }
-
-  mutating func poll(now: Double) -> [DashboardMessage] {
-    var messages: [DashboardMessage] = []
-    let changed = source.poll(now: now)
-    if changed || shown, let view = source.view {
-      shown = false
-      messages.append(.snapshot(view))
-    }
-    if changed, let problem = source.problem { messages.append(.note(problem, .warning)) }
-    if let note {
-      self.note = nil
-      messages.append(.note(note, .warning))
-    }
-    return messages
-  }
-
-  mutating func perform(_ effect: DashboardEffect) {
-    if case .send = effect { note = "\(Source.kind) is read-only: nothing here to pause, step or change η" }
   }
 }

@@ -147,6 +147,23 @@ struct GoldenScreenTests {
     try expectGolden("watch-ranks-120x40", render(s, 120, 40, mode: .watch))
   }
 
+  /// A healthy run and the vanishing preset's, compared: both curves, the
+  /// legend, each run's letter on its line; the panels show the selected run.
+  @Test func twoRunsCompared() throws {
+    var vanishing = Self.vanishing()
+    vanishing.history = History(layers: vanishing.info.layerShapes.count)
+    for step in stride(from: 10, through: 200, by: 10) {
+      vanishing.history.loss.append(x: Double(step), 2.3 - Float(step) / 2000)
+      vanishing.history.metric.append(x: Double(step), 0.1 + Float(step) / 4000)
+    }
+    let runs = [ComparedRun(name: "healthy", view: ScreenTests.snapshot()), ComparedRun(name: "vanishing", view: vanishing)]
+    try expectGolden("compare-120x40", render(ScreenTests.snapshot(), 120, 40, mode: .replay) { _ = $0.update(.runs(runs)) })
+    try expectGolden("compare-selected-120x40", render(ScreenTests.snapshot(), 120, 40, mode: .replay) { state in
+      _ = state.update(.runs(runs))
+      _ = state.update(.key(.tab))
+    })
+  }
+
   @Test func aChangedScreenShowsAsARowDiff() {
     #expect(Self.diff("a\nb\nc\n", "a\nB\nc\n") == "  1 - b\n  1 + B")
   }

@@ -13,6 +13,24 @@ struct UpdateTests {
     return s
   }
 
+  @Test func tabMovesBetweenComparedRunsAndShiftTabBetweenLayers() {
+    var s = DashboardState(width: 120, height: 40, themes: BuiltinThemes.all, savePath: "", mode: .watch)
+    var second = ScreenTests.snapshot()
+    second.step = 99
+    let runs = [ComparedRun(name: "a", view: ScreenTests.snapshot()), ComparedRun(name: "b", view: second)]
+    _ = s.update(.runs(runs))
+    #expect(s.isComparing && s.selectedRun == 0 && s.snapshot == runs[0].view)
+    #expect(s.update(.key(.tab)) == [.selectRun(1)])
+    #expect(s.selectedRun == 1 && s.snapshot?.step == 99 && s.selectedLayer == 0)
+    #expect(s.visibleNotice?.text == "run B: b")
+    // New views keep the selection; the keys go to the feed, which knows it.
+    _ = s.update(.runs(runs))
+    #expect(s.snapshot?.step == 99)
+    #expect(s.update(.key(.character(" "))) == [.send(.togglePause)])
+    #expect(s.update(.key(.backTab)) == [] && s.selectedLayer == 1)
+    #expect(s.update(.key(.tab)) == [.selectRun(0)] && s.selectedRun == 0 && s.selectedLayer == 1)
+  }
+
   @Test func keysSendTheirCommands() {
     var s = state()
     #expect(s.update(.key(.character(" "))) == [.send(.togglePause)])

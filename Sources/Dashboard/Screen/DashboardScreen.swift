@@ -17,6 +17,7 @@ public enum DashboardScreen {
     var bar = StatusBar(snapshot: state.snapshot, notice: state.visibleNotice, entry: state.learningRateEntry)
     bar.question = state.question.map { [$0.prompt(savePath: state.savePath), $0.prompt(savePath: nil)] }
     if state.mode == .replay { bar.replay = (state.replaySpeed, state.replayProgress) }
+    if state.isComparing { bar.run = "\(ComparedRun.letter(state.selectedRun)) \(state.compared[state.selectedRun].name)" }
     bar.render(status, &buffer, theme: theme, symbols: symbols)
     guard let s = state.snapshot else {
       buffer.setString(x: 2, y: 1, state.waitingNote, style: theme.dimmed, maxWidth: max(screen.width - 4, 0))
@@ -24,8 +25,12 @@ public enum DashboardScreen {
     }
     let columns = Layout.split(main, .horizontal, [.percentage(55), .fill])
     let left = Layout.split(columns[0], .vertical, [.percentage(60), .fill])
-    renderLoss(left[0], &buffer, state, s)
-    renderMetric(left[1], &buffer, state, s)
+    if state.isComparing {
+      ComparedCharts(state: state).render(loss: left[0], metric: left[1], &buffer)
+    } else {
+      renderLoss(left[0], &buffer, state, s)
+      renderMetric(left[1], &buffer, state, s)
+    }
     var gradients = GradientPanel(
       names: s.info.layerNames, layers: s.layers, health: s.health, history: s.history.gradientNorms, selected: state.selectedLayer,
       scroll: state.gradientScroll)
@@ -42,7 +47,8 @@ public enum DashboardScreen {
     // As many rows as it wants (borders included), up to 60 % of the column.
     let gradientRows = min(gradients.preferredHeight(width: rightColumn.width - 2) + 2, rightColumn.height * 60 / 100)
     let right = Layout.split(rightColumn, .vertical, [.length(max(gradientRows, 5)), .fill])
-    let title = s.ranks.count > 1 ? "Gradient health, mean of \(s.ranks.count) ranks" : "Gradient health"
+    var title = s.ranks.count > 1 ? "Gradient health, mean of \(s.ranks.count) ranks" : "Gradient health"
+    if state.isComparing { title += " · \(ComparedRun.letter(state.selectedRun)) \(state.compared[state.selectedRun].name)" }
     let gradientInner = Block(title: title).render(right[0], &buffer, theme: theme, symbols: symbols)
     gradients.render(gradientInner, &buffer, theme: theme, symbols: symbols)
     if let field = s.field {
@@ -164,7 +170,7 @@ public enum DashboardScreen {
     let name = l < s.info.layerNames.count ? s.info.layerNames[l] : "W\(l + 1)"
     let asImages = l == 0 && s.info.imageShape.map { $0.rows * $0.cols == w.cols } == true
     let blockArea = area
-    var inner = Block(title: "Weights \(name)", note: "Tab: next layer", highlighted: false).render(blockArea, &buffer, theme: theme, symbols: symbols)
+    var inner = Block(title: "Weights \(name)", note: state.isComparing ? "S-Tab: next layer" : "Tab: next layer", highlighted: false).render(blockArea, &buffer, theme: theme, symbols: symbols)
     guard inner.height >= 2 else { return }
     let (content, legend) = inner.splitTop(inner.height - 1)
     inner = content

@@ -3,7 +3,12 @@ import RunEvents
 /// Everything the dashboard shows, besides the snapshot: what the person at
 /// the keyboard has chosen. Changed only by `update`.
 public struct DashboardState: Sendable {
+  /// The run the panels show: with runs compared, the selected one's view.
   public var snapshot: RunView?
+  /// Runs compared (`watch A B`, `replay A B`): the charts overlay them all.
+  public var compared: [ComparedRun] = []
+  /// The compared run the panels, the status line and the keys are for (Tab).
+  public var selectedRun = 0
   public var width: Int
   public var height: Int
   /// The layer the weights panel shows.
@@ -42,6 +47,8 @@ public struct DashboardState: Sendable {
   public var waitingNote = "nntop: starting…"
   /// The presets the help lists.
   public var presets: [HelpOverlay.PresetNote] = []
+
+  public var isComparing: Bool { compared.count > 1 }
 
   public static let noticeSeconds = 4.0
   public static let smoothingWeight = 0.6

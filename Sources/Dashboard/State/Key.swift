@@ -22,7 +22,9 @@ public enum Action: Sendable, Hashable, CaseIterable {
   case learningRateUp
   case learningRateDown
   case editLearningRate
+  /// Next layer; with runs compared, the next run.
   case nextLayer
+  case nextLayerWhileComparing
   /// The metric panel shows the next other series the source logs.
   case nextMetric
   /// Scroll the gradient panel's layers (when they do not all fit).
@@ -77,7 +79,8 @@ public enum KeyMap {
     Binding(label: "End", keys: [.end, .character("G")], action: .seekEnd, help: "jump to the end", modes: [.replay]),
     Binding(label: "←", keys: [.left, .character("[")], action: .seekBack, help: "back a twentieth of the run", modes: [.replay]),
     Binding(label: "→", keys: [.right, .character("]")], action: .seekForward, help: "forward a twentieth of the run", modes: [.replay]),
-    Binding(label: "Tab", keys: [.tab], action: .nextLayer, help: "next layer in the weights panel"),
+    Binding(label: "Tab", keys: [.tab], action: .nextLayer, help: "next layer in the weights panel; comparing runs: the next run"),
+    Binding(label: "S-Tab", keys: [.backTab], action: .nextLayerWhileComparing, help: "comparing runs: the next layer"),
     Binding(label: "m", keys: [.character("m")], action: .nextMetric, help: "metric panel: the next other logged series (tags, columns)"),
     Binding(label: "↑ ↓", keys: [.up], action: .scrollUp, help: "scroll the layers (when they do not all fit: worst first)"),
     Binding(label: "", keys: [.down], action: .scrollDown, help: ""),

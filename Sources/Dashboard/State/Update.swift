@@ -7,6 +7,8 @@ public enum DashboardMessage: Sendable {
   case key(Key)
   case resize(width: Int, height: Int)
   case snapshot(RunView)
+  /// Every compared run's latest view, in the order they were named.
+  case runs([ComparedRun])
   case tick(seconds: Double)
   /// A replay's speed and position (0…1).
   case replayStatus(speed: Double, progress: Double)
@@ -20,6 +22,8 @@ public enum DashboardEffect: Sendable, Equatable {
   case send(ControlCommand)
   /// To the player (replay mode).
   case replay(ReplayCommand)
+  /// The compared run the keys now steer.
+  case selectRun(Int)
   case quit
 }
 
@@ -36,9 +40,12 @@ extension DashboardState {
       now = seconds
       return []
     case .snapshot(let s):
-      if let notice = s.notice, noticeSeen?.id != notice.id { noticeSeen = (notice.id, now) }
-      snapshot = s
-      if selectedLayer >= layerCount { selectedLayer = 0 }
+      show(s)
+      return []
+    case .runs(let runs):
+      compared = runs
+      if selectedRun >= runs.count { selectedRun = 0 }
+      if let view = runs.isEmpty ? nil : runs[selectedRun].view { show(view) }
       return []
     case .key(let key):
       return handle(key)
@@ -50,6 +57,13 @@ extension DashboardState {
       showNote(text, level)
       return []
     }
+  }
+
+  /// The snapshot the panels show, and when its notice was first seen.
+  private mutating func show(_ s: RunView) {
+    if let notice = s.notice, noticeSeen?.id != notice.id { noticeSeen = (notice.id, now) }
+    snapshot = s
+    if selectedLayer >= layerCount { selectedLayer = 0 }
   }
 
   private mutating func handle(_ key: Key) -> [DashboardEffect] {
@@ -70,7 +84,15 @@ extension DashboardState {
     case .editLearningRate:
       learningRateEntry = ""
       return []
-    case .nextLayer:
+    case .nextLayer where isComparing:
+      selectedRun = (selectedRun + 1) % compared.count
+      noticeSeen = nil
+      snapshot = compared[selectedRun].view
+      if selectedLayer >= layerCount { selectedLayer = 0 }
+      if let notice = snapshot?.notice { noticeSeen = (notice.id, -Self.noticeSeconds) }  // its old notice stays old
+      showNote("run \(ComparedRun.letter(selectedRun)): \(compared[selectedRun].name)", .info)
+      return [.selectRun(selectedRun)]
+    case .nextLayer, .nextLayerWhileComparing:
       if layerCount > 0 { selectedLayer = (selectedLayer + 1) % layerCount }
       return []
     case .nextMetric:

@@ -27,6 +27,10 @@ public struct Theme: Sendable, Equatable {
   public var classes: [Color]
   /// Draw the heatmap with shading characters (mono, or too few colours for a ramp).
   public var heatmapShading: Bool
+  /// The colours of compared runs, in every theme the colour-blind-safe
+  /// Okabe–Ito set (orange, sky blue, bluish green, vermillion, blue,
+  /// reddish purple, yellow), as near as xterm-256 has them.
+  public var runs: [Color] = [.indexed(214), .indexed(117), .indexed(36), .indexed(166), .indexed(25), .indexed(175), .indexed(227)]
 
   // MARK: - Styles by role
 
@@ -43,6 +47,9 @@ public struct Theme: Sendable, Equatable {
   public func badge(_ color: Color, emphasis: Bool) -> Style {
     monochrome ? Style(bg: background, bold: emphasis, reverse: emphasis) : Style(fg: color, bg: background, bold: true)
   }
+
+  /// The colour of compared run `k` (cycling through the palette).
+  public func runColor(_ k: Int) -> Color { runs.isEmpty ? text : runs[k % runs.count] }
 
   /// The colour of class `k` (cycling through the palette).
   public func classColor(_ k: Int) -> Color { classes.isEmpty ? text : classes[k % classes.count] }
@@ -82,6 +89,7 @@ public struct Theme: Sendable, Equatable {
     t.diverged = map(diverged)
     t.heatmap = heatmap.map(map)
     t.classes = classes.map(map)
+    t.runs = runs.map(map)
     t.background = background.reduced(to: colors)
     t.heatmapShading = true
     return t
@@ -98,6 +106,7 @@ public struct Theme: Sendable, Equatable {
     ] { t[keyPath: keyPath] = .default }
     t.heatmap = heatmap.map { _ in .default }
     t.classes = [.default]
+    t.runs = [.default]
     return t
   }
 }

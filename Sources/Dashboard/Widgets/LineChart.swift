@@ -9,12 +9,16 @@ public struct ChartLine {
   /// Draw the min–max envelope of each column under the line (dimmed colour).
   public var envelope: Bool
   public var envelopeColor: Color
+  /// A letter drawn on the line now and then (and at its end), so lines of
+  /// compared runs tell apart without colour.
+  public var marker: Character?
 
-  public init(series: Series, color: Color, envelope: Bool = false, envelopeColor: Color? = nil) {
+  public init(series: Series, color: Color, envelope: Bool = false, envelopeColor: Color? = nil, marker: Character? = nil) {
     self.series = series
     self.color = color
     self.envelope = envelope
     self.envelopeColor = envelopeColor ?? color
+    self.marker = marker
   }
 }
 
@@ -111,7 +115,9 @@ public struct LineChart {
       guard t.isFinite else { return t == .infinity ? 0 : canvas.dotHeight - 1 }  // NaN: the bottom
       return Int(((1 - Swift.min(Swift.max(t, 0), 1)) * Double(canvas.dotHeight - 1)).rounded())
     }
-    for line in present {
+    // Each marked line's cells, where its letters go after the dots are drawn.
+    var markers: [(Character, Color, [(x: Int, y: Int)])] = []
+    for (index, line) in present.enumerated() {
       var columns = [Column](repeating: Column(), count: canvas.dotWidth)
       var ema = 0.0, debias = 0.0
       for b in line.series.buckets {
@@ -140,8 +146,21 @@ public struct LineChart {
         if let (px, py) = previous { canvas.line(px, py, c, y, color: line.color) } else { canvas.set(c, y, color: line.color) }
         previous = (c, y)
       }
+      if let marker = line.marker {
+        // Every 12th cell column (each line's shifted, so letters do not land on each other) and the last.
+        let cells = columns.enumerated().filter { $0.element.count > 0 }.map { (x: $0.offset / 2, y: dotY($0.element.mean) / 4) }
+        var chosen = cells.filter { ($0.x + 3 * index) % 12 == 6 && $0.x < (cells.last?.x ?? 0) - 2 }
+        if let last = cells.last { chosen.append(last) }
+        var seen = Set<Int>()
+        markers.append((marker, line.color, chosen.filter { seen.insert($0.x).inserted }))
+      }
     }
     canvas.render(into: &buffer, x: plot.x, y: plot.y, theme: theme, symbols: symbols)
+    for (marker, color, cells) in markers {
+      for cell in cells where cell.x < plot.width && cell.y < plot.height {
+        buffer[plot.x + cell.x, plot.y + cell.y] = Cell(marker, style: theme.ink(color).bolded)
+      }
+    }
     for mark in marks {
       let x = plot.x + Swift.min(dotX(Double(mark.step)) / 2, plot.width - 1)
       guard mark.step > 0, x >= plot.x else { continue }

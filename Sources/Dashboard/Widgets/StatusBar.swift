@@ -13,6 +13,8 @@ public struct StatusBar {
   public var question: [String]?
   /// Replay speed and position (0…1), when playing back a run log.
   public var replay: (speed: Double, progress: Double)?
+  /// With runs compared: the one shown and steered (`B vanishing`).
+  public var run: String?
 
   public init(snapshot: RunView?, notice: Notice?, entry: String?) {
     self.snapshot = snapshot
@@ -73,6 +75,7 @@ public struct StatusBar {
       parts.removeAll { $0.text.hasPrefix("batch ") || $0.text.hasSuffix("samples/s") || $0.rank == 3 }
       if s.info.epochs == nil && s.epoch == 0 { parts.removeAll { $0.rank == 6 } }
     }
+    if let run { parts.insert((run, 9), at: 0) }
     if let replay { parts.insert(("\(Int((replay.progress * 100).rounded()))% of the log", 8), at: 0) }
     if let origin = s.origin { parts.append((origin, 8)) }
     // A notice takes the room it needs (up to half the line) from the right.

@@ -1,0 +1,74 @@
+import Dashboard
+import Foundation
+import RunEvents
+import Watch
+
+/// A watched run: its view from the log, the keys' commands to its commands file.
+struct WatchFeed: DashboardFeed {
+  var run: WatchedRun
+  let commands: CommandsFile
+  private var shownWarnings = 0
+  /// A note for the next poll (a command that could not be written).
+  private var note: (String, Notice.Level)?
+
+  init(run: WatchedRun, commands: CommandsFile) {
+    self.run = run
+    self.commands = commands
+  }
+
+  mutating func poll(now: Double) -> [DashboardMessage] {
+    var messages: [DashboardMessage] = []
+    if run.poll(now: now), let view = run.view { messages.append(.snapshot(view)) }
+    if run.warnings.count > shownWarnings, let last = run.warnings.last {
+      shownWarnings = run.warnings.count
+      messages.append(.note(last, .warning))
+    }
+    if let (text, level) = note {
+      note = nil
+      messages.append(.note(text, level))
+    }
+    return messages
+  }
+
+  mutating func perform(_ effect: DashboardEffect) {
+    guard case .send(var command) = effect else { return }
+    if command == .togglePause {
+      command = run.view?.state == .running ? .pause : .resume
+    }
+    guard run.view != nil else {
+      note = ("no run yet: the keys steer it once its log begins", .warning)
+      return
+    }
+    if commands.send(command: command) == nil {
+      note = (commands.failure ?? "a watched run does not take this command", .error)
+    }
+  }
+}
+
+/// Another tool's log, read again as it changes; nothing to steer.
+struct ReadOnlyFeed<Source: ReadOnlyRun>: DashboardFeed {
+  var source: Source
+  private var shown = true
+  private var note: String?
+
+  init(source: Source) { self.source = source }
+
+  mutating func poll(now: Double) -> [DashboardMessage] {
+    var messages: [DashboardMessage] = []
+    let changed = source.poll(now: now)
+    if changed || shown, let view = source.view {
+      shown = false
+      messages.append(.snapshot(view))
+    }
+    if changed, let problem = source.problem { messages.append(.note(problem, .warning)) }
+    if let note {
+      self.note = nil
+      messages.append(.note(note, .warning))
+    }
+    return messages
+  }
+
+  mutating func perform(_ effect: DashboardEffect) {
+    if case .send = effect { note = "\(Source.kind) is read-only: nothing here to pause, step or change η" }
+  }
+}
