@@ -21,6 +21,8 @@ struct RankLog {
   private(set) var lastGrowth: Double
   /// Recent samples' (step, training time), for the pace.
   private var recent: [(step: Int, time: Double)] = []
+  /// The last few measured steps' layers and verdicts, so ranks are compared at one step.
+  private(set) var measured: [(step: Int, layers: [LayerStatistics], health: [LayerHealth])] = []
   /// `pytorch · vm · pid 4242`, as the header says.
   private var origin: String?
 
@@ -46,6 +48,7 @@ struct RankLog {
       ended = false
       processGone = false
       recent = []
+      measured = []
       changed = true
     }
     for event in update.events {
@@ -66,7 +69,12 @@ struct RankLog {
       origin = header.origin
       recent = []
     case .sample(let sample) where monitor != nil:
-      view?.apply(.sample(monitor!.judge(sample)))
+      let judged = monitor!.judge(sample)
+      view?.apply(.sample(judged))
+      if !judged.layers.isEmpty {
+        measured.append((judged.step, judged.layers, judged.health))
+        if measured.count > 8 { measured.removeFirst() }
+      }
       recent.append((sample.step, sample.time))
       // About the last ten seconds of training, at most 32 samples.
       while recent.count > 32 || (recent.count > 2 && sample.time - recent[0].time > 10) { recent.removeFirst() }

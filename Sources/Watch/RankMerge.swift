@@ -43,28 +43,32 @@ struct RankMerge {
       view.notify("rank \(status.rank) lost: \(status.note ?? "")", .warning)
     }
     reported = reported.filter { rank in view.ranks.contains { $0.rank == rank && $0.condition == .lost } }
-    mergeLayers(into: &view, logs.compactMap { log in log.view.map { (log.rank, $0) } })
+    mergeLayers(into: &view, logs)
     view.origin = origin(logs, view.origin)
     return view
   }
 
-  /// The mean over ranks of each layer's latest statistics, the spread of
-  /// its gradient norm, and the worst verdict (named by its rank).
-  private func mergeLayers(into view: inout RunView, _ ranks: [(rank: Int, view: RunView)]) {
+  /// The mean over ranks of each layer's statistics at the latest step every
+  /// rank has measured (the ranks measure the same steps; a rank's line for it
+  /// may not be read yet), else each rank's latest; the spread of its
+  /// gradient norm, and the worst verdict (named by its rank).
+  private func mergeLayers(into view: inout RunView, _ logs: [RankLog]) {
     let count = view.info.layerShapes.count
-    let measured = ranks.map(\.view).filter { $0.layers.count == count && count > 0 }
-    guard measured.count > 1 else { return }
-    view.layers = (0..<count).map { l in LayerStatistics.mean(measured.map { $0.layers[l] })! }
+    let ranks = logs.filter { $0.measured.last?.layers.count == count && count > 0 }
+    guard ranks.count > 1 else { return }
+    let common = ranks.map { Set($0.measured.map(\.step)) }.reduce(Set(ranks[0].measured.map(\.step))) { $0.intersection($1) }.max()
+    let chosen = ranks.map { log in (log.rank, common.flatMap { step in log.measured.last { $0.step == step } } ?? log.measured.last!) }
+    view.layers = (0..<count).map { l in LayerStatistics.mean(chosen.map { $0.1.layers[l] })! }
     view.gradientSpread = (0..<count).map { l in
-      let norms = measured.map { $0.layers[l].gradientNorm }
+      let norms = chosen.map { $0.1.layers[l].gradientNorm }
       return norms.min()!...norms.max()!
     }
-    let judged = ranks.filter { $0.view.health.count == count }
+    let judged = chosen.filter { $0.1.health.count == count }
     guard !judged.isEmpty else { return }
     view.health = (0..<count).map { l in
-      let worst = judged.max { $0.view.health[l].status < $1.view.health[l].status }!
-      var verdict = worst.view.health[l]
-      if verdict.status != .ok { verdict.reason = "rank \(worst.rank): \(verdict.reason)" }
+      let worst = judged.max { $0.1.health[l].status < $1.1.health[l].status }!
+      var verdict = worst.1.health[l]
+      if verdict.status != .ok { verdict.reason = "rank \(worst.0): \(verdict.reason)" }
       return verdict
     }
   }

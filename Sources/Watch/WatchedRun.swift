@@ -48,12 +48,15 @@ public struct WatchedRun {
   /// the view changed.
   public mutating func poll(now: Double) -> Bool {
     var changed = false
-    if now - lastScan >= 1 {
+    let scan = now - lastScan >= 1
+    if scan {
       lastScan = now
       if findsRanks { findRankLogs(now: now) }
-      for i in logs.indices { changed = logs[i].checkProcess() || changed }
     }
     for i in logs.indices { changed = logs[i].poll(now: now) || changed }
+    if scan {
+      for i in logs.indices { changed = logs[i].checkProcess() || changed }
+    }
     if logs.count > 1 {
       let merged = merge.view(of: logs, now: now)
       changed = changed || merged != view

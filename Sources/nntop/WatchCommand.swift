@@ -60,7 +60,7 @@ struct WatchRun: ParsableCommand {
         return
       }
       var (terminal, ui) = try DashboardLoop.viewer(theme: theme, mode: .watch, notes: [])
-      ui.state.waitingNote = "waiting for \(run.logPath): run the script with nntop.torch.Monitor(run=\"\(run.directory)\") · q quits"
+      ui.state.waitingNote = "waiting for \(run.logPath): run the script with nntop.torch.Monitor(run=\"\(run.directory)\"), or log to TensorBoard there · q quits"
       var feed = WatchFeed(run: run, commands: CommandsFile(path: run.commandsPath))
       _ = ui.run(&feed)
       terminal.stop()

@@ -3,13 +3,19 @@ import Foundation
 import RunEvents
 import Watch
 
-/// A watched run: its view from the log, the keys' commands to its commands file.
+/// A watched run: its view from the log, the keys' commands to its commands
+/// file. A folder named before anything was in it may turn out to be another
+/// tool's log (TensorBoard's first event file, a `metrics.csv`): then that
+/// is followed instead.
 struct WatchFeed: DashboardFeed {
   var run: WatchedRun
   let commands: CommandsFile
   private var shownWarnings = 0
   /// A note for the next poll (a command that could not be written).
   private var note: (String, Notice.Level)?
+  /// Another tool's log found where the run log was awaited.
+  private var instead: (any DashboardFeed)?
+  private var lastLook = -Double.infinity
 
   init(run: WatchedRun, commands: CommandsFile) {
     self.run = run
@@ -17,6 +23,16 @@ struct WatchFeed: DashboardFeed {
   }
 
   mutating func poll(now: Double) -> [DashboardMessage] {
+    if instead != nil { return instead!.poll(now: now) }
+    if run.view == nil, run.logPath == (run.directory as NSString).appendingPathComponent("log.jsonl"), now - lastLook >= 1 {
+      lastLook = now
+      switch WatchSource(path: run.directory) {
+      case .csv(let csv): instead = ReadOnlyFeed(source: csv)
+      case .tensorBoard(let tensorBoard): instead = ReadOnlyFeed(source: tensorBoard)
+      case .runDirectory: break
+      }
+      if instead != nil { return instead!.poll(now: now) }
+    }
     var messages: [DashboardMessage] = []
     if run.poll(now: now), let view = run.view { messages.append(.snapshot(view)) }
     if run.warnings.count > shownWarnings, let last = run.warnings.last {
@@ -31,6 +47,7 @@ struct WatchFeed: DashboardFeed {
   }
 
   mutating func perform(_ effect: DashboardEffect) {
+    if instead != nil { return instead!.perform(effect) }
     guard case .send(var command) = effect else { return }
     if command == .togglePause {
       command = run.view?.state == .running ? .pause : .resume

@@ -68,6 +68,19 @@ struct RankMergeTests {
     #expect(view.notice?.text == "rank 1 lost: silent 42 s")
   }
 
+  @Test func ranksAreComparedAtTheLatestStepTheyAllMeasured() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    // Rank 1's line for step 20 is not written yet: step 10 is compared, not rank 0's 20 with rank 1's 10.
+    write(dir.file("log.jsonl"), [header(rank: 0), sample(step: 10, time: 1, gradient: 0.2), sample(step: 20, time: 2, gradient: 0.4)])
+    write(dir.file("log.rank1.jsonl"), [header(rank: 1), sample(step: 10, time: 1, gradient: 0.3)])
+    var run = WatchedRun(path: dir.path)
+    _ = run.poll(now: 0)
+    let view = try #require(run.view)
+    #expect(view.gradientSpread[0] == 0.2...0.3 && abs(view.layers[0].gradientNorm - 0.25) < 1e-12)
+    #expect(view.step == 20, "the curves are rank 0's")
+  }
+
   @Test func aSingleLogNamedAloneIsNotMerged() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }

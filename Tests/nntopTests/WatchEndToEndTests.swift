@@ -126,7 +126,7 @@ struct DistributedWatchEndToEndTests {
     let tmux = Tmux(width: 120, height: 40)
     try tmux.launchNNTop(in: dir, "watch run")
     let running = try tmux.waitFor("both ranks") { s in
-      s.contains { $0.contains("┌ Ranks (2)") } && s.contains { $0.contains("r1   step ") } && DashboardEndToEndTests.status(s).contains("RUNNING")
+      s.contains { $0.contains("┌ Ranks (2)") } && s.contains { $0.contains("r1  step ") } && DashboardEndToEndTests.status(s).contains("RUNNING")
     }
     #expect(DashboardEndToEndTests.status(running).contains("pytorch · 2 ranks"))
     #expect(running.contains { $0.contains("Gradient health, mean of 2 ranks") })
@@ -173,16 +173,15 @@ struct TensorBoardWatchEndToEndTests {
     let writer = Process()
     writer.executableURL = URL(fileURLWithPath: python)
     writer.arguments = [NNTopProcess.packageRoot + "/Tests/Python/write_tensorboard.py", dir.file("logs"), dir.file("continue")]
+    // Started before the writer: the folder is awaited, and becomes a TensorBoard log when its first event file appears.
+    let tmux = Tmux(width: 120, height: 40)
+    try tmux.launchNNTop(in: dir, "watch logs")
+    try tmux.waitFor("the waiting note") { $0.joined().contains("waiting for logs/log.jsonl") }
     try writer.run()
     defer {
       if writer.isRunning { kill(writer.processIdentifier, SIGKILL) }
       writer.waitUntilExit()
     }
-    _ = try WatchEndToEndTests.waitFor("the first event file") {
-      (try? FileManager.default.contentsOfDirectory(atPath: dir.file("logs")))?.first { $0.hasPrefix("events.out.tfevents.") }
-    }
-    let tmux = Tmux(width: 120, height: 40)
-    try tmux.launchNNTop(in: dir, "watch logs")
     let first = try tmux.waitFor("step 20") { DashboardEndToEndTests.step($0) == 20 }
     #expect(DashboardEndToEndTests.status(first).contains("tensorboard · read-only"))
     #expect(first.contains { $0.contains("┌ Accuracy") && $0.contains("m: 1 more series") })

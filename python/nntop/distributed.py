@@ -4,7 +4,9 @@ Rank 0 alone reads ``commands.jsonl``; at each *sync point* it hands the
 lines it read (often none) to the other ranks through the process group's
 key-value store, and every rank parses and applies the same lines in the
 same order. So the ranks' states (paused, steps to run, η) never differ,
-and they all reach the same sync points:
+and they all reach the same sync points. Rank 0 also says whether the next
+step is measured (its clock decides), so the ranks' statistics come from
+the same steps and can be compared. Sync points come:
 
 - every ``sync_every`` steps (the same K on every rank, in the header);
 - while paused, each time rank 0 has read something new.
@@ -18,11 +20,22 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Optional, Protocol, Sequence
+from dataclasses import dataclass
+from typing import Optional, Protocol
 
-#: The store's keys: ``nntop/sync/{n}`` holds sync point n's lines (a JSON
-#: list of strings), ``nntop/read/{n}`` counts the ranks that read them.
+#: The store's keys: ``nntop/sync/{n}`` holds sync point n (JSON:
+#: ``{"lines": [...], "sample": bool}``), ``nntop/read/{n}`` counts the ranks that read it.
 PREFIX = "nntop"
+
+
+@dataclass(frozen=True)
+class SyncPoint:
+    """What every rank applies at one sync point."""
+
+    #: Rank 0's new lines of ``commands.jsonl``, unparsed.
+    lines: list[str]
+    #: Whether the step after it is measured.
+    sample: bool
 
 
 class Store(Protocol):
@@ -67,30 +80,30 @@ class CommandSync:
     def _key(self, kind: str, point: int) -> str:
         return f"{PREFIX}/{kind}/{point}"
 
-    def publish(self, lines: Sequence[str]) -> list[str]:
-        """Rank 0: the next sync point's lines, stored for the others; returns them."""
+    def publish(self, point: SyncPoint) -> SyncPoint:
+        """Rank 0: the next sync point, stored for the others; returns it."""
         self.points += 1
-        self.store.set(self._key("sync", self.points), json.dumps(list(lines)).encode())
-        return list(lines)
+        self.store.set(self._key("sync", self.points), json.dumps({"lines": point.lines, "sample": point.sample}).encode())
+        return point
 
     def ready(self) -> bool:
         """Another rank: whether rank 0 has stored the next sync point."""
         return self.store.check([self._key("sync", self.points + 1)])
 
-    def take(self) -> list[str]:
-        """Another rank: the next sync point's lines (once ``ready()``)."""
+    def take(self) -> SyncPoint:
+        """Another rank: the next sync point (once ``ready()``)."""
         self.points += 1
         key = self._key("sync", self.points)
-        lines = _lines(self.store.get(key))
+        point = _point(self.store.get(key))
         if self.store.add(self._key("read", self.points), 1) == self.world_size - 1:
             # The last reader: no rank needs these keys again.
             self.store.delete_key(key)
             self.store.delete_key(self._key("read", self.points))
-        return lines
+        return point
 
-    def wait(self) -> list[str]:
+    def wait(self) -> SyncPoint:
         """Another rank: waits (polling, from 0.5 ms up to 50 ms apart) for the
-        next sync point and returns its lines."""
+        next sync point and returns it."""
         pause = 0.0005
         while not self.ready():
             time.sleep(pause)
@@ -98,9 +111,13 @@ class CommandSync:
         return self.take()
 
 
-def _lines(value: bytes) -> list[str]:
+def _point(value: bytes) -> SyncPoint:
     try:
-        lines = json.loads(value.decode())
+        obj = json.loads(value.decode())
     except (UnicodeDecodeError, ValueError):
-        return []
-    return [line for line in lines if isinstance(line, str)] if isinstance(lines, list) else []
+        return SyncPoint([], False)
+    if not isinstance(obj, dict):
+        return SyncPoint([], False)
+    lines = obj.get("lines")
+    lines = [line for line in lines if isinstance(line, str)] if isinstance(lines, list) else []
+    return SyncPoint(lines, obj.get("sample") is True)

@@ -180,12 +180,14 @@ class Monitor:
         now = time.monotonic()
         if self._measuring:
             self._write_sample(now)
-        self._measuring = (
-            now - self._last_sample[0] >= self.sample_seconds
-            # The decision is for the coming step, the (step_count + 1)-th.
-            or (self.sample_every is not None and self.step_count + 1 - self._last_sample[1] >= self.sample_every)
+        # The decision is for the coming step, the (step_count + 1)-th. Under
+        # torch.distributed the clock's part is rank 0's, handed on at sync
+        # points, so every rank measures the same steps.
+        due = now - self._last_sample[0] >= self.sample_seconds
+        self._measuring = (due and self.sync is None) or (
+            self.sample_every is not None and self.step_count + 1 - self._last_sample[1] >= self.sample_every
         )
-        self._obey(now)
+        self._obey(now, due)
         return not self.stopping
 
     def epoch(self, **metrics: float) -> None:
@@ -275,35 +277,37 @@ class Monitor:
 
     # -- commands --------------------------------------------------------------
 
-    def _obey(self, now: float) -> None:
+    def _obey(self, now: float, sample_due: bool = False) -> None:
         if self.sync is None and now - self._last_poll >= 0.05:
             self._last_poll = now
             self._apply_lines(self.commands.read_lines())
         elif self.sync is not None and self.sync.is_sync_step(self.step_count):
-            self._apply_lines(self._next_sync_point(wait=True))
+            point = self._next_sync_point(wait=True, sample=sample_due)
+            self._measuring = self._measuring or point.sample
+            self._apply_lines(point.lines)
         if self.paused and self._steps_left == 0 and not self.stopping:
             # Paused: wait here, reading commands, until resumed, stepped or stopped.
             waited = time.monotonic()
             while self.paused and self._steps_left == 0 and not self.stopping:
                 if self.sync is None or self.sync.rank == 0:
                     time.sleep(0.05)
-                self._apply_lines(self._next_sync_point(wait=False) if self.sync else self.commands.read_lines())
+                self._apply_lines(self._next_sync_point(wait=False).lines if self.sync else self.commands.read_lines())
             self._paused_seconds += time.monotonic() - waited
             self._last_poll = time.monotonic()
         if self.paused and self._steps_left > 0:
             self._steps_left -= 1
             self._measuring = True  # a single step is always measured
 
-    def _next_sync_point(self, wait: bool) -> list[str]:
-        """The lines every rank applies at this sync point: rank 0's new
-        commands (stored for the others), or, on another rank, the lines rank 0
-        stored. ``wait=False`` (paused): rank 0 makes a sync point only when it
-        read something; the others wait for it."""
+    def _next_sync_point(self, wait: bool, sample: bool = False) -> distributed.SyncPoint:
+        """What every rank applies at this sync point: rank 0's new commands
+        and whether to measure the next step (stored for the others), or, on
+        another rank, what rank 0 stored. ``wait=False`` (paused): rank 0
+        makes a sync point only when it read something; the others wait for it."""
         assert self.sync is not None
         if self.sync.rank != 0:
             return self.sync.wait()
         lines = self.commands.read_lines()
-        return self.sync.publish(lines) if lines or wait else []
+        return self.sync.publish(distributed.SyncPoint(lines, sample)) if lines or wait else distributed.SyncPoint([], False)
 
     def _apply_lines(self, lines: list[str]) -> None:
         for line in lines:

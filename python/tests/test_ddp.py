@@ -86,6 +86,9 @@ def test_two_ranks_pause_past_the_timeout_step_change_eta_and_stop_together(run_
     for log in ("log.jsonl", "log.rank1.jsonl"):
         (summary,) = records(run_dir / log, "summary")
         assert summary["ending"] == "quit" and summary["steps"] == stops[0]["step"]
+    # The ranks measured the same steps (rank 0's clock, handed on), so their statistics compare.
+    measured = [[s["step"] for s in records(run_dir / log, "sample") if s["layers"]] for log in ("log.jsonl", "log.rank1.jsonl")]
+    assert measured[0] == measured[1] and len(measured[0]) > 5
     ranks = [json.loads(Path(f"{report}.rank{r}.json").read_text()) for r in (0, 1)]
     # Each rank's own optimiser took the new η, and the ranks' weights still agree.
     assert [r["lr"] for r in ranks] == [[0.01], [0.01]]
