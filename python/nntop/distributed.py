@@ -23,8 +23,9 @@ import time
 from dataclasses import dataclass
 from typing import Optional, Protocol
 
-#: The store's keys: ``nntop/sync/{n}`` holds sync point n (JSON:
-#: ``{"lines": [...], "sample": bool}``), ``nntop/read/{n}`` counts the ranks that read it.
+#: The store's keys: ``nntop/{m}/sync/{n}`` holds the m-th monitor's sync point
+#: n (JSON: ``{"lines": [...], "sample": bool}``), ``nntop/{m}/read/{n}`` counts
+#: the ranks that read it.
 PREFIX = "nntop"
 
 
@@ -64,9 +65,15 @@ def detect() -> Optional[tuple[int, int, Store]]:
 class CommandSync:
     """Hands rank 0's command lines to every rank at sync points."""
 
+    #: Monitors made so far in this process; every rank makes them in the same
+    #: order, so the n-th one's keys (``nntop/{n}/…``) are the same on every rank.
+    _made = 0
+
     def __init__(self, rank: int, world_size: int, store: Store, sync_every: int) -> None:
         if sync_every < 1:
             raise ValueError("sync_every must be at least 1")
+        CommandSync._made += 1
+        self.prefix = f"{PREFIX}/{CommandSync._made}"
         self.rank = rank
         self.world_size = world_size
         self.store = store
@@ -78,7 +85,7 @@ class CommandSync:
         return step % self.sync_every == 0
 
     def _key(self, kind: str, point: int) -> str:
-        return f"{PREFIX}/{kind}/{point}"
+        return f"{self.prefix}/{kind}/{point}"
 
     def publish(self, point: SyncPoint) -> SyncPoint:
         """Rank 0: the next sync point, stored for the others; returns it."""

@@ -16,6 +16,9 @@ The monitor never slows training much nor puts it at risk: statistics are
 taken on sampled steps only (about four a second), the commands file is
 looked at every 50 ms at most, there is nothing to connect to or wait for,
 and a failed log write warns once and training goes on.
+
+Under torch.distributed (``torchrun``) the same lines do: each rank writes
+its own log, and the ranks take the commands together (``nntop.distributed``).
 """
 
 from __future__ import annotations
