@@ -210,14 +210,9 @@ struct TensorBoardRunTests {
     let python = try #require(PythonTools.torchInterpreter)
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    let writer = Process()
-    writer.executableURL = URL(fileURLWithPath: python)
-    writer.arguments = [NNTopProcess.packageRoot + "/Tests/Python/write_tensorboard.py", dir.file("logs"), dir.file("continue")]
-    try writer.run()
-    defer {
-      if writer.isRunning { kill(writer.processIdentifier, SIGKILL) }
-      writer.waitUntilExit()
-    }
+    let writer = BackgroundProcess(python, [NNTopProcess.packageRoot + "/Tests/Python/write_tensorboard.py", dir.file("logs"), dir.file("continue")])
+    try writer.start()
+    defer { writer.stop() }
     var run = TensorBoardRun(directory: dir.file("logs"))
     func poll(until done: (RunView) -> Bool) throws -> RunView {
       let deadline = Date().addingTimeInterval(60)
@@ -243,7 +238,6 @@ struct TensorBoardRunTests {
     #expect(view.health.map(\.status) == [.ok, .vanishing], "judged by nntop's own rules")
     #expect(view.history.others.map(\.name) == ["throughput"] && view.history.others[0].series.last == 1040)
     #expect(view.origin == "tensorboard · read-only" && run.warnings.isEmpty)
-    writer.waitUntilExit()
-    #expect(writer.terminationStatus == 0)
+    #expect(writer.wait() == 0)
   }
 }

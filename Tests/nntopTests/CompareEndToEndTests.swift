@@ -38,21 +38,11 @@ struct CompareEndToEndTests {
     let python = try #require(PythonTools.torchInterpreter)
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    var scripts: [Process] = []
-    defer {
-      for script in scripts {
-        if script.isRunning { kill(script.processIdentifier, SIGKILL) }
-        script.waitUntilExit()
-      }
+    let scripts = ["a", "b"].map { name in
+      BackgroundProcess(python, [NNTopProcess.packageRoot + "/python/examples/train_mlp.py", "--run", dir.file(name), "--lr", name == "a" ? "0.05" : "0.2"])
     }
-    for name in ["a", "b"] {
-      let script = Process()
-      script.executableURL = URL(fileURLWithPath: python)
-      script.arguments = [NNTopProcess.packageRoot + "/python/examples/train_mlp.py", "--run", dir.file(name), "--lr", name == "a" ? "0.05" : "0.2"]
-      script.standardError = FileHandle(forWritingAtPath: "/dev/null")
-      try script.run()
-      scripts.append(script)
-    }
+    defer { scripts.forEach { $0.stop() } }
+    for script in scripts { try script.start() }
     for name in ["a", "b"] {
       _ = try WatchEndToEndTests.waitFor("run \(name)'s log") { FileManager.default.fileExists(atPath: dir.file("\(name)/log.jsonl")) ? true : nil }
     }

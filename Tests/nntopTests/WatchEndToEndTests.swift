@@ -33,16 +33,10 @@ struct WatchEndToEndTests {
     // Started before the run: it waits for the log.
     try tmux.launchNNTop(in: dir, "watch run")
     try tmux.waitFor("the waiting note") { $0.joined().contains("waiting for run/log.jsonl") }
-    let script = Process()
-    script.executableURL = URL(fileURLWithPath: python)
-    script.arguments = [NNTopProcess.packageRoot + "/python/examples/train_mlp.py", "--run", dir.file("run"), "--steps-file", dir.file("steps.txt"), "--lr", "0.05"]
-    script.standardError = FileHandle(forWritingAtPath: "/dev/null")
-    try script.run()
-    defer {
-      // SIGKILL: the test runner's children inherit SIGTERM ignored.
-      if script.isRunning { kill(script.processIdentifier, SIGKILL) }
-      script.waitUntilExit()
-    }
+    let script = BackgroundProcess(
+      python, [NNTopProcess.packageRoot + "/python/examples/train_mlp.py", "--run", dir.file("run"), "--steps-file", dir.file("steps.txt"), "--lr", "0.05"])
+    try script.start()
+    defer { script.stop() }
     // Running, with its weights read too (the line after the first sample).
     let running = try tmux.waitFor("the watched run") { s in
       DashboardEndToEndTests.status(s).contains("RUNNING") && (DashboardEndToEndTests.step(s) ?? 0) > 0
@@ -108,21 +102,14 @@ struct DistributedWatchEndToEndTests {
     let python = try #require(PythonTools.torchInterpreter, "no Python with torch and nntop")
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    let job = Process()
-    job.executableURL = URL(fileURLWithPath: (python as NSString).deletingLastPathComponent + "/torchrun")
-    job.arguments = [
-      "--standalone", "--nproc_per_node=2", NNTopProcess.packageRoot + "/python/examples/train_ddp.py", "--run-dir", dir.file("run"),
-      "--step-seconds", "0.01", "--sync-every", "4", "--report", dir.file("report"),
-    ]
-    job.environment = ProcessInfo.processInfo.environment.merging(["OMP_NUM_THREADS": "1"]) { $1 }
-    job.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-    job.standardError = FileHandle(forWritingAtPath: "/dev/null")
-    try job.run()
-    defer {
-      // SIGKILL: the test runner's children inherit SIGTERM ignored.
-      if job.isRunning { kill(job.processIdentifier, SIGKILL) }
-      job.waitUntilExit()
-    }
+    let job = BackgroundProcess(
+      (python as NSString).deletingLastPathComponent + "/torchrun",
+      [
+        "--standalone", "--nproc_per_node=2", NNTopProcess.packageRoot + "/python/examples/train_ddp.py", "--run-dir", dir.file("run"),
+        "--step-seconds", "0.01", "--sync-every", "4", "--report", dir.file("report"),
+      ], environment: ["OMP_NUM_THREADS": "1"])
+    try job.start()
+    defer { job.stop() }
     let tmux = Tmux(width: 120, height: 40)
     try tmux.launchNNTop(in: dir, "watch run")
     let running = try tmux.waitFor("both ranks") { s in
@@ -148,7 +135,7 @@ struct DistributedWatchEndToEndTests {
     try tmux.waitFor("the question") { $0.last?.contains("stop the training process? y / n") == true }
     try tmux.send("y")
     _ = try WatchEndToEndTests.waitFor("the job to end", timeout: 60) { job.isRunning ? nil : true }
-    #expect(job.terminationStatus == 0)
+    #expect(job.wait() == 0)
     for rank in 0..<2 {
       let events = Self.acknowledgements(dir, rank: rank).map(\.event)
       #expect(events == ["pause", "lr", "resume", "stop"], "rank \(rank): \(events)")
@@ -170,18 +157,13 @@ struct TensorBoardWatchEndToEndTests {
     let python = try #require(PythonTools.torchInterpreter)
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    let writer = Process()
-    writer.executableURL = URL(fileURLWithPath: python)
-    writer.arguments = [NNTopProcess.packageRoot + "/Tests/Python/write_tensorboard.py", dir.file("logs"), dir.file("continue")]
+    let writer = BackgroundProcess(python, [NNTopProcess.packageRoot + "/Tests/Python/write_tensorboard.py", dir.file("logs"), dir.file("continue")])
+    defer { writer.stop() }
     // Started before the writer: the folder is awaited, and becomes a TensorBoard log when its first event file appears.
     let tmux = Tmux(width: 120, height: 40)
     try tmux.launchNNTop(in: dir, "watch logs")
     try tmux.waitFor("the waiting note") { $0.joined().contains("waiting for logs/log.jsonl") }
-    try writer.run()
-    defer {
-      if writer.isRunning { kill(writer.processIdentifier, SIGKILL) }
-      writer.waitUntilExit()
-    }
+    try writer.start()
     let first = try tmux.waitFor("step 20") { DashboardEndToEndTests.step($0) == 20 }
     #expect(DashboardEndToEndTests.status(first).contains("tensorboard · read-only"))
     #expect(first.contains { $0.contains("┌ Accuracy") && $0.contains("m: 1 more series") })
