@@ -184,6 +184,33 @@ struct TensorBoardWatchEndToEndTests {
 /// and the file rewritten with a new column, as Lightning's `CSVLogger` does.
 @Suite(.serialized)
 struct CSVWatchEndToEndTests {
+  /// A real Lightning fit writing metrics.csv while the dashboard watches.
+  @Test(.enabled(if: PythonTools.torchShouldRun, "no Python with Lightning"))
+  func aLightningRunIsWatchedLive() throws {
+    let python = try #require(PythonTools.torchInterpreter)
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let fit = BackgroundProcess(python, [NNTopProcess.packageRoot + "/Tests/Python/lightning_csv.py", dir.path, dir.file("continue")])
+    try fit.start()
+    defer { fit.stop() }
+    _ = try WatchEndToEndTests.waitFor("the first rows", timeout: 60) { FileManager.default.fileExists(atPath: dir.file("run/version_0/metrics.csv")) ? true : nil }
+    let tmux = Tmux(width: 120, height: 40)
+    try tmux.launchNNTop(in: dir, "watch run/version_0")
+    // Lightning waits at step 20: what it flushed by then is on the screen.
+    let held = try tmux.waitFor("the rows up to step 20") { (DashboardEndToEndTests.step($0) ?? 0) >= 14 }
+    #expect((DashboardEndToEndTests.step(held) ?? 0) <= 20)
+    #expect(held.contains { $0.contains("━ val –") }, "no validation yet")
+    FileManager.default.createFile(atPath: dir.file("continue"), contents: nil)
+    // The epoch ends: the file rewritten with val_loss, and the curve has it.
+    let done = try tmux.waitFor("the validation column", timeout: 60) { s in
+      s.contains { $0.contains("━ val ") && !$0.contains("━ val –") } && (DashboardEndToEndTests.step(s) ?? 0) >= 35
+    }
+    #expect(DashboardEndToEndTests.status(done).contains("csv · Lightning · read-only"))
+    #expect(fit.wait() == 0)
+    try tmux.send("q")
+    #expect(try dir.exitStatus() == "EXIT=0")
+  }
+
   @Test func aRewrittenMetricsFileIsFollowedAndTheKeysSayItIsReadOnly() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }

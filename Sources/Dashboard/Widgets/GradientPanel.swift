@@ -113,7 +113,9 @@ public struct GradientPanel {
     let nameWidth = min(max(names.map(\.count).max() ?? 5, 5), max(area.width / 3, 2))
     let badgeWidth = 9, ratioWidth = 5, valueWidth = 7
     let flexible = area.width - nameWidth - badgeWidth - ratioWidth - valueWidth - 5
-    let sparkWidth = flexible >= 16 ? flexible / 3 : 0
+    // The ranks' min–max takes the history's place, and room from the bar where it needs it.
+    let spreadWidth = spread.isEmpty ? 0 : min(spread.map { Self.spreadText($0, width: .max).count }.max() ?? 0, flexible * 2 / 3)
+    let sparkWidth = flexible >= 16 ? max(flexible / 3, spreadWidth) : 0
     let barWidth = max(flexible - sparkWidth - (sparkWidth > 0 ? 1 : 0), 0)
     // Rows: the layers first (with a "+N more" line when they do not all
     // fit beside two lines of notes), then up to three lines of notes, then
@@ -139,7 +141,7 @@ public struct GradientPanel {
       let gradientWidth = barWidth > 0 ? barWidth + valueWidth + 2 : valueWidth + 1
       x = put(x, pad(gradientWidth > 20 ? "‖∂J/∂W‖ (log scale)" : "‖∂J/∂W‖", to: gradientWidth), theme.dimmed)
       if sparkWidth > 0 {
-        let title = spread.isEmpty ? (sparkWidth >= 7 ? "history" : "trend") : (sparkWidth >= 13 ? "ranks min–max" : "spread")
+        let title = spread.isEmpty ? (sparkWidth >= 7 ? "history" : "trend") : (sparkWidth >= 13 ? "ranks min–max" : sparkWidth >= 7 ? "min–max" : "spread")
         x = put(x, pad(title, to: sparkWidth + 1), theme.dimmed)
       }
       x = put(x, pad("ΔW/W", to: ratioWidth + 1), theme.dimmed)
