@@ -102,9 +102,10 @@ struct WatchRun: ParsableCommand {
     }
     let names = RunNames.of(paths)
     guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
-      for (i, (name, view)) in zip(names, views).enumerated() {
-        print("\(ComparedRun.letter(i)) \(name): \(view.map(Self.describe) ?? "no run log yet")")
+      if let missing = views.firstIndex(where: { $0 == nil }) {
+        throw RunFailure(message: "\(paths[missing]): no run log yet", code: 66)
       }
+      for (i, (name, view)) in zip(names, views).enumerated() { print("\(ComparedRun.letter(i)) \(name): \(Self.describe(view!))") }
       return
     }
     var (terminal, ui) = try DashboardLoop.viewer(theme: theme, mode: .watch, notes: [])

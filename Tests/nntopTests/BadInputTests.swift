@@ -72,6 +72,8 @@ struct BadInputTests {
       message: ".: no loss tag among 0 (looked for names like train_loss, loss/train, val_loss, epoch_loss); ./events.out.tfevents.1.x: byte 0: the record framing is damaged", status: 65),
     Case(name: "watch a file that is no run log", arguments: ["watch", "d.jsonl"], file: ("d.jsonl", text("a,b\n1,2\n")), message: "d.jsonl: not an nntop run log (no \"run\" line; d.jsonl:1: skipped: not a JSON line", status: 65),
     Case(name: "watch a run dir with no log yet, without a terminal", arguments: ["watch", "runs/none"], message: "runs/none/log.jsonl: no run log yet", status: 66),
+    Case(name: "compare runs one of which has no log yet, without a terminal", arguments: ["watch", "d.csv", "runs/none"], file: ("d.csv", text("step,train_loss\n1,0.5\n")), message: "runs/none: no run log yet", status: 66),
+    Case(name: "replay a missing log among several", arguments: ["replay", "none.jsonl", "other.jsonl"], message: "none.jsonl: no such file", status: 66),
     Case(name: "replay speed 0", arguments: ["replay", "r.jsonl", "--speed", "0"], message: "--speed must be a positive number"),
     Case(name: "negative replay speed", arguments: ["replay", "r.jsonl", "--speed", "-2"], message: "--speed must be a positive number"),
     Case(name: "plot without --out", arguments: ["plot", "r.jsonl"], message: "Missing expected argument '--out"),
