@@ -63,8 +63,10 @@ public struct CSVLoggerRun: ReadOnlyRun {
     for line in lines.dropFirst() {
       let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
       func value(_ i: Int?) -> Double? { i.flatMap { $0 < fields.count ? Double(fields[$0]) : nil } }
-      let epochNumber = value(epoch).map { Int($0) } ?? 0
-      guard let x = value(step).map({ Int($0) }) ?? (lightning ? nil : epochNumber + 1) else { continue }
+      // A step or epoch that is no whole number in range (nan, inf, 1e300) leaves its row out.
+      func whole(_ v: Double?) -> Int? { v.flatMap { $0.isFinite && abs($0) < 1e15 ? Int($0) : nil } }
+      let epochNumber = whole(value(epoch)) ?? 0
+      guard let x = whole(value(step)) ?? (lightning ? nil : epochNumber + 1) else { continue }
       epochs[x] = epochNumber
       for (i, column) in columns.enumerated() where !MetricName.axisNames.contains(column.lowercased()) {
         if let v = value(i), v.isFinite { series[i].points.append((x, v)) }

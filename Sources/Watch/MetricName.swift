@@ -49,12 +49,18 @@ public enum MetricName: Equatable, Sendable {
     let markerWords = gradientWords.union(["norm", "l2", "2", "0"])
     let parts = name.split(separator: "/").map(String.init)
     // The parts that only say "gradient norm" (`grad_norm`, `grad_2.0_norm`, `gradients`, `norm`); the rest name the layer.
-    let isMarker = parts.map { Set(words($0)).isSubset(of: markerWords) }
+    let isMarker = parts.map { part in
+      let w = Set(words(part))
+      return w.isSubset(of: markerWords) && !w.isDisjoint(with: gradientWords.union(["norm"]))
+    }
     let said = Set(zip(parts, isMarker).filter(\.1).flatMap { words($0.0) })
     guard !said.isDisjoint(with: gradientWords), said.contains("norm") else { return nil }
     var layer = zip(parts, isMarker).filter { !$0.1 }.map(\.0).joined(separator: "/")
     for suffix in [".weight", "/weight"] where layer.hasSuffix(suffix) { layer.removeLast(suffix.count) }
-    return layer.isEmpty ? nil : layer
+    // Not a layer: the model's total (`train/grad_norm` of Hugging Face's Trainer, `…_total`), or a bias's norm.
+    let notLayers: Set<String> = ["train", "training", "total", "all", "global", "model"]
+    guard !layer.isEmpty, !notLayers.union(validationWords).contains(layer.lowercased()), !layer.hasSuffix(".bias") else { return nil }
+    return layer
   }
 
   /// Among names of one kind, the one to draw: one without an `epoch` word

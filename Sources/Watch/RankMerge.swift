@@ -21,7 +21,10 @@ struct RankMerge {
     let paces = logs.compactMap(\.stepsPerSecond).sorted()
     let median = paces.isEmpty ? nil : (paces[(paces.count - 1) / 2] + paces[paces.count / 2]) / 2
     for log in logs {
-      let overtaken = logs.contains { $0.rank != log.rank && $0.lastGrowth > log.lastGrowth }
+      // Another rank's log grew since this one's, and its step went past this one's (a pause, or
+      // rank 0's save acknowledgement, grows one log without any step).
+      let step = log.view?.step ?? 0
+      let overtaken = logs.contains { $0.rank != log.rank && $0.lastGrowth > log.lastGrowth && ($0.view?.step ?? 0) > step }
       behindSince[log.rank] = overtaken ? behindSince[log.rank] ?? now : nil
     }
     view.ranks = logs.map { log in
@@ -59,10 +62,13 @@ struct RankMerge {
     let common = ranks.map { Set($0.measured.map(\.step)) }.reduce(Set(ranks[0].measured.map(\.step))) { $0.intersection($1) }.max()
     let chosen = ranks.map { log in (log.rank, common.flatMap { step in log.measured.last { $0.step == step } } ?? log.measured.last!) }
     view.layers = (0..<count).map { l in LayerStatistics.mean(chosen.map { $0.1.layers[l] })! }
-    view.gradientSpread = (0..<count).map { l in
-      let norms = chosen.map { $0.1.layers[l].gradientNorm }
-      return norms.min()!...norms.max()!
+    // A rank's norm can be missing (NaN: a frozen layer, a diverged rank): the spread is over the others.
+    let spread = (0..<count).map { l -> ClosedRange<Double>? in
+      let norms = chosen.map { $0.1.layers[l].gradientNorm }.filter(\.isFinite)
+      guard let low = norms.min(), let high = norms.max() else { return nil }
+      return low...high
     }
+    view.gradientSpread = spread.allSatisfy { $0 != nil } ? spread.map { $0! } : []
     let judged = chosen.filter { $0.1.health.count == count }
     guard !judged.isEmpty else { return }
     view.health = (0..<count).map { l in

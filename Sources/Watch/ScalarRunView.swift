@@ -12,6 +12,8 @@ struct ScalarRunView {
   struct Scalars {
     var name: String
     var points: [(step: Int, value: Double)]
+    /// The name its kind is read from (`MetricName`), when not `name` itself.
+    var key: String? = nil
   }
 
   var dataName: String
@@ -24,7 +26,7 @@ struct ScalarRunView {
   var epochs: [Int: Int] = [:]
 
   func view(_ all: [Scalars]) throws(RecordError) -> RunView {
-    let named = all.map { ($0, MetricName($0.name)) }
+    let named = all.map { ($0, MetricName($0.key ?? $0.name)) }
     func chosen(_ kind: MetricName) -> Scalars? {
       let names = named.filter { $0.1 == kind }.map(\.0.name)
       return MetricName.preferred(names).flatMap { name in all.first { $0.name == name } }

@@ -18,6 +18,8 @@ public struct TensorBoardRun: ReadOnlyRun {
   private var scalars: [String: [Int: Double]] = [:]
   /// The series in the order they were first seen.
   private var names: [String] = []
+  /// What each series is read as (`MetricName`): its tag, with the split its folder names.
+  private var keys: [String: String] = [:]
   private var eventWarnings: [String] = []
   private var lastScan = -Double.infinity
 
@@ -73,7 +75,10 @@ public struct TensorBoardRun: ReadOnlyRun {
         do {
           for scalar in try TensorBoardScalar.scalars(inEvent: record) {
             let name = run.isEmpty ? scalar.tag : run + "/" + scalar.tag
-            if scalars[name] == nil { names.append(name) }
+            if scalars[name] == nil {
+              names.append(name)
+              keys[name] = Self.key(tag: scalar.tag, folder: run)
+            }
             scalars[name, default: [:]][scalar.step] = scalar.value
             gained = true
           }
@@ -88,13 +93,25 @@ public struct TensorBoardRun: ReadOnlyRun {
     return true
   }
 
+  /// A tag with the split its folder says, where the tag says none: the
+  /// folder's last word when it is a split (Keras' `train/` and
+  /// `validation/`, `add_scalars`' `Loss_val/`), never the rest of a folder
+  /// name (`runs/May04_…_test-gpu` is no test split, `lr_0.1/` no η).
+  static func key(tag: String, folder: String) -> String {
+    let splits = MetricName.validationWords.union(["train", "training"])
+    guard Set(MetricName.words(tag)).isDisjoint(with: splits),
+      let last = (folder as NSString).lastPathComponent.split(separator: "_").last.map({ $0.lowercased() }), splits.contains(last)
+    else { return tag }
+    return last + "/" + tag
+  }
+
   private mutating func rebuild() {
     guard !files.isEmpty else {
       problem = "\(directory): no TensorBoard event files (events.out.tfevents.*) yet"
       return
     }
     let series = names.map { name in
-      ScalarRunView.Scalars(name: name, points: scalars[name]!.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+      ScalarRunView.Scalars(name: name, points: scalars[name]!.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, key: keys[name])
     }
     let folder = (directory as NSString).standardizingPath
     let builder = ScalarRunView(

@@ -43,6 +43,19 @@ public struct WatchedRun {
   /// The ranks whose logs are followed.
   public var rankCount: Int { logs.count }
 
+  /// Whether the run directory holds other ranks' logs (a torch.distributed run).
+  public var hasRankLogs: Bool { findsRanks && !Self.rankLogs(in: directory).isEmpty }
+
+  /// The `log.rank{R}.jsonl` files in `directory`, by rank.
+  static func rankLogs(in directory: String) -> [(rank: Int, name: String)] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return names.compactMap { name in
+      guard name.hasPrefix("log.rank"), name.hasSuffix(".jsonl"), let rank = Int(name.dropFirst("log.rank".count).dropLast(".jsonl".count)), rank > 0
+      else { return nil }
+      return (rank, name)
+    }.sorted { $0.rank < $1.rank }
+  }
+
   /// Reads what the logs gained, looks for new ranks' logs and checks the
   /// processes now and then (`now`: seconds on any steady clock); true when
   /// the view changed.
@@ -69,12 +82,7 @@ public struct WatchedRun {
 
   /// Adds the `log.rank{R}.jsonl` files not followed yet.
   private mutating func findRankLogs(now: Double) {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-    for name in names {
-      guard name.hasPrefix("log.rank"), name.hasSuffix(".jsonl"),
-        let rank = Int(name.dropFirst("log.rank".count).dropLast(".jsonl".count)), rank > 0,
-        !logs.contains(where: { $0.rank == rank })
-      else { continue }
+    for (rank, name) in Self.rankLogs(in: directory) where !logs.contains(where: { $0.rank == rank }) {
       logs.append(RankLog(path: (directory as NSString).appendingPathComponent(name), rank: rank, thresholds: thresholds, now: now))
     }
     logs[1...].sort { $0.rank < $1.rank }

@@ -44,8 +44,9 @@ struct WatchRun: ParsableCommand {
     case .csv(let csv): try Self.watch(csv, theme: theme)
     case .tensorBoard(let tensorBoard): try Self.watch(tensorBoard, theme: theme)
     case .runDirectory(var run):
-      // A run that has ended already is a recording: played back, with the replay's keys.
-      if let recording = try? RunRecording(path: run.logPath), recording.complete {
+      // A run that has ended already is a recording: played back, with the replay's keys
+      // (a distributed run's ranks are shown merged, as they ended, instead).
+      if !run.hasRankLogs, let recording = try? RunRecording(path: run.logPath), recording.complete {
         recording.warnings.forEach(warn)
         try Replay.play([(path, recording)], speed: nil, end: false, theme: theme)
         return

@@ -16,6 +16,8 @@ struct WatchFeed: DashboardFeed {
   /// Another tool's log found where the run log was awaited.
   private var instead: (any DashboardFeed)?
   private var lastLook = -Double.infinity
+  /// Whether the view read before the dashboard opened has been sent (a run that has ended sends no more).
+  private var sent = false
 
   init(run: WatchedRun, commands: CommandsFile) {
     self.run = run
@@ -34,7 +36,10 @@ struct WatchFeed: DashboardFeed {
       if instead != nil { return instead!.poll(now: now) }
     }
     var messages: [DashboardMessage] = []
-    if run.poll(now: now), let view = run.view { messages.append(.snapshot(view)) }
+    if run.poll(now: now) || !sent, let view = run.view {
+      sent = true
+      messages.append(.snapshot(view))
+    }
     if run.warnings.count > shownWarnings, let last = run.warnings.last {
       shownWarnings = run.warnings.count
       messages.append(.note(last, .warning))

@@ -54,6 +54,20 @@ struct TensorBoardReaderTests {
     #expect(throws: TensorBoardError.self) { try TensorBoardScalar.scalars(inEvent: Array(event.dropLast(3))) }
   }
 
+  @Test func aRecordLargerThanOneReadIsReadWhole() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("events.out.tfevents.1.host")
+    // A 300-byte tag: the record is larger than the 64 bytes read at a time here (8 MiB in use).
+    let big = record(simpleEvent(step: 1, tag: String(repeating: "t", count: 100), value: 1))
+    FileManager.default.createFile(atPath: path, contents: Data(big + record(simpleEvent(step: 2, tag: "loss", value: 0.5))))
+    var follower = TFRecordFollower(path: path)
+    let first = follower.poll(limit: 64)
+    #expect(try first.map { try TensorBoardScalar.scalars(inEvent: $0)[0].step } == [1])
+    let second = follower.poll(limit: 64)
+    #expect(try second.map { try TensorBoardScalar.scalars(inEvent: $0)[0].step } == [2] && follower.warnings.isEmpty)
+  }
+
   @Test func aTornRecordWaitsAndADamagedOneIsSkippedOrStopsTheFile() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }

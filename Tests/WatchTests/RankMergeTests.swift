@@ -68,6 +68,35 @@ struct RankMergeTests {
     #expect(view.notice?.text == "rank 1 lost: silent 42 s")
   }
 
+  @Test func onlyRankZerosLineDuringAPauseIsNoLoss() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    write(dir.file("log.jsonl"), [header(rank: 0), sample(step: 10, time: 1, gradient: 0.2)])
+    write(dir.file("log.rank1.jsonl"), [header(rank: 1), sample(step: 10, time: 1, gradient: 0.2)])
+    var run = WatchedRun(path: dir.path)
+    _ = run.poll(now: 0)
+    // Paused at step 10, rank 0 alone acknowledges a save: its log grows, its step does not.
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("log.jsonl")))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data((#"{"type":"event","event":"save","step":10,"command_id":4,"path":"checkpoints/step-10.safetensors","ok":true}"# + "\n").utf8))
+    try handle.close()
+    _ = run.poll(now: 1)
+    _ = run.poll(now: 60)
+    #expect(run.view?.ranks.map(\.condition) == [.ok, .ok])
+  }
+
+  @Test func aRankWithoutAGradientNormLeavesTheSpreadToTheOthers() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    // A frozen layer (no grad) is written as null: NaN here.
+    write(dir.file("log.jsonl"), [header(rank: 0), sample(step: 10, time: 1, gradient: 0.2).replacingOccurrences(of: #""grad_norm":0.2"#, with: #""grad_norm":null"#)])
+    write(dir.file("log.rank1.jsonl"), [header(rank: 1), sample(step: 10, time: 1, gradient: 0.3)])
+    var run = WatchedRun(path: dir.path)
+    _ = run.poll(now: 0)
+    let view = try #require(run.view)
+    #expect(view.gradientSpread == [0.3...0.3, 0.5...0.5])
+  }
+
   @Test func ranksAreComparedAtTheLatestStepTheyAllMeasured() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }

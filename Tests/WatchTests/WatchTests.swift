@@ -160,6 +160,16 @@ struct CSVLoggerRunTests {
     #expect(view.history.validationLoss.last == 0.75 && view.learningRate == 0.0005 && view.info.networkDescription == "Keras CSVLogger")
   }
 
+  @Test func aStepThatIsNoWholeNumberLeavesItsRowOut() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.file("metrics.csv")
+    try "epoch,step,train_loss\n0,4,0.5\n0,nan,0.4\ninf,1e300,0.3\n0,9,0.25\n".write(toFile: path, atomically: true, encoding: .utf8)
+    var run = CSVLoggerRun(path: path)
+    _ = run.poll()
+    #expect(run.view?.history.loss.buckets.map(\.x) == [4, 9])
+  }
+
   @Test func aCSVWithoutALossColumnIsSaidSo() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }

@@ -113,9 +113,10 @@ struct DistributedWatchEndToEndTests {
     let tmux = Tmux(width: 120, height: 40)
     try tmux.launchNNTop(in: dir, "watch run")
     let running = try tmux.waitFor("both ranks") { s in
+      // The status line too: a capture can land mid-redraw, the panels drawn and the status line not yet.
       s.contains { $0.contains("┌ Ranks (2)") } && s.contains { $0.contains("r1  step ") } && DashboardEndToEndTests.status(s).contains("RUNNING")
+        && DashboardEndToEndTests.status(s).contains("pytorch · 2 ranks")
     }
-    #expect(DashboardEndToEndTests.status(running).contains("pytorch · 2 ranks"))
     #expect(running.contains { $0.contains("Gradient health, mean of 2 ranks") })
     // Space pauses both ranks at one step.
     try tmux.send("Space")
@@ -144,8 +145,16 @@ struct DistributedWatchEndToEndTests {
     }
     let steps = (0..<2).map { rank in Self.acknowledgements(dir, rank: rank).map(\.step) }
     #expect(steps[0] == steps[1], "each command at the same step on both ranks")
+    /// The Ranks panel's rows that say the rank's log ended.
+    func endedRanks(_ s: [String]) -> Int { s.filter { $0.range(of: #"│r[01]  step [0-9,]+ .* ended"#, options: .regularExpression) != nil }.count }
+    try tmux.waitFor("both ranks ended") { endedRanks($0) == 2 }
     try tmux.send("q")
     #expect(try dir.exitStatus() == "EXIT=0")
+    // Watched after it ended: the ranks still merged (not rank 0's log played back alone).
+    let again = Tmux(width: 120, height: 40)
+    try again.launchNNTop(in: dir, "watch run")
+    try again.waitFor("the ended ranks") { endedRanks($0) == 2 }
+    try again.send("q")
   }
 }
 

@@ -80,6 +80,11 @@ class CommandSync:
         self.sync_every = sync_every
         #: Sync points passed so far; the next one is number ``points + 1``.
         self.points = 0
+        #: Rank 0's monitor has closed (its loop ended first, as under
+        #: ``join()`` with uneven data): there is no one to wait for.
+        self.finished = False
+        #: Whether the store can remove keys (a ``FileStore`` cannot).
+        self._deletes = True
 
     def is_sync_step(self, step: int) -> bool:
         return step % self.sync_every == 0
@@ -97,22 +102,37 @@ class CommandSync:
         """Another rank: whether rank 0 has stored the next sync point."""
         return self.store.check([self._key("sync", self.points + 1)])
 
+    def close(self) -> None:
+        """Rank 0: says it takes no more sync points, so no rank waits for one."""
+        if self.rank == 0:
+            self.store.set(f"{self.prefix}/closed", b"1")
+
     def take(self) -> SyncPoint:
         """Another rank: the next sync point (once ``ready()``)."""
         self.points += 1
         key = self._key("sync", self.points)
         point = _point(self.store.get(key))
-        if self.store.add(self._key("read", self.points), 1) == self.world_size - 1:
+        if self.store.add(self._key("read", self.points), 1) == self.world_size - 1 and self._deletes:
             # The last reader: no rank needs these keys again.
-            self.store.delete_key(key)
-            self.store.delete_key(self._key("read", self.points))
+            try:
+                self.store.delete_key(key)
+                self.store.delete_key(self._key("read", self.points))
+            except (RuntimeError, NotImplementedError):
+                self._deletes = False  # a FileStore keeps them: small, and gone with the job
         return point
 
     def wait(self) -> SyncPoint:
         """Another rank: waits (polling, from 0.5 ms up to 50 ms apart) for the
-        next sync point and returns it."""
+        next sync point and returns it; an empty one once rank 0 has closed."""
         pause = 0.0005
         while not self.ready():
+            if self.finished or self.store.check([f"{self.prefix}/closed"]):
+                # Rank 0 stores all its sync points before it closes: one that is
+                # not there now never will be.
+                if self.ready():
+                    break
+                self.finished = True
+                return SyncPoint([], False)
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
         return self.take()

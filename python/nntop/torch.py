@@ -209,6 +209,11 @@ class Monitor:
         self._closed = True
         for handle in self._hooks:
             handle.remove()
+        if self.sync is not None:
+            try:
+                self.sync.close()
+            except RuntimeError:
+                pass  # the process group is gone already: no rank is left to wait
         if not self._header_written:
             self._write_header()
         # The steps since the last sample: their losses, without statistics.
@@ -295,6 +300,8 @@ class Monitor:
                 if self.sync is None or self.sync.rank == 0:
                     time.sleep(0.05)
                 self._apply_lines(self._next_sync_point(wait=False).lines if self.sync else self.commands.read_lines())
+                if self.sync is not None and self.sync.finished:
+                    self.paused = False  # rank 0 ended (interrupted): no one is left to resume this rank
             self._paused_seconds += time.monotonic() - waited
             self._last_poll = time.monotonic()
         if self.paused and self._steps_left > 0:

@@ -94,3 +94,62 @@ def test_two_ranks_pause_past_the_timeout_step_change_eta_and_stop_together(run_
     assert [r["lr"] for r in ranks] == [[0.01], [0.01]]
     assert ranks[0]["steps"] == ranks[1]["steps"] == stops[0]["step"]
     assert ranks[0]["parameters"] == pytest.approx(ranks[1]["parameters"], rel=1e-6, abs=1e-7)
+
+
+class FakeStore:
+    """A dict standing in for the process group's store; ``deletes=False`` behaves as a FileStore."""
+
+    def __init__(self, deletes: bool = True) -> None:
+        self.values: dict[str, bytes] = {}
+        self.deletes = deletes
+
+    def set(self, key: str, value: bytes) -> None:
+        self.values[key] = value
+
+    def get(self, key: str) -> bytes:
+        return self.values[key]
+
+    def check(self, keys: list[str]) -> bool:
+        return all(k in self.values for k in keys)
+
+    def add(self, key: str, amount: int) -> int:
+        value = int(self.values.get(key, b"0")) + amount
+        self.values[key] = str(value).encode()
+        return value
+
+    def delete_key(self, key: str) -> bool:
+        if not self.deletes:
+            raise RuntimeError("deleteKey not implemented for FileStore")
+        return self.values.pop(key, None) is not None
+
+
+def test_sync_points_reach_every_rank_and_the_last_reader_cleans_up():
+    from nntop.distributed import CommandSync, SyncPoint
+
+    store = FakeStore()
+    zero, one, two = (CommandSync(r, 3, store, 4) for r in range(3))
+    # The three share one monitor's keys only if made in the same order on every rank: here, one process.
+    one.prefix = two.prefix = zero.prefix
+    zero.publish(SyncPoint(['{"id":1,"command":"pause"}'], True))
+    assert one.wait() == SyncPoint(['{"id":1,"command":"pause"}'], True)
+    assert f"{zero.prefix}/sync/1" in store.values, "one rank has not read it yet"
+    assert two.wait().sample is True
+    # The last reader removed the sync point and its counter.
+    assert f"{zero.prefix}/sync/1" not in store.values and f"{zero.prefix}/read/1" not in store.values
+
+
+def test_a_file_store_that_cannot_delete_and_rank_zero_closing_end_no_ranks_loop():
+    from nntop.distributed import CommandSync, SyncPoint
+
+    store = FakeStore(deletes=False)
+    zero, one = CommandSync(0, 2, store, 4), CommandSync(1, 2, store, 4)
+    one.prefix = zero.prefix
+    zero.publish(SyncPoint([], False))
+    assert one.wait() == SyncPoint([], False)  # the failed delete_key is not raised
+    # Rank 0's last sync point (a stop), then it closes: the point is still taken.
+    zero.publish(SyncPoint(['{"id":9,"command":"stop"}'], False))
+    zero.close()
+    assert one.wait().lines == ['{"id":9,"command":"stop"}']
+    started = time.monotonic()
+    assert one.wait() == SyncPoint([], False) and one.finished
+    assert time.monotonic() - started < 1, "rank 0 closed: nothing to wait for"

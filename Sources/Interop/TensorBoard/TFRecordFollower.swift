@@ -37,7 +37,7 @@ public struct TFRecordFollower {
     let available = UInt64(info.st_size) > offset ? Int(UInt64(info.st_size) - offset) : 0
     guard available >= 16 else { return [] }
     var bytes = [UInt8](repeating: 0, count: min(available, limit))
-    let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+    var count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
     guard count > 0 else { return [] }
     var records: [[UInt8]] = []
     var at = 0
@@ -50,7 +50,15 @@ public struct TFRecordFollower {
         break
       }
       let end = at + 12 + Int(length) + 4
-      guard end <= count else { break }  // not whole yet: the next poll
+      guard end <= count else {
+        // A record larger than one read (a big graph, an image) is read whole once it is all there.
+        if at == 0, end <= available {
+          bytes = [UInt8](repeating: 0, count: end)
+          count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+          if count == end { continue }
+        }
+        break  // not whole yet: the next poll
+      }
       let data = Array(bytes[at + 12..<end - 4])
       if Self.littleEndian(bytes, end - 4) == CRC32C.masked(data) {
         records.append(data)
