@@ -55,10 +55,7 @@ struct RankMergeTests {
     _ = run.poll(now: 30)
     #expect(run.view?.ranks.map(\.condition) == [.ok, .ok])
     // Rank 0 goes on, rank 1 does not.
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("log.jsonl")))
-    try handle.seekToEnd()
-    try handle.write(contentsOf: Data((sample(step: 20, time: 2, gradient: 0.2) + "\n").utf8))
-    try handle.close()
+    try LogFollowerTests().append(dir.file("log.jsonl"), sample(step: 20, time: 2, gradient: 0.2) + "\n")
     _ = run.poll(now: 31)
     #expect(run.view?.ranks.map(\.condition) == [.ok, .ok], "one second of silence is not lost")
     _ = run.poll(now: 42)
@@ -76,10 +73,7 @@ struct RankMergeTests {
     var run = WatchedRun(path: dir.path)
     _ = run.poll(now: 0)
     // Paused at step 10, rank 0 alone acknowledges a save: its log grows, its step does not.
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("log.jsonl")))
-    try handle.seekToEnd()
-    try handle.write(contentsOf: Data((#"{"type":"event","event":"save","step":10,"command_id":4,"path":"checkpoints/step-10.safetensors","ok":true}"# + "\n").utf8))
-    try handle.close()
+    try LogFollowerTests().append(dir.file("log.jsonl"), #"{"type":"event","event":"save","step":10,"command_id":4,"path":"checkpoints/step-10.safetensors","ok":true}"# + "\n")
     _ = run.poll(now: 1)
     _ = run.poll(now: 60)
     #expect(run.view?.ranks.map(\.condition) == [.ok, .ok])
