@@ -1,4 +1,4 @@
-import Foundation
+import Interop
 import RunEvents
 
 /// Follows a run log that another process is writing: each `poll()` reads
@@ -7,16 +7,15 @@ import RunEvents
 /// that does not exist yet is waited for; one replaced or cut short (a new
 /// run in the same folder) is read again from its start (`restarted`).
 public struct LogFollower {
-  public let path: String
-  private var offset: UInt64 = 0
+  public var path: String { file.path }
+  private var file: FileTail
   private var pending: [UInt8] = []
-  private var identity: (device: UInt64, inode: UInt64)?
   private var lineNumber = 0
   /// Lines skipped as damaged, `log.jsonl:12: skipped: …` (the newest last, at most 20).
   public private(set) var warnings: [String] = []
 
   public init(path: String) {
-    self.path = path
+    file = FileTail(path: path)
   }
 
   /// What a poll found.
@@ -31,28 +30,15 @@ public struct LogFollower {
   /// Reads what was appended since the last poll (at most `limit` bytes, so a
   /// huge finished log is read in slices and the screen keeps drawing).
   public mutating func poll(limit: Int = 8 << 20) -> Update {
-    var update = Update()
-    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-    guard fd >= 0 else { return update }
-    defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return update }
-    update.exists = true
-    let id = (UInt64(info.st_dev), UInt64(info.st_ino))
-    if let identity, identity != id || UInt64(info.st_size) < offset {
-      update.restarted = true
-      offset = 0
+    let read = file.read(limit: limit)
+    var update = Update(restarted: read.restarted, exists: read.exists)
+    if read.restarted {
       pending = []
       lineNumber = 0
     }
-    identity = id
-    let available = UInt64(info.st_size) > offset ? Int(UInt64(info.st_size) - offset) : 0
-    guard available > 0 else { return update }
-    var bytes = [UInt8](repeating: 0, count: min(available, limit))
-    let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
-    guard count > 0 else { return update }
-    offset += UInt64(count)
-    pending += bytes[..<count]
+    guard !read.bytes.isEmpty else { return update }
+    file.consume(read.bytes.count)
+    pending += read.bytes
     var start = pending.startIndex
     while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
       lineNumber += 1

@@ -78,9 +78,12 @@ public struct ProtobufReader {
 
   private mutating func fixed(_ count: Int) throws(TensorBoardError) -> UInt64 {
     guard bytes.endIndex - index >= count else { throw TensorBoardError("a number runs past the end of its message") }
-    var value: UInt64 = 0
-    for i in 0..<count { value |= UInt64(bytes[index + i]) << (8 * UInt64(i)) }
-    index += count
-    return value
+    defer { index += count }
+    return littleEndian(bytes[index..<index + count])
   }
+}
+
+/// Up to eight bytes as a little-endian number (protobuf's fixed fields, TFRecord's lengths and CRCs).
+func littleEndian(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+  bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
 }

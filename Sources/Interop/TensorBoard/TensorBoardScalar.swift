@@ -71,9 +71,9 @@ public struct TensorBoardScalar: Sendable, Equatable {
       case (1, .varint(let v)): dtype = v
       case (4, .bytes(let b)): content = b
       // Packed (length-delimited) or one at a time.
-      case (5, .bytes(let b)): values += stride(from: b.startIndex, to: b.endIndex - 3, by: 4).map { Double(Float(bitPattern: UInt32(word(b, $0, 4)))) }
+      case (5, .bytes(let b)): values += stride(from: b.startIndex, to: b.endIndex - 3, by: 4).map { Double(Float(bitPattern: UInt32(littleEndian(b[$0..<$0 + 4])))) }
       case (5, .fixed32(let bits)): values.append(Double(Float(bitPattern: bits)))
-      case (6, .bytes(let b)): values += stride(from: b.startIndex, to: b.endIndex - 7, by: 8).map { Double(bitPattern: word(b, $0, 8)) }
+      case (6, .bytes(let b)): values += stride(from: b.startIndex, to: b.endIndex - 7, by: 8).map { Double(bitPattern: littleEndian(b[$0..<$0 + 8])) }
       case (6, .fixed64(let bits)): values.append(Double(bitPattern: bits))
       case (7, .bytes(let b)), (10, .bytes(let b)):
         var packed = ProtobufReader(b)
@@ -86,16 +86,11 @@ public struct TensorBoardScalar: Sendable, Equatable {
     guard let content else { return nil }
     // DT_FLOAT 1, DT_DOUBLE 2, DT_INT32 3, DT_INT64 9: little-endian in tensor_content.
     switch (dtype, content.count) {
-    case (1, 4): return Double(Float(bitPattern: UInt32(word(content, content.startIndex, 4))))
-    case (2, 8): return Double(bitPattern: word(content, content.startIndex, 8))
-    case (3, 4): return Double(Int32(bitPattern: UInt32(word(content, content.startIndex, 4))))
-    case (9, 8): return Double(Int64(bitPattern: word(content, content.startIndex, 8)))
+    case (1, 4): return Double(Float(bitPattern: UInt32(littleEndian(content))))
+    case (2, 8): return Double(bitPattern: littleEndian(content))
+    case (3, 4): return Double(Int32(bitPattern: UInt32(littleEndian(content))))
+    case (9, 8): return Double(Int64(bitPattern: littleEndian(content)))
     default: return nil
     }
   }
-}
-
-/// `count` little-endian bytes of `bytes` from `at`.
-private func word(_ bytes: ArraySlice<UInt8>, _ at: Int, _ count: Int) -> UInt64 {
-  (0..<count).reduce(UInt64(0)) { $0 | UInt64(bytes[at + $1]) << (8 * UInt64($1)) }
 }
