@@ -7,7 +7,6 @@ import RunEvents
 /// same `HealthMonitor` as the built-in engine's, and whether its process
 /// still runs.
 struct RankLog {
-  let path: String
   /// The rank its file name says (`log.jsonl` is rank 0).
   let rank: Int
   private(set) var view: RunView?
@@ -23,11 +22,8 @@ struct RankLog {
   private var recent: [(step: Int, time: Double)] = []
   /// The last few measured steps' layers and verdicts, so ranks are compared at one step.
   private(set) var measured: [(step: Int, layers: [LayerStatistics], health: [LayerHealth])] = []
-  /// `pytorch · vm · pid 4242`, as the header says.
-  private var origin: String?
 
   init(path: String, rank: Int, thresholds: HealthThresholds, now: Double) {
-    self.path = path
     self.rank = rank
     self.thresholds = thresholds
     follower = LogFollower(path: path)
@@ -66,7 +62,6 @@ struct RankLog {
       self.header = header
       monitor = HealthMonitor(thresholds: thresholds, header: header)
       ended = false
-      origin = header.origin
       recent = []
     case .sample(let sample) where monitor != nil:
       let judged = monitor!.judge(sample)
@@ -110,7 +105,7 @@ struct RankLog {
   }
 
   private mutating func setLiveness(_ liveness: String) {
-    view?.origin = [origin, liveness].compactMap { $0 }.joined(separator: " · ")
+    view?.origin = [header?.origin, liveness].compactMap { $0 }.joined(separator: " · ")
   }
 
   static let hostName: String = {

@@ -53,12 +53,13 @@ struct Replay: ParsableCommand {
   /// longest in about a minute.
   static func play(_ recordings: [(path: String, recording: RunRecording)], speed: Double?, end: Bool, theme: String?) throws {
     var players = recordings.map { ReplayPlayer(recording: $0.recording) }
+    let names = RunNames.of(recordings.map(\.path))
     let common = speed ?? players.map(\.speed).max()!
     if speed != nil || players.count > 1 { players.indices.forEach { players[$0].setSpeed(common) } }
     guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
       for (i, (entry, player)) in zip(recordings, players).enumerated() {
         let description = Self.describe(entry.recording, player)
-        print(players.count == 1 ? description : "\(ComparedRun.letter(i)) \(RunNames.of(recordings.map(\.path))[i]): \(description)")
+        print(players.count == 1 ? description : "\(ComparedRun.letter(i)) \(names[i]): \(description)")
       }
       return
     }
@@ -69,7 +70,7 @@ struct Replay: ParsableCommand {
       var feed = ReplayFeed(player: players[0])
       _ = ui.run(&feed)
     } else {
-      var feed = ComparedFeed(feeds: players.map { ReplayFeed(player: $0) }, names: RunNames.of(recordings.map(\.path)))
+      var feed = ComparedFeed(feeds: players.map { ReplayFeed(player: $0) }, names: names)
       _ = ui.run(&feed)
     }
     terminal.stop()

@@ -41,8 +41,7 @@ struct WatchRun: ParsableCommand {
     }
     let path = paths[0]
     switch WatchSource(path: path) {
-    case .csv(let csv): try Self.watch(csv, theme: theme)
-    case .tensorBoard(let tensorBoard): try Self.watch(tensorBoard, theme: theme)
+    case .readOnly(let source): try Self.watch(source, theme: theme)
     case .runDirectory(var run):
       // A run that has ended already is a recording: played back, with the replay's keys
       // (a distributed run's ranks are shown merged, as they ended, instead).
@@ -85,16 +84,10 @@ struct WatchRun: ParsableCommand {
     var views: [RunView?] = []
     for path in paths {
       switch WatchSource(path: path) {
-      case .csv(var csv):
-        _ = csv.poll(now: 0)
-        if let problem = csv.problem, csv.view == nil { throw RunFailure(message: problem, code: 65) }
-        views.append(csv.view)
-        feeds.append(ReadOnlyFeed(source: csv))
-      case .tensorBoard(var tensorBoard):
-        _ = tensorBoard.poll(now: 0)
-        if let problem = tensorBoard.problem, tensorBoard.view == nil { throw RunFailure(message: problem, code: 65) }
-        views.append(tensorBoard.view)
-        feeds.append(ReadOnlyFeed(source: tensorBoard))
+      case .readOnly(let source):
+        let opened = try Self.opened(source)
+        views.append(opened.view)
+        feeds.append(WatchSource.feed(opened))
       case .runDirectory(var run):
         try Self.checkIsRunLog(&run)
         views.append(run.view)
@@ -117,13 +110,20 @@ struct WatchRun: ParsableCommand {
     if let status = stopReasonFromSignals()?.exitStatus { Foundation.exit(status) }
   }
 
-  /// Follows another tool's log: read-only, the steering keys say so.
-  static func watch(_ source: some ReadOnlyRun, theme: String?) throws {
+  /// Another tool's log, read for the first time: one that shows nothing is
+  /// said at once (its problem and its first damage), not waited on.
+  static func opened<Source: ReadOnlyRun>(_ source: Source) throws -> Source {
     var source = source
     _ = source.poll(now: 0)
     if let problem = source.problem, source.view == nil {
       throw RunFailure(message: ([problem] + source.warnings.prefix(1)).joined(separator: "; "), code: 65)
     }
+    return source
+  }
+
+  /// Follows another tool's log: read-only, the steering keys say so.
+  static func watch(_ source: some ReadOnlyRun, theme: String?) throws {
+    let source = try opened(source)
     guard isatty(STDOUT_FILENO) != 0, isatty(STDIN_FILENO) != 0 else {
       guard let view = source.view else { throw RunFailure(message: "\(source.path): no such file", code: 66) }
       print(describe(view))
@@ -149,18 +149,21 @@ struct WatchRun: ParsableCommand {
 /// tool's CSV log, or TensorBoard's event files, where there is no run log.
 enum WatchSource {
   case runDirectory(WatchedRun)
-  case csv(CSVLoggerRun)
-  case tensorBoard(TensorBoardRun)
+  /// A CSV logger's file, or TensorBoard's event files.
+  case readOnly(any ReadOnlyRun)
 
   init(path: String) {
     let run = WatchedRun(path: path)
     let noRunLog = !FileManager.default.fileExists(atPath: run.logPath)
     if let csv = CSVLoggerRun.logFile(at: path), path.hasSuffix(".csv") || noRunLog {
-      self = .csv(CSVLoggerRun(path: csv))
+      self = .readOnly(CSVLoggerRun(path: csv))
     } else if noRunLog || TensorBoardRun.isEventFile(path), let logdir = TensorBoardRun.logDirectory(at: path) {
-      self = .tensorBoard(TensorBoardRun(directory: logdir))
+      self = .readOnly(TensorBoardRun(directory: logdir))
     } else {
       self = .runDirectory(run)
     }
   }
+
+  /// The dashboard's feed of another tool's log, whatever its kind.
+  static func feed(_ source: some ReadOnlyRun) -> any DashboardFeed { ReadOnlyFeed(source: source) }
 }

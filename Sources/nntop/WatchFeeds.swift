@@ -28,12 +28,10 @@ struct WatchFeed: DashboardFeed {
     if instead != nil { return instead!.poll(now: now) }
     if run.view == nil, run.logPath == (run.directory as NSString).appendingPathComponent("log.jsonl"), now - lastLook >= 1 {
       lastLook = now
-      switch WatchSource(path: run.directory) {
-      case .csv(let csv): instead = ReadOnlyFeed(source: csv)
-      case .tensorBoard(let tensorBoard): instead = ReadOnlyFeed(source: tensorBoard)
-      case .runDirectory: break
+      if case .readOnly(let source) = WatchSource(path: run.directory) {
+        instead = WatchSource.feed(source)
+        return instead!.poll(now: now)
       }
-      if instead != nil { return instead!.poll(now: now) }
     }
     var messages: [DashboardMessage] = []
     if run.poll(now: now) || !sent, let view = run.view {

@@ -86,10 +86,9 @@ extension DashboardState {
       return []
     case .nextLayer where isComparing:
       selectedRun = (selectedRun + 1) % compared.count
-      noticeSeen = nil
-      snapshot = compared[selectedRun].view
-      if selectedLayer >= layerCount { selectedLayer = 0 }
-      if let notice = snapshot?.notice { noticeSeen = (notice.id, -Self.noticeSeconds) }  // its old notice stays old
+      // The run's notice is old news: marked seen long ago, so `show` does not show it again.
+      noticeSeen = compared[selectedRun].view?.notice.map { ($0.id, -Self.noticeSeconds) }
+      if let view = compared[selectedRun].view { show(view) } else { snapshot = nil }
       showNote("run \(ComparedRun.letter(selectedRun)): \(compared[selectedRun].name)", .info)
       return [.selectRun(selectedRun)]
     case .nextLayer, .nextLayerWhileComparing:
