@@ -86,12 +86,10 @@ class CommandReader:
             self._warned = True
             print(f"nntop: {self.path}: {message}; its commands are ignored", file=sys.stderr)
 
-    def read(self) -> list[Command]:
-        """The new complete lines as commands (none when the file is absent or unsafe)."""
-        return [parse(line) for line in self.read_lines()]
-
     def read_lines(self) -> list[str]:
-        """The new complete, non-blank lines, unparsed (rank 0 hands them on to the other ranks)."""
+        """The new complete, non-blank lines (none when the file is absent or
+        unsafe), unparsed: ``parse`` makes each a command, on every rank that
+        rank 0 hands them on to."""
         try:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         except FileNotFoundError:

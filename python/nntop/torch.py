@@ -88,7 +88,9 @@ class Monitor:
         self.sample_seconds = sample_seconds
         self.sample_every = sample_every
         self.weights_seconds = weights_seconds
-        self.name = name or type(stats.unwrapped(model)).__name__
+        #: The model's class inside DDP's and torch.compile's wrappers.
+        self._model_name = type(stats.unwrapped(model)).__name__
+        self.name = name or self._model_name
         self.run = rundir.make(run)
         job = distributed.detect()
         #: Under torch.distributed: how the ranks take commands together.
@@ -243,7 +245,7 @@ class Monitor:
         shapes = [layer.shape for layer in self.layers] or [(1, 1)]
         self.log.header(
             data=self.name,
-            network=f"{type(stats.unwrapped(self.model)).__name__}: {len(self.layers)} layers, {sum(p.numel() for p in self.model.parameters()):,} parameters",
+            network=f"{self._model_name}: {len(self.layers)} layers, {sum(p.numel() for p in self.model.parameters()):,} parameters",
             layer_names=[layer.name for layer in self.layers] or ["model"],
             shapes=shapes,
             activations=[layer.activation_name for layer in self.layers] or ["linear"],
@@ -385,7 +387,7 @@ class Monitor:
         folder.mkdir(mode=0o700, exist_ok=True)
         name = f"step-{self.step_count}"
         weights = rundir.inside(self.run, f"{rundir.CHECKPOINTS}/{name}.safetensors")
-        metadata = {"format": "pytorch/nntop-watch", "step": str(self.step_count), "model": type(stats.unwrapped(self.model)).__name__}
+        metadata = {"format": "pytorch/nntop-watch", "step": str(self.step_count), "model": self._model_name}
         safetensors.write(weights, checkpoint.state_tensors(self.model.state_dict()), metadata)
         torch.save(self.optimizer.state_dict(), rundir.inside(self.run, f"{rundir.CHECKPOINTS}/{name}.optim.pt"))
         return f"{rundir.CHECKPOINTS}/{name}.safetensors"

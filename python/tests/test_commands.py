@@ -3,7 +3,12 @@
 import json
 import os
 
-from nntop.commands import CommandReader, parse
+from nntop.commands import Command, CommandReader, parse
+
+
+def read(reader: CommandReader) -> list[Command]:
+    """The commands appended since the reader's last read."""
+    return [parse(line) for line in reader.read_lines()]
 
 
 def test_each_command_reads_with_its_fields():
@@ -27,13 +32,13 @@ def test_garbage_is_a_refusal_not_an_exception():
 def test_reads_only_what_was_appended_and_waits_for_whole_lines(tmp_path):
     path = tmp_path / "commands.jsonl"
     reader = CommandReader(path)
-    assert reader.read() == []  # no file yet
+    assert read(reader) == []  # no file yet
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     os.write(fd, b'{"id":1,"command":"pause"}\n{"id":2,"comm')
-    assert [c.id for c in reader.read()] == [1]
+    assert [c.id for c in read(reader)] == [1]
     os.write(fd, b'and":"resume"}\n')
-    assert [(c.id, c.name) for c in reader.read()] == [(2, "resume")]
-    assert reader.read() == []
+    assert [(c.id, c.name) for c in read(reader)] == [(2, "resume")]
+    assert read(reader) == []
     os.close(fd)
 
 
@@ -42,11 +47,11 @@ def test_a_file_others_may_write_is_ignored_with_one_warning(tmp_path, capsys):
     path.write_text(json.dumps({"id": 1, "command": "stop"}) + "\n")
     os.chmod(path, 0o666)
     reader = CommandReader(path)
-    assert reader.read() == []
-    assert reader.read() == []
+    assert read(reader) == []
+    assert read(reader) == []
     assert capsys.readouterr().err.count("writable by other users") == 1
     os.chmod(path, 0o600)
-    assert [c.name for c in reader.read()] == ["stop"]
+    assert [c.name for c in read(reader)] == ["stop"]
 
 
 def test_a_link_is_not_followed(tmp_path):
@@ -54,7 +59,7 @@ def test_a_link_is_not_followed(tmp_path):
     real.write_text('{"id":1,"command":"stop"}\n')
     os.chmod(real, 0o600)
     (tmp_path / "commands.jsonl").symlink_to(real)
-    assert CommandReader(tmp_path / "commands.jsonl").read() == []
+    assert read(CommandReader(tmp_path / "commands.jsonl")) == []
 
 
 def test_a_file_owned_by_another_user_is_ignored(tmp_path, capsys):
@@ -66,5 +71,5 @@ def test_a_file_owned_by_another_user_is_ignored(tmp_path, capsys):
     path.write_text('{"id":1,"command":"stop"}\n')
     os.chmod(path, 0o600)
     os.chown(path, 65534, 65534)
-    assert CommandReader(path).read() == []
+    assert read(CommandReader(path)) == []
     assert "owned by another user" in capsys.readouterr().err
