@@ -49,9 +49,9 @@ class Store(Protocol):
     def delete_key(self, key: str) -> bool: ...
 
 
-def detect() -> Optional[tuple[int, int, Store]]:
-    """``(rank, world_size, store)`` of the initialised default process group
-    with more than one rank; None for a single process."""
+def detect(sync_every: int) -> Optional["CommandSync"]:
+    """The sync of this rank of the initialised default process group, when
+    it has more than one rank; None for a single process."""
     try:
         import torch.distributed as dist
         from torch.distributed import distributed_c10d
@@ -59,7 +59,7 @@ def detect() -> Optional[tuple[int, int, Store]]:
         return None
     if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() < 2:
         return None
-    return dist.get_rank(), dist.get_world_size(), distributed_c10d._get_default_store()
+    return CommandSync(dist.get_rank(), dist.get_world_size(), distributed_c10d._get_default_store(), sync_every)
 
 
 class CommandSync:

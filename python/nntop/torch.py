@@ -92,10 +92,9 @@ class Monitor:
         self._model_name = type(stats.unwrapped(model)).__name__
         self.name = name or self._model_name
         self.run = rundir.make(run)
-        job = distributed.detect()
         #: Under torch.distributed: how the ranks take commands together.
-        self.sync = distributed.CommandSync(job[0], job[1], job[2], sync_every) if job else None
-        self.rank = rank if rank is not None else (job[0] if job else 0)
+        self.sync = distributed.detect(sync_every)
+        self.rank = rank if rank is not None else (self.sync.rank if self.sync else 0)
         self.log = RunLog(self.run / rundir.log_name(self.rank))
         self.commands = CommandReader(self.run / rundir.COMMANDS)
         self.layers = stats.find_layers(model)
