@@ -21,12 +21,19 @@ struct RankMergeTests {
     FileManager.default.createFile(atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
   }
 
+  /// Rank 0's and rank 1's logs: each header, then its samples.
+  func writeRanks(_ dir: TemporaryDirectory, _ zero: [String], _ one: [String]) {
+    write(dir.file("log.jsonl"), [header(rank: 0)] + zero)
+    write(dir.file("log.rank1.jsonl"), [header(rank: 1)] + one)
+  }
+
   @Test func layersAreMergedOverRanksAndAStragglerIsFlagged() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
     // Rank 0: 10 steps a second of training time; rank 1: 5, and its first layer's gradient vanishes.
-    write(dir.file("log.jsonl"), [header(rank: 0)] + [1, 2, 3].map { sample(step: 10 * $0, time: Double($0), gradient: 0.2) })
-    write(dir.file("log.rank1.jsonl"), [header(rank: 1)] + [1, 2, 3].map { sample(step: 10 * $0, time: Double(2 * $0 - 1), gradient: 1e-9) })
+    writeRanks(
+      dir, [1, 2, 3].map { sample(step: 10 * $0, time: Double($0), gradient: 0.2) },
+      [1, 2, 3].map { sample(step: 10 * $0, time: Double(2 * $0 - 1), gradient: 1e-9) })
     var run = WatchedRun(path: dir.path)
     let changed = run.poll(now: 0)
     #expect(changed)
@@ -47,8 +54,7 @@ struct RankMergeTests {
   @Test func aRankWhoseLogStopsWhileAnotherGoesOnIsLostAndAPauseIsNot() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    write(dir.file("log.jsonl"), [header(rank: 0), sample(step: 10, time: 1, gradient: 0.2)])
-    write(dir.file("log.rank1.jsonl"), [header(rank: 1), sample(step: 10, time: 1, gradient: 0.2)])
+    writeRanks(dir, [sample(step: 10, time: 1, gradient: 0.2)], [sample(step: 10, time: 1, gradient: 0.2)])
     var run = WatchedRun(path: dir.path)
     _ = run.poll(now: 0)
     // Both logs stand still (a pause): no rank is lost.
@@ -68,8 +74,7 @@ struct RankMergeTests {
   @Test func onlyRankZerosLineDuringAPauseIsNoLoss() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    write(dir.file("log.jsonl"), [header(rank: 0), sample(step: 10, time: 1, gradient: 0.2)])
-    write(dir.file("log.rank1.jsonl"), [header(rank: 1), sample(step: 10, time: 1, gradient: 0.2)])
+    writeRanks(dir, [sample(step: 10, time: 1, gradient: 0.2)], [sample(step: 10, time: 1, gradient: 0.2)])
     var run = WatchedRun(path: dir.path)
     _ = run.poll(now: 0)
     // Paused at step 10, rank 0 alone acknowledges a save: its log grows, its step does not.
@@ -83,8 +88,7 @@ struct RankMergeTests {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
     // A frozen layer (no grad) is written as null: NaN here.
-    write(dir.file("log.jsonl"), [header(rank: 0), sample(step: 10, time: 1, gradient: 0.2).replacingOccurrences(of: #""grad_norm":0.2"#, with: #""grad_norm":null"#)])
-    write(dir.file("log.rank1.jsonl"), [header(rank: 1), sample(step: 10, time: 1, gradient: 0.3)])
+    writeRanks(dir, [sample(step: 10, time: 1, gradient: 0.2).replacingOccurrences(of: #""grad_norm":0.2"#, with: #""grad_norm":null"#)], [sample(step: 10, time: 1, gradient: 0.3)])
     var run = WatchedRun(path: dir.path)
     _ = run.poll(now: 0)
     let view = try #require(run.view)
@@ -95,8 +99,7 @@ struct RankMergeTests {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
     // Rank 1's line for step 20 is not written yet: step 10 is compared, not rank 0's 20 with rank 1's 10.
-    write(dir.file("log.jsonl"), [header(rank: 0), sample(step: 10, time: 1, gradient: 0.2), sample(step: 20, time: 2, gradient: 0.4)])
-    write(dir.file("log.rank1.jsonl"), [header(rank: 1), sample(step: 10, time: 1, gradient: 0.3)])
+    writeRanks(dir, [sample(step: 10, time: 1, gradient: 0.2), sample(step: 20, time: 2, gradient: 0.4)], [sample(step: 10, time: 1, gradient: 0.3)])
     var run = WatchedRun(path: dir.path)
     _ = run.poll(now: 0)
     let view = try #require(run.view)
@@ -107,8 +110,7 @@ struct RankMergeTests {
   @Test func aSingleLogNamedAloneIsNotMerged() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    write(dir.file("log.jsonl"), [header(rank: 0), sample(step: 10, time: 1, gradient: 0.2)])
-    write(dir.file("log.rank1.jsonl"), [header(rank: 1), sample(step: 10, time: 1, gradient: 0.2)])
+    writeRanks(dir, [sample(step: 10, time: 1, gradient: 0.2)], [sample(step: 10, time: 1, gradient: 0.2)])
     var run = WatchedRun(path: dir.file("log.rank1.jsonl"))
     _ = run.poll(now: 0)
     #expect(run.rankCount == 1 && run.view?.ranks.isEmpty == true && run.view?.step == 10)
