@@ -1,36 +1,5 @@
 // swift-tools-version: 6.1
-import Foundation
 import PackageDescription
-
-/// SIMD code generation for the engine's kernels. Swift only emits inline
-/// `vfmadd` for `SIMD8<Float>.addingProduct` when the target features are
-/// enabled; without them every lane becomes a call to `fmaf`. The features
-/// are taken from the build machine (like `-march=native`), so the package
-/// still builds, on a slower path, where AVX2 is not available.
-let hostCPUFlags: Set<Substring> = {
-  guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-    let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-  else { return [] }
-  return Set(line.split(separator: " "))
-}()
-
-let kernelFlags: [SwiftSetting] = {
-  #if arch(x86_64)
-    var flags: [String] = []
-    var settings: [SwiftSetting] = []
-    if hostCPUFlags.contains("avx2") && hostCPUFlags.contains("fma") {
-      flags += ["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mf16c", "-Xcc", "-mbmi2"]
-      // AVX-512: 16-lane vectors and 32 registers for the micro-kernel.
-      if ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy({ hostCPUFlags.contains(Substring($0)) }) {
-        flags += ["-Xcc", "-mavx512f", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512bw", "-Xcc", "-mavx512vl"]
-        settings.append(.define("NNTOP_AVX512"))
-      }
-    }
-    return flags.isEmpty ? [] : [.unsafeFlags(flags)] + settings
-  #else
-    return []
-  #endif
-}()
 
 let package = Package(
   name: "nntop",
@@ -50,7 +19,11 @@ let package = Package(
   targets: [
     // Every number shown to a person, formatted once.
     .target(name: "NumberFormat"),
-    .target(name: "NeuralNet", swiftSettings: kernelFlags),
+    // The vectorised kernels, one C source compiled per instruction set
+    // (baseline, AVX2 + FMA, AVX-512) and chosen at run time: nothing here
+    // depends on the machine that builds, so the binary runs on any x86-64.
+    .target(name: "CKernels"),
+    .target(name: "NeuralNet", dependencies: ["CKernels"]),
     .target(
       name: "Datasets",
       dependencies: ["NeuralNet", "NumberFormat", "RunEvents"],
@@ -66,9 +39,9 @@ let package = Package(
     .target(name: "Interop", dependencies: ["RunEvents", "NumberFormat"]),
     // Runs nntop did not train: following a run directory's log, its commands file.
     .target(name: "Watch", dependencies: ["RunEvents", "Diagnosis", "Interop", "NumberFormat"]),
-    .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis", "Interop", "NumberFormat"], swiftSettings: kernelFlags),
+    .target(name: "Training", dependencies: ["NeuralNet", "Datasets", "RunEvents", "Diagnosis", "Interop", "NumberFormat"]),
     // The peer benchmark's workloads on the engine (`nntop bench`), kept out of Training's API.
-    .target(name: "PeerBenchmark", dependencies: ["NeuralNet", "Training"], swiftSettings: kernelFlags),
+    .target(name: "PeerBenchmark", dependencies: ["NeuralNet", "Training"]),
     .target(
       name: "Dashboard",
       dependencies: ["RunEvents", "Diagnosis", "NumberFormat"],
@@ -82,8 +55,7 @@ let package = Package(
       dependencies: [
         "NeuralNet", "NumberFormat", "Datasets", "RunEvents", "Diagnosis", "Interop", "Training", "Watch", "PeerBenchmark", "Dashboard", "Terminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ],
-      swiftSettings: kernelFlags
+      ]
     ),
     .target(name: "TestSupport", dependencies: ["NeuralNet"], path: "Tests/TestSupport"),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "TestSupport"]),

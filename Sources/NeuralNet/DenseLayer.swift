@@ -32,11 +32,11 @@ public struct DenseLayer: Sendable, Equatable {
     }
     bias.withUnsafeBufferPointer { b in
       if let z {
-        Activation.linear.forward(z, bias: b.baseAddress!, units: outputs, batch: batch)
+        Activation.linear.forward(z, bias: b.baseAddress!, units: outputs, batch: batch, kernels: context.kernels)
         a.update(from: z, count: outputs * batch)
-        activation.forward(a, bias: nil, units: outputs, batch: batch)
+        activation.forward(a, bias: nil, units: outputs, batch: batch, kernels: context.kernels)
       } else {
-        activation.forward(a, bias: b.baseAddress!, units: outputs, batch: batch)
+        activation.forward(a, bias: b.baseAddress!, units: outputs, batch: batch, kernels: context.kernels)
       }
     }
   }
@@ -63,6 +63,6 @@ public struct DenseLayer: Sendable, Equatable {
           b: dZ, ldb: batch, beta: 0, c: dX, ldc: batch, context: context)
       }
     }
-    for r in 0..<outputs { db[r] = rowSum(dZ + r * batch, count: batch) }
+    for r in 0..<outputs { db[r] = context.kernels.sum(dZ + r * batch, count: batch) }
   }
 }

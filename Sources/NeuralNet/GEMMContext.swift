@@ -9,12 +9,14 @@
 /// only a partial bottom tile of A is packed. Large products are split by row tiles (or by
 /// column panels) over the `ParallelRunner`'s threads.
 public final class GEMMContext {
-  /// Products with `m·n·k` at most this run through `gemmDirect`.
+  /// Products with `m·n·k` at most this run through the direct loops.
   static let directLimit = 4 * 1024
   /// Products with `m·n·k` below this stay on one thread.
   static let parallelLimit = 1024 * 1024
 
   public let runner: ParallelRunner?
+  /// The micro-kernels and copies every product of this context runs on.
+  public let kernels: KernelSet
   private let task = GEMMTask()
   private var capacityK = 0
   private var capacityN = 0
@@ -26,8 +28,10 @@ public final class GEMMContext {
   /// - Parameters:
   ///   - maxK, maxN: the largest k and n expected (buffers grow if exceeded).
   ///   - runner: threads for large products; nil runs everything on the caller.
-  public init(maxK: Int = 0, maxN: Int = 0, runner: ParallelRunner? = nil) {
+  ///   - kernels: the instruction set's kernels (tests force each).
+  public init(maxK: Int = 0, maxN: Int = 0, runner: ParallelRunner? = nil, kernels: KernelSet = .active) {
     self.runner = runner
+    self.kernels = kernels
     reserve(k: maxK, n: maxN)
   }
 
@@ -47,10 +51,11 @@ public final class GEMMContext {
     release()
     capacityK = max(k, capacityK, 1)
     capacityN = max(n, capacityN, 1)
-    packA = (0..<threadCount).map { _ in .allocate(capacity: capacityK * kernelRows) }
-    tiles = (0..<threadCount).map { _ in .allocate(capacity: kernelRows * kernelColumns) }
+    let mr = kernels.tileRows, nr = kernels.tileColumns
+    packA = (0..<threadCount).map { _ in .allocate(capacity: capacityK * mr) }
+    tiles = (0..<threadCount).map { _ in .allocate(capacity: mr * nr) }
     transposedB = .allocate(capacity: capacityK * capacityN)
-    edgeB = .allocate(capacity: capacityK * kernelColumns)
+    edgeB = .allocate(capacity: capacityK * nr)
   }
 
   func run(
@@ -62,25 +67,27 @@ public final class GEMMContext {
     // B as row-major (k, n): transpose it once if it is stored (n, k).
     var bRows = b, bStride = ldb
     if transB == .transposed {
-      transposeCopy(b, ld: ldb, rows: n, cols: k, into: transposedB!, ldd: n)
+      kernels.transpose(b, ld: ldb, rows: n, cols: k, into: transposedB!, ldd: n)
       bRows = UnsafePointer(transposedB!)
       bStride = n
     }
     // The last, partial column panel, zero-padded to NR.
-    let fullColumns = n / kernelColumns * kernelColumns
+    let mr = kernels.tileRows, nr = kernels.tileColumns
+    let fullColumns = n / nr * nr
     if fullColumns < n {
       let edge = edgeB!, width = n - fullColumns
       for p in 0..<k {
-        let src = bRows + p * bStride + fullColumns, dst = edge + p * kernelColumns
+        let src = bRows + p * bStride + fullColumns, dst = edge + p * nr
         dst.update(from: src, count: width)
-        (dst + width).update(repeating: 0, count: kernelColumns - width)
+        (dst + width).update(repeating: 0, count: nr - width)
       }
     }
     let job = GEMMJob(
       transA: transA, m: m, n: n, k: k, alpha: alpha, lda: lda, bStride: bStride, beta: beta, ldc: ldc,
-      pointers: SharedPointers(a: a, b: bRows, c: c), edge: UnsafePointer(edgeB!), packA: packA, tiles: tiles)
-    let rowTiles = (m + kernelRows - 1) / kernelRows
-    let panels = (n + kernelColumns - 1) / kernelColumns
+      pointers: SharedPointers(a: a, b: bRows, c: c), edge: UnsafePointer(edgeB!), packA: packA, tiles: tiles,
+      kernels: kernels)
+    let rowTiles = (m + mr - 1) / mr
+    let panels = (n + nr - 1) / nr
     let threads = threadCount
     guard let runner, threads > 1, m * n * k >= Self.parallelLimit, rowTiles * panels >= 2 else {
       job.compute(rowTiles: 0..<rowTiles, panels: 0..<panels, thread: 0)
@@ -105,7 +112,8 @@ final class GEMMTask: ParallelTask, @unchecked Sendable {
 
   func run(item: Int, participant: Int) {
     guard let job else { return }
-    let rowTiles = (job.m + kernelRows - 1) / kernelRows, panels = (job.n + kernelColumns - 1) / kernelColumns
+    let mr = job.kernels.tileRows, nr = job.kernels.tileColumns
+    let rowTiles = (job.m + mr - 1) / mr, panels = (job.n + nr - 1) / nr
     if byRows {
       job.compute(rowTiles: item..<(item + 1), panels: 0..<panels, thread: participant)
     } else {
@@ -131,6 +139,7 @@ struct GEMMJob: @unchecked Sendable {
   let edge: UnsafePointer<Float>
   let packA: [UnsafeMutablePointer<Float>]
   let tiles: [UnsafeMutablePointer<Float>]
+  let kernels: KernelSet
 
   /// Depth of a k block: an A tile slice (MR × KC) and a B panel slice
   /// (KC × NR) stay in L1.
@@ -164,7 +173,7 @@ struct GEMMJob: @unchecked Sendable {
     tile t: Int, panels: Range<Int>, depth: Range<Int>, beta: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
     c: UnsafeMutablePointer<Float>, thread: Int
   ) {
-    let mr = kernelRows, nr = kernelColumns
+    let mr = kernels.tileRows, nr = kernels.tileColumns
     let i0 = t * mr, rows = min(mr, m - i0)
     let p0 = depth.lowerBound, kb = depth.count
     // A's tile in place — its rows (NN) or its MR contiguous values per k
@@ -188,9 +197,9 @@ struct GEMMJob: @unchecked Sendable {
       let cTile = c + i0 * ldc + j0
       if rows == mr && cols == nr {
         if inPlaceRows {
-          microKernelRows(k: kb, a: aTile, lda: lda, b: bBlock + j0, ldb: bStride, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
+          kernels.microKernelRows(k: kb, a: aTile, lda: lda, b: bBlock + j0, ldb: bStride, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
         } else {
-          microKernel(k: kb, a: aTile, aStride: aStride, b: bBlock + j0, ldb: bStride, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
+          kernels.microKernelStrided(k: kb, a: aTile, aStride: aStride, b: bBlock + j0, ldb: bStride, c: cTile, ldc: ldc, alpha: alpha, beta: beta)
         }
         continue
       }
@@ -198,9 +207,9 @@ struct GEMMJob: @unchecked Sendable {
       let scratch = tiles[thread]
       let panelB = cols == nr ? bBlock + j0 : edge + p0 * nr, panelStride = cols == nr ? bStride : nr
       if inPlaceRows {
-        microKernelRows(k: kb, a: aTile, lda: lda, b: panelB, ldb: panelStride, c: scratch, ldc: nr, alpha: alpha, beta: 0)
+        kernels.microKernelRows(k: kb, a: aTile, lda: lda, b: panelB, ldb: panelStride, c: scratch, ldc: nr, alpha: alpha, beta: 0)
       } else {
-        microKernel(k: kb, a: aTile, aStride: aStride, b: panelB, ldb: panelStride, c: scratch, ldc: nr, alpha: alpha, beta: 0)
+        kernels.microKernelStrided(k: kb, a: aTile, aStride: aStride, b: panelB, ldb: panelStride, c: scratch, ldc: nr, alpha: alpha, beta: 0)
       }
       for r in 0..<rows {
         let row = cTile + r * ldc, tile = scratch + r * nr
@@ -216,9 +225,9 @@ struct GEMMJob: @unchecked Sendable {
   /// Packs rows i0 ..< i0+rows of op(A), k range `depth`, as (kb, MR), zero rows below.
   @inline(__always)
   private func packTile(rowStart i0: Int, rows: Int, depth: Range<Int>, into pack: UnsafeMutablePointer<Float>) {
-    let mr = kernelRows, a = pointers.a, kb = depth.count, p0 = depth.lowerBound
+    let mr = kernels.tileRows, a = pointers.a, kb = depth.count, p0 = depth.lowerBound
     if transA == .none {
-      transposeCopy(a + i0 * lda + p0, ld: lda, rows: rows, cols: kb, into: pack, ldd: mr)
+      kernels.transpose(a + i0 * lda + p0, ld: lda, rows: rows, cols: kb, into: pack, ldd: mr)
     } else {
       for p in 0..<kb { (pack + p * mr).update(from: a + (p0 + p) * lda + i0, count: rows) }
     }

@@ -23,10 +23,12 @@ public struct GradientCheckResult: Sendable, CustomStringConvertible {
 /// - Parameters:
 ///   - step: h; Double arithmetic keeps the difference exact to ~1e-10.
 ///   - relativeFloor: gradients smaller than this are compared absolutely.
+///   - kernels: the kernel set backpropagation runs on.
 public func gradientCheck(
-  _ network: Network, x: Matrix, y: Matrix, l2: Float = 0, step h: Double = 1e-6, relativeFloor: Double = 1e-4
+  _ network: Network, x: Matrix, y: Matrix, l2: Float = 0, step h: Double = 1e-6, relativeFloor: Double = 1e-4,
+  kernels: KernelSet = .active
 ) -> GradientCheckResult {
-  let analytic = network.lossAndGradients(x: x, y: y, l2: l2).gradients
+  let analytic = network.lossAndGradients(x: x, y: y, l2: l2, kernels: kernels).gradients
   var result = GradientCheckResult()
   var probe = ReferenceNetwork(network)
   func compare(_ a: Double, _ n: Double, _ name: String) {

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The cost J comparing predictions Ŷ with targets Y, averaged over the batch.
 ///
 /// - `mse`: mean over all outputs and examples of (ŷ − y)².
@@ -27,62 +29,22 @@ public enum Loss: String, Sendable, CaseIterable, Codable {
   /// partial sums in fp32 and the total in Double.
   public func value(
     output: Activation, logits z: UnsafePointer<Float>, predictions a: UnsafePointer<Float>,
-    targets y: UnsafePointer<Float>, units: Int, batch: Int
+    targets y: UnsafePointer<Float>, units: Int, batch: Int, kernels: KernelSet = .active
   ) -> Double {
-    typealias M = VectorMath
-    let n = units * batch
-    switch (self, output) {
-    case (.mse, _):
-      return M.sum(n) { i, l in
-        let d = M.load(a + i, l) - M.load(y + i, l)
-        return d * d
-      } / Double(n)
-    case (.bce, .sigmoid):
-      // max(z, 0) − z·y + log(1 + e^−|z|)
-      return M.sum(n) { i, l in
-        let zi = M.load(z + i, l), yi = M.load(y + i, l)
-        return zi.replacing(with: 0, where: zi .< 0) - zi * yi + M.log1pExpNegativeAbs(zi)
-      } / Double(batch)
-    case (.bce, _):
-      let lo = Vec(repeating: 1e-7), hi = Vec(repeating: 1 - 1e-7)
-      return M.sum(n) { i, l in
-        var ai = M.load(a + i, l, fill: 0.5)
-        ai = ai.replacing(with: lo, where: ai .< lo).replacing(with: hi, where: ai .> hi)
-        let yi = M.load(y + i, l)
-        return -(yi * M.log(ai) + (1 - yi) * M.log(1 - ai))
-      } / Double(batch)
-    case (.crossEntropy, .softmax):
-      // −Σₖ yₖ (zₖ − max − log Σⱼ e^(zⱼ − max)), a vector of columns at a time.
-      return M.sum(batch) { j, l in
-        var m = M.load(z + j, l)
-        for k in 1..<max(units, 1) {
-          let v = M.load(z + k * batch + j, l)
-          m = m.replacing(with: v, where: v .> m)
-        }
-        var s = Vec()
-        for k in 0..<units { s += M.exp(M.load(z + k * batch + j, l) - m) }
-        let logS = M.log(s)
-        var column = Vec()
-        for k in 0..<units {
-          let yk = M.load(y + k * batch + j, l)
-          column -= yk * (M.load(z + k * batch + j, l) - m - logS)
-        }
-        return column
-      } / Double(batch)
-    case (.crossEntropy, _):
-      // log σ(z) = −(max(−z, 0) + log(1 + e^−|z|))
-      return M.sum(n) { i, l in
-        let zi = M.load(z + i, l), yi = M.load(y + i, l)
-        let negative = -zi
-        return yi * (negative.replacing(with: 0, where: negative .< 0) + M.log1pExpNegativeAbs(zi))
-      } / Double(batch)
+    let kind: nntop_loss = switch (self, output) {
+    case (.mse, _): NNTOP_LOSS_MSE
+    case (.bce, .sigmoid): NNTOP_LOSS_BCE_SIGMOID
+    case (.bce, _): NNTOP_LOSS_BCE
+    case (.crossEntropy, .softmax): NNTOP_LOSS_CE_SOFTMAX
+    case (.crossEntropy, _): NNTOP_LOSS_CE_SIGMOID
     }
+    return kernels.loss(kind, logits: z, predictions: a, targets: y, units: units, batch: batch)
   }
 
   /// Writes dJ/dZ for the output layer into `delta`, all `(units, batch)`.
   public func outputGradient(
     output: Activation, predictions a: UnsafePointer<Float>, targets y: UnsafePointer<Float>,
-    delta: UnsafeMutablePointer<Float>, units: Int, batch: Int
+    delta: UnsafeMutablePointer<Float>, units: Int, batch: Int, kernels: KernelSet = .active
   ) {
     let n = units * batch
     let invBatch = 1 / Float(batch)
@@ -117,7 +79,7 @@ public enum Loss: String, Sendable, CaseIterable, Codable {
           }
         }
       default:
-        output.multiplyDerivative(delta, activation: a, count: n)
+        output.multiplyDerivative(delta, activation: a, count: n, kernels: kernels)
       }
     }
   }

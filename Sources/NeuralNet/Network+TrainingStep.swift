@@ -28,13 +28,14 @@ extension Network {
     let last = layers.count - 1
     loss.outputGradient(
       output: outputActivation, predictions: ws.activations[last], targets: y,
-      delta: ws.deltas[last], units: outputWidth, batch: b)
+      delta: ws.deltas[last], units: outputWidth, batch: b, kernels: ws.kernels)
     for l in stride(from: last, through: 0, by: -1) {
       let input = l == 0 ? x : UnsafePointer(ws.activations[l - 1])
       layers[l].backwardAndUpdate(
         dZ: ws.deltas[l], input: input, batch: b, dX: l == 0 ? nil : ws.deltas[l - 1], eta: eta, context: ws.gemm)
       if l > 0 {
-        layers[l - 1].activation.multiplyDerivative(ws.deltas[l - 1], activation: ws.activations[l - 1], count: layers[l - 1].outputs * b)
+        layers[l - 1].activation.multiplyDerivative(
+          ws.deltas[l - 1], activation: ws.activations[l - 1], count: layers[l - 1].outputs * b, kernels: ws.kernels)
       }
     }
     optimizer.countStep()
@@ -61,25 +62,7 @@ extension DenseLayer {
         b: x, ldb: batch, beta: 1, c: w, ldc: inputs, context: context)
     }
     bias.withUnsafeMutableBufferPointer { bias in
-      for r in 0..<outputs { bias[r] -= eta * rowSum(dZ + r * batch, count: batch) }
+      for r in 0..<outputs { bias[r] -= eta * context.kernels.sum(dZ + r * batch, count: batch) }
     }
   }
-}
-
-/// Σ of `count` floats, vectorised.
-@inline(__always)
-func rowSum(_ p: UnsafePointer<Float>, count: Int) -> Float {
-  let w = Vec.scalarCount
-  var acc = Vec()
-  var i = 0
-  while i + w <= count {
-    acc += loadVector(p + i)
-    i += w
-  }
-  var s = acc.sum()
-  while i < count {
-    s += p[i]
-    i += 1
-  }
-  return s
 }

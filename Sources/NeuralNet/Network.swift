@@ -89,7 +89,7 @@ public struct Network: Sendable, Equatable {
   public func lossValue(targets y: UnsafePointer<Float>, batch: Int, workspace ws: Workspace) -> Double {
     loss.value(
       output: outputActivation, logits: ws.logits, predictions: ws.activations[layers.count - 1],
-      targets: y, units: outputWidth, batch: batch)
+      targets: y, units: outputWidth, batch: batch, kernels: ws.kernels)
   }
 
   /// Backpropagation after `forward` on the same `x`: fills the workspace's
@@ -98,7 +98,7 @@ public struct Network: Sendable, Equatable {
     let last = layers.count - 1
     loss.outputGradient(
       output: outputActivation, predictions: ws.activations[last], targets: y,
-      delta: ws.deltas[last], units: outputWidth, batch: batch)
+      delta: ws.deltas[last], units: outputWidth, batch: batch, kernels: ws.kernels)
     for l in stride(from: last, through: 0, by: -1) {
       let input = l == 0 ? x : UnsafePointer(ws.activations[l - 1])
       layers[l].backward(
@@ -106,7 +106,8 @@ public struct Network: Sendable, Equatable {
         dX: l == 0 ? nil : ws.deltas[l - 1], l2: l2, context: ws.gemm)
       if l > 0 {
         // dZ⁽ˡ⁻¹⁾ = (W⁽ˡ⁾ᵀ dZ⁽ˡ⁾) ⊙ σ'(Z⁽ˡ⁻¹⁾)
-        layers[l - 1].activation.multiplyDerivative(ws.deltas[l - 1], activation: ws.activations[l - 1], count: layers[l - 1].outputs * batch)
+        layers[l - 1].activation.multiplyDerivative(
+          ws.deltas[l - 1], activation: ws.activations[l - 1], count: layers[l - 1].outputs * batch, kernels: ws.kernels)
       }
     }
   }
@@ -122,9 +123,9 @@ public struct Network: Sendable, Equatable {
   }
 
   /// The objective J = loss + (λ/2)·Σ‖W‖² on `(x, y)` and its gradients.
-  public func lossAndGradients(x: Matrix, y: Matrix, l2: Float = 0) -> (loss: Double, gradients: Gradients) {
+  public func lossAndGradients(x: Matrix, y: Matrix, l2: Float = 0, kernels: KernelSet = .active) -> (loss: Double, gradients: Gradients) {
     precondition(x.rows == inputWidth && y.rows == outputWidth && x.cols == y.cols, "x \(x.shape) / y \(y.shape) do not fit \(shapeDescription)")
-    let ws = Workspace(network: self, capacity: x.cols)
+    let ws = Workspace(network: self, capacity: x.cols, kernels: kernels)
     let loss = x.storage.withUnsafeBufferPointer { xb in
       y.storage.withUnsafeBufferPointer { yb in
         forward(xb.baseAddress!, batch: x.cols, workspace: ws)
@@ -137,8 +138,8 @@ public struct Network: Sendable, Equatable {
   }
 
   /// The objective J = loss + (λ/2)·Σ‖W‖² on `(x, y)`.
-  public func objective(x: Matrix, y: Matrix, l2: Float = 0) -> Double {
-    let ws = Workspace(network: self, capacity: x.cols)
+  public func objective(x: Matrix, y: Matrix, l2: Float = 0, kernels: KernelSet = .active) -> Double {
+    let ws = Workspace(network: self, capacity: x.cols, kernels: kernels)
     return x.storage.withUnsafeBufferPointer { xb in
       y.storage.withUnsafeBufferPointer { yb in
         forward(xb.baseAddress!, batch: x.cols, workspace: ws)

@@ -19,8 +19,13 @@ public final class Workspace {
   /// Packing buffers for the GEMM kernel.
   public let gemm: GEMMContext
 
-  /// - Parameter runner: threads for the large matrix products (nil: one thread).
-  public init(network: Network, capacity: Int, runner: ParallelRunner? = nil) {
+  /// The instruction set's kernels every pass over this workspace runs on.
+  public var kernels: KernelSet { gemm.kernels }
+
+  /// - Parameters:
+  ///   - runner: threads for the large matrix products (nil: one thread).
+  ///   - kernels: the instruction set's kernels (tests force each).
+  public init(network: Network, capacity: Int, runner: ParallelRunner? = nil, kernels: KernelSet = .active) {
     precondition(capacity > 0, "workspace capacity must be positive")
     self.capacity = capacity
     widths = [network.inputWidth] + network.layers.map(\.outputs)
@@ -35,7 +40,7 @@ public final class Workspace {
     weightGradients = network.layers.map { buffer($0.weights.count) }
     biasGradients = network.layers.map { buffer($0.outputs) }
     let largest = max(widths.max() ?? 1, capacity)
-    gemm = GEMMContext(maxK: largest, maxN: largest, runner: runner)
+    gemm = GEMMContext(maxK: largest, maxN: largest, runner: runner, kernels: kernels)
   }
 
   deinit {

@@ -211,7 +211,7 @@ public final class Trainer {
       source.storage.withUnsafeBufferPointer { rows in
         for j in 0..<b { (batchRows + j * width).update(from: rows.baseAddress! + batchIndices[j] * width, count: width) }
       }
-      transposeCopy(batchRows, ld: width, rows: b, cols: width, into: destination, ldd: b)
+      workspace.kernels.transpose(batchRows, ld: width, rows: b, cols: width, into: destination, ldd: b)
     }
   }
 

@@ -66,6 +66,18 @@ struct Bench: ParsableCommand {
     }
   }
 
+  /// The kernels every case runs on (NNTOP_KERNEL forces a set to compare them).
+  var kernels: KernelSet { .active }
+
+  /// The CPU's model name as Linux reports it (nil elsewhere), to name it beside the numbers.
+  var cpuModel: String? {
+    guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+      let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+      let colon = line.firstIndex(of: ":")
+    else { return nil }
+    return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+  }
+
   func run() throws {
     var records: [JSON] = []
     // Records are written as each case ends; find out now whether they can be.
@@ -77,9 +89,12 @@ struct Bench: ParsableCommand {
       ("machine", .string("x86_64")),
       ("cpus", .number(Double(ProcessInfo.processInfo.activeProcessorCount))),
       ("date", .string(ISO8601DateFormatter().string(from: Date()))),
-      ("simd", .string("\(Vec.scalarCount) × fp32")),
+      ("cpu_model", cpuModel.map(JSON.string) ?? .null),
+      ("kernel", .string(kernels.name)),
+      ("simd", .string("\(kernels.lanes) × fp32")),
     ])
-    print("nntop bench: \(Vec.scalarCount)-lane fp32 kernels, \(seconds) s per case after \(warmup) s warm-up")
+    print("nntop bench on \(cpuModel ?? "an unnamed CPU"): \(seconds) s per case after \(warmup) s warm-up")
+    print("kernel: \(kernels), the \(kernels == KernelSet.supported[0] ? "best" : "one NNTOP_KERNEL asks") of those this CPU runs (\(KernelSet.supported.map(\.name).joined(separator: ", ")))")
     var table: [String: [String]] = [:]
     for run in 1...`repeat` {
       for t in try threadCounts() {
@@ -97,7 +112,7 @@ struct Bench: ParsableCommand {
             ("matmul_flops_per_sample", .number(Double(w.matmulFlopsPerSample))), ("gflops", .finite(r.gflops)),
             ("cpu_util", .finite(r.cpuSeconds / r.seconds)), ("cpu_s", .finite(r.cpuSeconds)),
             ("samples_per_s_median_window", .finite(r.medianWindow)), ("samples_per_s_best_window", .finite(r.bestWindow)),
-            ("blas", .string("nntop GEMM, \(Vec.scalarCount)-lane fp32")), ("pinned_cpus", .null), ("host", host),
+            ("blas", .string("nntop GEMM, \(kernels.name) kernels")), ("pinned_cpus", .null), ("host", host),
           ]))
           if let json { try write(records, to: json) }
         }

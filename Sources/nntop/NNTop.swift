@@ -26,6 +26,8 @@ struct NNTop: ParsableCommand {
   static func runAndExit() -> Never {
     do {
       var command = try parseAsRoot()
+      // A kernel set asked for by name that cannot run is a usage error, not a silent fallback.
+      if let problem = KernelSet.requestProblem { throw RunFailure(message: problem, code: 64) }
       try command.run()
       Foundation.exit(0)
     } catch {

@@ -1,8 +1,14 @@
+import Foundation
 @testable import NeuralNet
 import Testing
 import TestSupport
 
-/// The fast GEMM paths against the naive reference kernel.
+extension KernelSet: CustomTestStringConvertible {
+  public var testDescription: String { name }
+}
+
+/// The fast GEMM paths of every kernel set this CPU runs against the naive
+/// reference kernel.
 struct GEMMTests {
   struct Case: Sendable, CustomTestStringConvertible {
     let m, n, k: Int
@@ -10,12 +16,13 @@ struct GEMMTests {
     var testDescription: String { "\(m)x\(n)x\(k) \(ta == .none ? "N" : "T")\(tb == .none ? "N" : "T")" }
   }
 
-  /// Shapes hitting every path: direct loops, whole tiles, partial bottom
-  /// tiles (packed), partial right panels (padded), k not a multiple of
-  /// anything, transposes with odd sizes.
+  /// Shapes hitting every path of every set: direct loops, whole tiles
+  /// (4 × 8, 6 × 16, 8 × 32), partial bottom tiles (packed), partial right
+  /// panels (padded), k not a multiple of anything or past a k block (256),
+  /// transposes with odd sizes and 8 × 8 blocks.
   static let shapes = [
-    (1, 1, 1), (2, 3, 4), (6, 16, 8), (7, 17, 9), (8, 32, 16), (13, 33, 300), (64, 32, 64), (128, 129, 257),
-    (5, 300, 3), (257, 10, 64), (10, 64, 128), (24, 48, 17), (9, 784, 33),
+    (1, 1, 1), (2, 3, 4), (4, 8, 200), (6, 16, 8), (7, 17, 9), (8, 32, 16), (13, 33, 300), (64, 32, 64), (128, 129, 257),
+    (5, 300, 3), (257, 10, 64), (10, 64, 128), (24, 48, 17), (9, 784, 33), (12, 64, 600),
   ]
   static let cases: [Case] = shapes.flatMap { s in
     [Transpose.none, .transposed].flatMap { ta in
@@ -51,26 +58,77 @@ struct GEMMTests {
     return (fast, naive)
   }
 
-  @Test(arguments: GEMMTests.cases)
-  func matchesNaiveKernel(_ c: Case) {
-    let ctx = GEMMContext()
+  @Test(arguments: KernelSet.supported, GEMMTests.cases)
+  func matchesNaiveKernel(kernels: KernelSet, _ c: Case) {
+    let ctx = GEMMContext(kernels: kernels)
     for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
       let (fast, naive) = Self.compare(c, alpha: alpha, beta: beta, context: ctx)
       // fp32 sums of k products of values in [-1, 1]: error grows like √k·ulp.
       let tolerance = 1e-5 * Double(c.k).squareRoot() * Double(max(abs(alpha), 1)) + 1e-6
-      #expect(maxAbsoluteDifference(fast, naive) <= tolerance, "\(c.testDescription) alpha \(alpha) beta \(beta)")
+      #expect(maxAbsoluteDifference(fast, naive) <= tolerance, "\(kernels.name) \(c.testDescription) alpha \(alpha) beta \(beta)")
     }
   }
 
-  @Test func betaZeroIgnoresGarbageInC() {
-    let a: [Float] = Array(repeating: 1, count: 64 * 64)
-    var c: [Float] = Array(repeating: .nan, count: 64 * 64)
+  @Test(arguments: KernelSet.supported, [4, 64])
+  func betaZeroIgnoresGarbageInC(kernels: KernelSet, n: Int) {
+    // n = 4: the direct loops; 64: the micro-kernels, edge tiles included (64 = 6·10 + 4).
+    let a: [Float] = Array(repeating: 1, count: n * n)
+    var c: [Float] = Array(repeating: .nan, count: n * n)
     a.withUnsafeBufferPointer { ap in
       c.withUnsafeMutableBufferPointer { cp in
-        gemm(.none, .none, m: 64, n: 64, k: 64, alpha: 1, a: ap.baseAddress!, lda: 64, b: ap.baseAddress!, ldb: 64, beta: 0, c: cp.baseAddress!, ldc: 64)
+        gemm(
+          .none, .none, m: n, n: n, k: n, alpha: 1, a: ap.baseAddress!, lda: n, b: ap.baseAddress!, ldb: n, beta: 0,
+          c: cp.baseAddress!, ldc: n, context: GEMMContext(kernels: kernels))
       }
     }
-    #expect(c.allSatisfy { $0 == 64 })
+    #expect(c.allSatisfy { $0 == Float(n) })
+  }
+
+  @Test(arguments: KernelSet.supported)
+  func zeroDepthOrAlphaOnlyScalesC(kernels: KernelSet) {
+    // k = 0 or alpha = 0: C = beta · C, A and B never read (NaN there changes nothing).
+    let garbage: [Float] = Array(repeating: .nan, count: 100)
+    for (k, alpha) in [(0, Float(1)), (10, 0)] {
+      var c: [Float] = (0..<100).map(Float.init)
+      garbage.withUnsafeBufferPointer { g in
+        c.withUnsafeMutableBufferPointer { cp in
+          gemm(
+            .none, .none, m: 10, n: 10, k: k, alpha: alpha, a: g.baseAddress!, lda: max(k, 1), b: g.baseAddress!, ldb: 10,
+            beta: 0.5, c: cp.baseAddress!, ldc: 10, context: GEMMContext(kernels: kernels))
+        }
+      }
+      #expect(c == (0..<100).map { Float($0) * 0.5 }, "k \(k) alpha \(alpha)")
+    }
+  }
+
+  @Test(arguments: KernelSet.supported, [(1, 1), (8, 8), (13, 29), (128, 784), (37, 8)])
+  func transposeMatchesTheDefinition(kernels: KernelSet, shape: (rows: Int, cols: Int)) {
+    let (rows, cols) = shape, ld = cols + 3, ldd = rows + 5
+    let src = (0..<(rows * ld)).map(Float.init)
+    var dst = [Float](repeating: -1, count: cols * ldd)
+    src.withUnsafeBufferPointer { s in
+      dst.withUnsafeMutableBufferPointer { d in
+        kernels.transpose(s.baseAddress!, ld: ld, rows: rows, cols: cols, into: d.baseAddress!, ldd: ldd)
+      }
+    }
+    // The padding past `rows` in each row of dst is never written.
+    var wrong: [(column: Int, row: Int)] = []
+    for c in 0..<cols {
+      for r in 0..<ldd {
+        let want: Float = r < rows ? src[r * ld + c] : -1
+        if dst[c * ldd + r] != want { wrong.append((c, r)) }
+      }
+    }
+    #expect(wrong.isEmpty, "\(wrong.count) wrong, first \(String(describing: wrong.first))")
+  }
+
+  @Test func theBaselineRunsEverywhereAndTheBestComesFirst() {
+    // Every CPU runs the baseline; the list is ordered by width, the active set is the best
+    // unless NNTOP_KERNEL asks for another.
+    #expect(KernelSet.supported.last?.name == "baseline")
+    #expect(KernelSet.supported.map(\.lanes) == KernelSet.supported.map(\.lanes).sorted(by: >))
+    #expect(KernelSet.supported.allSatisfy { $0.tileColumns == 2 * $0.lanes })
+    if ProcessInfo.processInfo.environment["NNTOP_KERNEL"] == nil { #expect(KernelSet.active == KernelSet.supported[0]) }
   }
 
   @Test func matrixMatmulMultipliesRowsByColumns() {

@@ -39,7 +39,25 @@ struct GradientCheckTests {
       sizes: [4, 5, 4, outputs], hidden: hidden, output: pairing.output, loss: pairing.loss,
       initializer: .xavier, gain: 1.5, using: &rng)
     let (x, y) = Self.problem(outputs: outputs, pairing: pairing, examples: 5, rng: &rng)
-    let result = gradientCheck(net, x: x, y: y)
+    // Every kernel set this CPU runs (the products here take the direct loops).
+    for kernels in KernelSet.supported {
+      let result = gradientCheck(net, x: x, y: y, kernels: kernels)
+      // The numeric side is Double (exact to ~1e-10); the analytic side is fp32
+      // backprop, good to a few parts per million.
+      #expect(result.count == net.parameterCount)
+      #expect(result.maxAbsoluteDifference < 2e-5, "\(kernels.name): \(result)")
+      #expect(result.maxRelativeDifference < 1e-3, "\(kernels.name): \(result)")
+    }
+  }
+
+  @Test(arguments: KernelSet.supported)
+  func blockedProductsBackpropagateRightToo(kernels: KernelSet) throws {
+    // Wide enough that the hidden layers' products take the micro-kernels, partial tiles included.
+    var rng = SeededGenerator(seed: 13)
+    let pairing = Pairing(output: .softmax, loss: .crossEntropy)
+    let net = try Network(sizes: [4, 36, 25, 3], hidden: .tanh, output: .softmax, loss: .crossEntropy, using: &rng)
+    let (x, y) = Self.problem(outputs: 3, pairing: pairing, examples: 5, rng: &rng)
+    let result = gradientCheck(net, x: x, y: y, kernels: kernels)
     // The numeric side is Double (exact to ~1e-10); the analytic side is fp32
     // backprop, good to a few parts per million.
     #expect(result.count == net.parameterCount)

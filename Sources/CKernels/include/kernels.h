@@ -1,0 +1,87 @@
+#ifndef NNTOP_KERNELS_H
+#define NNTOP_KERNELS_H
+
+/// The engine's vectorised kernels, compiled once per instruction set from
+/// one source (kernel_body.h) and chosen at run time on the CPU in hand
+/// (dispatch.c), the way OpenBLAS's DYNAMIC_ARCH and NumPy's dispatch do.
+/// Every matrix is row-major fp32; `ld*` are row strides in floats.
+
+/// Leaky ReLU's slope for negative inputs.
+#define NNTOP_LEAKY_SLOPE 0.01f
+
+/// Elementwise activations (softmax is `softmax_columns`).
+enum nntop_activation {
+  NNTOP_SIGMOID = 0,
+  NNTOP_TANH = 1,
+  NNTOP_RELU = 2,
+  NNTOP_LEAKY_RELU = 3,
+  NNTOP_LINEAR = 4,
+};
+
+/// Losses whose value `loss` computes (the output activation named after the underscore).
+enum nntop_loss {
+  NNTOP_LOSS_MSE = 0,
+  NNTOP_LOSS_BCE_SIGMOID = 1,    // from the logits z: stable
+  NNTOP_LOSS_BCE = 2,            // from the probabilities a, clamped
+  NNTOP_LOSS_CE_SOFTMAX = 3,     // from the logits z, per column
+  NNTOP_LOSS_CE_SIGMOID = 4,     // from the logits z, elementwise
+};
+
+/// Vector functions `map` applies in place (accuracy tests, scalar callers).
+enum nntop_function {
+  NNTOP_EXP = 0,
+  NNTOP_LOG = 1,
+  NNTOP_FN_TANH = 2,
+  NNTOP_FN_SIGMOID = 3,
+};
+
+/// One instruction set's kernels.
+typedef struct nntop_kernel_set {
+  /// "avx512", "avx2" or "baseline".
+  const char *name;
+  /// What it uses, for a person: "AVX-512F + FMA, 16 lanes".
+  const char *description;
+  /// fp32 lanes per vector; rows (MR) and columns (NR, two vectors) of the GEMM tile.
+  int lanes, rows, columns;
+
+  /// C(MR, NR) = alpha · A(MR, k) · B(k, NR) + beta · C; A's MR values for
+  /// step p at `a + p · a_stride`, contiguous. C is not read when beta is 0.
+  void (*micro_strided)(long k, const float *a, long a_stride, const float *b, long ldb,
+                        float *c, long ldc, float alpha, float beta);
+  /// The same with A's MR rows read in place, row stride `lda`.
+  void (*micro_rows)(long k, const float *a, long lda, const float *b, long ldb,
+                     float *c, long ldc, float alpha, float beta);
+  /// C(m, n) = alpha · op(A) · op(B) + beta · C by direct loops, for products
+  /// too small to repay blocking. `trans_*` nonzero: the operand is stored transposed.
+  void (*gemm_direct)(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                      const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+  /// dst[c · ldd + r] = src[r · ld + c] for r < rows, c < cols.
+  void (*transpose)(const float *src, long ld, long rows, long cols, float *dst, long ldd);
+
+  /// z(units, batch) ← σ(z + bias), the bias (NULL: none) per row.
+  void (*activate)(int activation, float *z, const float *bias, long units, long batch);
+  /// delta ← delta · σ'(z), σ' from the activation's output a.
+  void (*multiply_derivative)(int activation, float *delta, const float *a, long count);
+  /// Column-wise softmax of z(units, batch), each column's max subtracted first.
+  void (*softmax_columns)(float *z, long units, long batch);
+  /// The loss summed over the batch (divided by the batch, or for MSE by
+  /// every element). `z` logits and `a` outputs, `y` targets, all (units, batch).
+  double (*loss)(int loss, const float *z, const float *a, const float *y, long units, long batch);
+  /// Σ of `count` floats.
+  float (*sum)(const float *p, long count);
+  /// x ← f(x) over `count` floats.
+  void (*map)(int function, float *x, long count);
+} nntop_kernel_set;
+
+/// The kernel sets this CPU can run, best first; the last is the baseline,
+/// which runs everywhere.
+int nntop_kernel_set_count(void);
+const nntop_kernel_set *nntop_kernel_set_at(int index);
+
+/// Every kernel set this binary holds, supported here or not (for messages).
+const char *nntop_kernel_set_names(void);
+
+/// The environment's NNTOP_KERNEL (NULL when unset): a name to use instead of the best.
+const char *nntop_kernel_request(void);
+
+#endif

@@ -1,0 +1,128 @@
+import CKernels
+
+/// The engine's vectorised kernels for one instruction set — AVX-512,
+/// AVX2 + FMA, or the baseline every CPU of the architecture runs — compiled
+/// from one C source per set (`Sources/CKernels`) and chosen at run time on
+/// the CPU in hand, so one binary runs everywhere and fast where it can.
+///
+/// `@unchecked Sendable` is safe: `table` points at a `const` static table in
+/// the C target, never written, alive for the whole process.
+public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible {
+  let table: UnsafePointer<nntop_kernel_set>
+
+  /// "avx512", "avx2" or "baseline".
+  public var name: String { String(cString: table.pointee.name) }
+  /// fp32 lanes per vector.
+  public var lanes: Int { Int(table.pointee.lanes) }
+  /// Rows (MR) and columns (NR) of the GEMM micro-tile.
+  public var tileRows: Int { Int(table.pointee.rows) }
+  public var tileColumns: Int { Int(table.pointee.columns) }
+  /// For a person: "avx512 (AVX-512F + FMA, 16 lanes, 8 × 32 tile)".
+  public var description: String {
+    "\(name) (\(String(cString: table.pointee.description)), \(tileRows) × \(tileColumns) tile)"
+  }
+
+  public static func == (a: KernelSet, b: KernelSet) -> Bool { a.table == b.table }
+
+  /// The sets this CPU runs, best first; the baseline last.
+  public static let supported: [KernelSet] = (0..<nntop_kernel_set_count()).map { KernelSet(table: nntop_kernel_set_at($0)) }
+
+  /// The set `name` names, if this CPU runs it.
+  public static func named(_ name: String) -> KernelSet? { supported.first { $0.name == name } }
+
+  /// The set the engine uses: NNTOP_KERNEL's when it names one this CPU runs
+  /// (to compare or test the paths), else the best.
+  public static let active: KernelSet = requested.flatMap(named) ?? supported[0]
+
+  /// Why NNTOP_KERNEL cannot be used, or nil when it is unset or usable.
+  public static var requestProblem: String? {
+    guard let request = requested, named(request) == nil else { return nil }
+    let all = String(cString: nntop_kernel_set_names())
+    let here = supported.map(\.name).joined(separator: ", ")
+    return all.split(separator: ",").map { $0.trimmingPrefix(" ") }.contains(Substring(request))
+      ? "NNTOP_KERNEL=\(request): this CPU does not run it (it runs \(here))"
+      : "NNTOP_KERNEL=\(request) is not a kernel set (this binary has \(all); this CPU runs \(here))"
+  }
+
+  private static var requested: String? { nntop_kernel_request().map { String(cString: $0) } }
+
+  // MARK: - The kernels
+
+  func microKernelStrided(
+    k: Int, a: UnsafePointer<Float>, aStride: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+  ) {
+    table.pointee.micro_strided!(k, a, aStride, b, ldb, c, ldc, alpha, beta)
+  }
+
+  func microKernelRows(
+    k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+  ) {
+    table.pointee.micro_rows!(k, a, lda, b, ldb, c, ldc, alpha, beta)
+  }
+
+  func gemmDirect(
+    _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    table.pointee.gemm_direct!(transA == .transposed ? 1 : 0, transB == .transposed ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+  }
+
+  /// Copies `rows` rows of `src` (row stride `ld`), all `cols` columns, into
+  /// `dst` transposed: `dst[c · ldd + r] = src[r · ld + c]`.
+  public func transpose(_ src: UnsafePointer<Float>, ld: Int, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>, ldd: Int) {
+    table.pointee.transpose!(src, ld, rows, cols, dst, ldd)
+  }
+
+  func activate(_ activation: Activation, _ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, units: Int, batch: Int) {
+    table.pointee.activate!(activation.kernelCode, z, bias, units, batch)
+  }
+
+  func multiplyDerivative(_ activation: Activation, _ delta: UnsafeMutablePointer<Float>, activation a: UnsafePointer<Float>, count: Int) {
+    table.pointee.multiply_derivative!(activation.kernelCode, delta, a, count)
+  }
+
+  func softmaxColumns(_ z: UnsafeMutablePointer<Float>, units: Int, batch: Int) {
+    table.pointee.softmax_columns!(z, units, batch)
+  }
+
+  func loss(
+    _ kind: nntop_loss, logits z: UnsafePointer<Float>, predictions a: UnsafePointer<Float>, targets y: UnsafePointer<Float>,
+    units: Int, batch: Int
+  ) -> Double {
+    table.pointee.loss!(Int32(kind.rawValue), z, a, y, units, batch)
+  }
+
+  /// Σ of `count` floats.
+  func sum(_ p: UnsafePointer<Float>, count: Int) -> Float { table.pointee.sum!(p, count) }
+
+  /// The vector functions the activations and losses are built on, applied in place.
+  public enum Function: Sendable { case exp, log, tanh, sigmoid }
+
+  public func apply(_ function: Function, to x: UnsafeMutablePointer<Float>, count: Int) {
+    let code: nntop_function = switch function {
+    case .exp: NNTOP_EXP
+    case .log: NNTOP_LOG
+    case .tanh: NNTOP_FN_TANH
+    case .sigmoid: NNTOP_FN_SIGMOID
+    }
+    table.pointee.map!(Int32(code.rawValue), x, count)
+  }
+}
+
+extension Activation {
+  /// The C kernels' code for an elementwise activation (softmax adds no
+  /// elementwise function: it is `linear`, then `softmaxColumns`).
+  var kernelCode: Int32 {
+    let code: nntop_activation = switch self {
+    case .sigmoid: NNTOP_SIGMOID
+    case .tanh: NNTOP_TANH
+    case .relu: NNTOP_RELU
+    case .leakyReLU: NNTOP_LEAKY_RELU
+    case .linear, .softmax: NNTOP_LINEAR
+    }
+    return Int32(code.rawValue)
+  }
+}
