@@ -189,51 +189,24 @@ static void micro_rows(long k, const float *a, long lda, const float *b, long ld
   for (int r = 0; r < MR; r++) store_row(c + r * ldc, acc0[r], acc1[r], alpha, beta);
 }
 
-/// C *= beta over (rows, cols); beta == 0 writes zeros (NaN-safe).
-INLINE void scale_rows(float *c, long rows, long cols, long ldc, float beta) {
-  if (beta == 1) return;
-  for (long i = 0; i < rows; i++) {
-    float *row = c + i * ldc;
-    if (beta == 0) {
-      for (long j = 0; j < cols; j++) row[j] = 0;
-    } else {
-      for (long j = 0; j < cols; j++) row[j] *= beta;
-    }
+/// The tile's left half (MR rows × one vector), for a last panel no wider
+/// than a vector: half the work of a whole tile.
+static void micro_half(long k, const float *a, long a_stride, long lda, const float *b, long ldb,
+                       float *c, long ldc, float alpha, float beta) {
+  vf acc[MR];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < MR; r++) acc[r] = splat(0);
+  for (long p = 0; p < k; p++) {
+    vf b0 = load(b);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) acc[r] = splat(a[r * lda]) * b0 + acc[r];
+    a += a_stride;
+    b += ldb;
   }
-}
-
-/// Direct loops; the inner loop always runs along a contiguous row so the
-/// compiler vectorises it for this instruction set.
-static void gemm_direct(int trans_a, int trans_b, long m, long n, long k, float alpha,
-                        const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
-  scale_rows(c, m, n, ldc, beta);
-  if (!trans_b) {
-    // C[i, :] += alpha · op(A)[i, p] · B[p, :]
-    for (long i = 0; i < m; i++) {
-      float *restrict ci = c + i * ldc;
-      for (long p = 0; p < k; p++) {
-        float aip = alpha * (trans_a ? a[p * lda + i] : a[i * lda + p]);
-        if (aip == 0) continue;
-        const float *restrict bp = b + p * ldb;
-        for (long j = 0; j < n; j++) ci[j] += aip * bp[j];
-      }
-    }
-  } else {
-    // C[i, j] += alpha · op(A)[i, :] · B[j, :]
-    for (long i = 0; i < m; i++) {
-      float *ci = c + i * ldc;
-      for (long j = 0; j < n; j++) {
-        const float *bj = b + j * ldb;
-        float sum = 0;
-        if (!trans_a) {
-          const float *ai = a + i * lda;
-          for (long p = 0; p < k; p++) sum += ai[p] * bj[p];
-        } else {
-          for (long p = 0; p < k; p++) sum += a[p * lda + i] * bj[p];
-        }
-        ci[j] += alpha * sum;
-      }
-    }
+#pragma clang loop unroll(full)
+  for (int r = 0; r < MR; r++) {
+    float *row = c + r * ldc;
+    store(row, beta == 0 ? alpha * acc[r] : alpha * acc[r] + beta * load(row));
   }
 }
 
@@ -288,6 +261,63 @@ static void transpose(const float *src, long ld, long rows, long cols, float *ds
     long c1 = c0 + 16 < cols ? c0 + 16 : cols;
     for (long r = r0; r < rows; r++)
       for (long c = c0; c < c1; c++) dst[c * ldd + r] = src[r * ld + c];
+  }
+}
+
+/// C *= beta over (rows, cols); beta == 0 writes zeros (NaN-safe).
+INLINE void scale_rows(float *c, long rows, long cols, long ldc, float beta) {
+  if (beta == 1) return;
+  for (long i = 0; i < rows; i++) {
+    float *row = c + i * ldc;
+    if (beta == 0) {
+      for (long j = 0; j < cols; j++) row[j] = 0;
+    } else {
+      for (long j = 0; j < cols; j++) row[j] *= beta;
+    }
+  }
+}
+
+/// Direct loops; the inner loop always runs along a contiguous row so the
+/// compiler vectorises it for this instruction set.
+static void gemm_direct(int trans_a, int trans_b, long m, long n, long k, float alpha,
+                        const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
+  scale_rows(c, m, n, ldc, beta);
+  // A stored-transposed B is transposed first (n · k ≤ m · n · k, small here),
+  // so every inner loop runs along a row of B: no dot products across lanes.
+  float bt[NNTOP_DIRECT_LIMIT];
+  if (trans_b && k > 0 && n * k <= NNTOP_DIRECT_LIMIT) {
+    transpose(b, ldb, n, k, bt, n);
+    b = bt;
+    ldb = n;
+    trans_b = 0;
+  }
+  if (!trans_b) {
+    // C[i, :] += alpha · op(A)[i, p] · B[p, :]
+    for (long i = 0; i < m; i++) {
+      float *restrict ci = c + i * ldc;
+      for (long p = 0; p < k; p++) {
+        float aip = alpha * (trans_a ? a[p * lda + i] : a[i * lda + p]);
+        if (aip == 0) continue;
+        const float *restrict bp = b + p * ldb;
+        for (long j = 0; j < n; j++) ci[j] += aip * bp[j];
+      }
+    }
+  } else {
+    // C[i, j] += alpha · op(A)[i, :] · B[j, :]
+    for (long i = 0; i < m; i++) {
+      float *ci = c + i * ldc;
+      for (long j = 0; j < n; j++) {
+        const float *bj = b + j * ldb;
+        float sum = 0;
+        if (!trans_a) {
+          const float *ai = a + i * lda;
+          for (long p = 0; p < k; p++) sum += ai[p] * bj[p];
+        } else {
+          for (long p = 0; p < k; p++) sum += a[p * lda + i] * bj[p];
+        }
+        ci[j] += alpha * sum;
+      }
+    }
   }
 }
 
@@ -461,6 +491,7 @@ const nntop_kernel_set NNTOP_SET = {
   .columns = NR,
   .micro_strided = micro_strided,
   .micro_rows = micro_rows,
+  .micro_half = micro_half,
   .gemm_direct = gemm_direct,
   .transpose = transpose,
   .activate = activate,

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Scratch memory for the GEMM driver, reused across calls so a training step
 /// allocates nothing: per thread, a packed bottom-edge A tile (k × MR) and an edge tile;
 /// shared, the transposed B (k × n) of `NT` products and the zero-padded last
@@ -10,7 +12,7 @@
 /// column panels) over the `ParallelRunner`'s threads.
 public final class GEMMContext {
   /// Products with `m·n·k` at most this run through the direct loops.
-  static let directLimit = 4 * 1024
+  static let directLimit = Int(NNTOP_DIRECT_LIMIT)
   /// Products with `m·n·k` below this stay on one thread.
   static let parallelLimit = 1024 * 1024
 
@@ -18,6 +20,7 @@ public final class GEMMContext {
   /// The micro-kernels and copies every product of this context runs on.
   public let kernels: KernelSet
   private let task = GEMMTask()
+  private let transposeTask = TransposeTask()
   private var capacityK = 0
   private var capacityN = 0
   private var packA: [UnsafeMutablePointer<Float>] = []  // per thread: (k, MR)
@@ -64,10 +67,19 @@ public final class GEMMContext {
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     reserve(k: k, n: n)
-    // B as row-major (k, n): transpose it once if it is stored (n, k).
+    let parallel = runner != nil && threadCount > 1 && m * n * k >= Self.parallelLimit
+    // B as row-major (k, n): transpose it once if it is stored (n, k), on
+    // every thread when the product is split (alone it would be the serial part).
     var bRows = b, bStride = ldb
     if transB == .transposed {
-      kernels.transpose(b, ld: ldb, rows: n, cols: k, into: transposedB!, ldd: n)
+      if let runner, parallel {
+        transposeTask.copy = TransposeTask.Copy(
+          source: b, ld: ldb, rows: n, cols: k, destination: transposedB!, kernels: kernels, parts: threadCount)
+        runner.run(items: threadCount, transposeTask)
+        transposeTask.copy = nil
+      } else {
+        kernels.transpose(b, ld: ldb, rows: n, cols: k, into: transposedB!, ldd: n)
+      }
       bRows = UnsafePointer(transposedB!)
       bStride = n
     }
@@ -89,35 +101,70 @@ public final class GEMMContext {
     let rowTiles = (m + mr - 1) / mr
     let panels = (n + nr - 1) / nr
     let threads = threadCount
-    guard let runner, threads > 1, m * n * k >= Self.parallelLimit, rowTiles * panels >= 2 else {
+    guard let runner, parallel, rowTiles * panels >= 2 else {
       job.compute(rowTiles: 0..<rowTiles, panels: 0..<panels, thread: 0)
       return
     }
-    // Items small enough that a late or busy thread holds up little: single
-    // row tiles, or single column panels when there are few row tiles.
+    // Contiguous runs of row tiles (or of column panels, when there are few
+    // row tiles), so each thread still sweeps a cached block of B with many
+    // tiles (single tiles would each stream all of B: memory-bound, measured
+    // no faster on two threads than on one). Two runs per thread, so a late or
+    // busy thread holds up at most half its share.
     task.job = job
     task.byRows = rowTiles >= 2 * threads
-    runner.run(items: task.byRows ? rowTiles : panels, task)
+    task.chunks = min(2 * threads, task.byRows ? rowTiles : panels)
+    runner.run(items: task.chunks, task)
     task.job = nil
+  }
+}
+
+/// A stored-transposed B turned row-major on every thread, each a run of B's rows.
+///
+/// `@unchecked Sendable` is safe: `copy` is written by the owning thread only
+/// outside `ParallelRunner.run` and only read inside it; items write disjoint
+/// columns of the destination.
+final class TransposeTask: ParallelTask, @unchecked Sendable {
+  struct Copy {
+    let source: UnsafePointer<Float>
+    let ld, rows, cols: Int
+    let destination: UnsafeMutablePointer<Float>
+    let kernels: KernelSet
+    /// Items the rows are split into.
+    let parts: Int
+  }
+
+  var copy: Copy?
+
+  func run(item: Int, participant: Int) {
+    guard let copy else { return }
+    // Runs of whole 8-row blocks, so the 8 × 8 transposes stay whole.
+    let blocks = (copy.rows + 7) / 8
+    let lo = min(copy.rows, item * blocks / copy.parts * 8), hi = min(copy.rows, (item + 1) * blocks / copy.parts * 8)
+    guard lo < hi else { return }
+    copy.kernels.transpose(copy.source + lo * copy.ld, ld: copy.ld, rows: hi - lo, cols: copy.cols, into: copy.destination + lo, ldd: copy.rows)
   }
 }
 
 /// The product being split, as the runner's threads see it.
 ///
-/// `@unchecked Sendable` is safe: `job` and `byRows` are written by the
-/// owning thread only outside `ParallelRunner.run`, and only read inside it.
+/// `@unchecked Sendable` is safe: `job`, `byRows` and `chunks` are written by
+/// the owning thread only outside `ParallelRunner.run`, and only read inside it.
 final class GEMMTask: ParallelTask, @unchecked Sendable {
   var job: GEMMJob?
   var byRows = true
+  /// Items: contiguous runs of row tiles (or panels).
+  var chunks = 1
 
   func run(item: Int, participant: Int) {
     guard let job else { return }
     let mr = job.kernels.tileRows, nr = job.kernels.tileColumns
     let rowTiles = (job.m + mr - 1) / mr, panels = (job.n + nr - 1) / nr
+    let count = byRows ? rowTiles : panels
+    let run = (item * count / chunks)..<((item + 1) * count / chunks)
     if byRows {
-      job.compute(rowTiles: item..<(item + 1), panels: 0..<panels, thread: participant)
+      job.compute(rowTiles: run, panels: 0..<panels, thread: participant)
     } else {
-      job.compute(rowTiles: 0..<rowTiles, panels: item..<(item + 1), thread: participant)
+      job.compute(rowTiles: 0..<rowTiles, panels: run, thread: participant)
     }
   }
 }
@@ -206,7 +253,12 @@ struct GEMMJob: @unchecked Sendable {
       // A partial tile: compute it whole into scratch, keep the part inside C.
       let scratch = tiles[thread]
       let panelB = cols == nr ? bBlock + j0 : edge + p0 * nr, panelStride = cols == nr ? bStride : nr
-      if inPlaceRows {
+      if cols <= kernels.lanes {
+        // No wider than a vector: the tile's left half is all there is to compute.
+        kernels.microKernelHalf(
+          k: kb, a: aTile, aStride: inPlaceRows ? 1 : aStride, lda: inPlaceRows ? lda : 1, b: panelB, ldb: panelStride,
+          c: scratch, ldc: nr, alpha: alpha, beta: 0)
+      } else if inPlaceRows {
         kernels.microKernelRows(k: kb, a: aTile, lda: lda, b: panelB, ldb: panelStride, c: scratch, ldc: nr, alpha: alpha, beta: 0)
       } else {
         kernels.microKernelStrided(k: kb, a: aTile, aStride: aStride, b: panelB, ldb: panelStride, c: scratch, ldc: nr, alpha: alpha, beta: 0)

@@ -62,6 +62,14 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
     table.pointee.micro_rows!(k, a, lda, b, ldb, c, ldc, alpha, beta)
   }
 
+  /// The left half of a tile (MR × one vector); A's row r, step p at `a + r · lda + p · aStride`.
+  func microKernelHalf(
+    k: Int, a: UnsafePointer<Float>, aStride: Int, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+  ) {
+    table.pointee.micro_half!(k, a, aStride, lda, b, ldb, c, ldc, alpha, beta)
+  }
+
   func gemmDirect(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

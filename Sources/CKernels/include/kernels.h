@@ -6,6 +6,9 @@
 /// (dispatch.c), the way OpenBLAS's DYNAMIC_ARCH and NumPy's dispatch do.
 /// Every matrix is row-major fp32; `ld*` are row strides in floats.
 
+/// Products with m · n · k at most this take the direct loops.
+#define NNTOP_DIRECT_LIMIT 4096
+
 /// Leaky ReLU's slope for negative inputs.
 #define NNTOP_LEAKY_SLOPE 0.01f
 
@@ -51,8 +54,13 @@ typedef struct nntop_kernel_set {
   /// The same with A's MR rows read in place, row stride `lda`.
   void (*micro_rows)(long k, const float *a, long lda, const float *b, long ldb,
                      float *c, long ldc, float alpha, float beta);
+  /// The left half of a tile, C(MR, lanes), for a last panel no wider than a
+  /// vector: A's value for row r, step p at `a + r · lda + p · a_stride`.
+  void (*micro_half)(long k, const float *a, long a_stride, long lda, const float *b, long ldb,
+                     float *c, long ldc, float alpha, float beta);
   /// C(m, n) = alpha · op(A) · op(B) + beta · C by direct loops, for products
-  /// too small to repay blocking. `trans_*` nonzero: the operand is stored transposed.
+  /// too small to repay blocking (m · n · k ≤ NNTOP_DIRECT_LIMIT).
+  /// `trans_*` nonzero: the operand is stored transposed.
   void (*gemm_direct)(int trans_a, int trans_b, long m, long n, long k, float alpha,
                       const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
   /// dst[c · ldd + r] = src[r · ld + c] for r < rows, c < cols.
