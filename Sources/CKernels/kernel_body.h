@@ -249,13 +249,17 @@ INLINE void transpose8x8(const float *src, long ld, float *dst, long ldd) {
 }
 
 static void transpose(const float *src, long ld, long rows, long cols, float *dst, long ldd) {
-  long r0 = 0;
-  for (; r0 + 8 <= rows; r0 += 8) {
-    long c0 = 0;
-    for (; c0 + 8 <= cols; c0 += 8) transpose8x8(src + r0 * ld + c0, ld, dst + c0 * ldd + r0, ldd);
-    for (long c = c0; c < cols; c++)
-      for (long r = r0; r < r0 + 8; r++) dst[c * ldd + r] = src[r * ld + c];
+  // Stripes of 64 rows, swept along the columns, so the writes run along
+  // dst's rows (measured 39 → 28 µs for 784 × 128 here, against rows inner).
+  long whole = rows / 8 * 8, c8 = cols / 8 * 8;
+  for (long stripe = 0; stripe < whole; stripe += 64) {
+    long end = stripe + 64 < whole ? stripe + 64 : whole;
+    for (long c0 = 0; c0 < c8; c0 += 8)
+      for (long r0 = stripe; r0 < end; r0 += 8) transpose8x8(src + r0 * ld + c0, ld, dst + c0 * ldd + r0, ldd);
   }
+  for (long c = c8; c < cols; c++)
+    for (long r = 0; r < whole; r++) dst[c * ldd + r] = src[r * ld + c];
+  long r0 = whole;
   // The last rows, 16 columns at a time for the cache.
   for (long c0 = 0; c0 < cols; c0 += 16) {
     long c1 = c0 + 16 < cols ? c0 + 16 : cols;
