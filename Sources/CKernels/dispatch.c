@@ -1,6 +1,7 @@
 // Which kernel sets this CPU runs: cpuid for the instructions, xgetbv for
 // whether the operating system saves the wide registers on a context switch.
 
+#include <pthread.h>
 #include <stdlib.h>
 #include "kernels.h"
 
@@ -48,10 +49,10 @@ static void find_supported(void) {
   supported_count = n;
 }
 
+static pthread_once_t found = PTHREAD_ONCE_INIT;
+
 int nntop_kernel_set_count(void) {
-  // The CPU does not change: every caller computes the same table, so a
-  // race between first callers writes the same values.
-  if (supported_count == 0) find_supported();
+  pthread_once(&found, find_supported);
   return supported_count;
 }
 

@@ -148,9 +148,10 @@ INLINE void store_row(float *c, vf v0, vf v1, float alpha, float beta) {
 }
 
 /// The C tile held in registers (MR rows × two vectors) for the whole k loop:
-/// one rank-1 update per k, two vector loads of B and MR broadcasts of A.
-static void micro_strided(long k, const float *a, long a_stride, const float *b, long ldb,
-                          float *c, long ldc, float alpha, float beta) {
+/// one rank-1 update per k, two vector loads of B and MR broadcasts of A,
+/// A's value for row r at step p at `a + r · row + p · step`.
+INLINE void tile(long k, const float *a, long step, long row, const float *b, long ldb,
+                 float *c, long ldc, float alpha, float beta) {
   vf acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
   for (int r = 0; r < MR; r++) acc0[r] = acc1[r] = splat(0);
@@ -158,35 +159,26 @@ static void micro_strided(long k, const float *a, long a_stride, const float *b,
     vf b0 = load(b), b1 = load(b + L);
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
-      vf s = splat(a[r]);
+      vf s = splat(a[r * row + p * step]);
       acc0[r] = s * b0 + acc0[r];
       acc1[r] = s * b1 + acc1[r];
     }
-    a += a_stride;
     b += ldb;
   }
 #pragma clang loop unroll(full)
   for (int r = 0; r < MR; r++) store_row(c + r * ldc, acc0[r], acc1[r], alpha, beta);
 }
 
-/// The same, broadcasting from A's MR rows in place (as fast as a packed tile).
+/// A's MR values for each k contiguous, steps `a_stride` apart (a packed tile, a transposed A).
+static void micro_strided(long k, const float *a, long a_stride, const float *b, long ldb,
+                          float *c, long ldc, float alpha, float beta) {
+  tile(k, a, a_stride, 1, b, ldb, c, ldc, alpha, beta);
+}
+
+/// A's MR rows read in place, `lda` apart (as fast as a packed tile).
 static void micro_rows(long k, const float *a, long lda, const float *b, long ldb,
                        float *c, long ldc, float alpha, float beta) {
-  vf acc0[MR], acc1[MR];
-#pragma clang loop unroll(full)
-  for (int r = 0; r < MR; r++) acc0[r] = acc1[r] = splat(0);
-  for (long p = 0; p < k; p++) {
-    vf b0 = load(b), b1 = load(b + L);
-#pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) {
-      vf s = splat(a[r * lda + p]);
-      acc0[r] = s * b0 + acc0[r];
-      acc1[r] = s * b1 + acc1[r];
-    }
-    b += ldb;
-  }
-#pragma clang loop unroll(full)
-  for (int r = 0; r < MR; r++) store_row(c + r * ldc, acc0[r], acc1[r], alpha, beta);
+  tile(k, a, 1, lda, b, ldb, c, ldc, alpha, beta);
 }
 
 /// The tile's left half (MR rows × one vector), for a last panel no wider

@@ -188,8 +188,9 @@ struct GEMMJob: @unchecked Sendable {
   let tiles: [UnsafeMutablePointer<Float>]
   let kernels: KernelSet
 
-  /// Depth of a k block: an A tile slice (MR × KC) and a B panel slice
-  /// (KC × NR) stay in L1.
+  /// The deepest k block: an A tile slice (MR × KC) and a B panel slice
+  /// (KC × NR) stay in L1. k is cut into equal blocks no deeper than this
+  /// (784 into four of 196, not three of 256 and one of 16).
   static let kBlock = 256
   /// Column panels per block: a KC × (NC · NR) slice of B stays in L2 while
   /// every row tile sweeps it.
@@ -197,9 +198,10 @@ struct GEMMJob: @unchecked Sendable {
 
   func compute(rowTiles: Range<Int>, panels: Range<Int>, thread: Int) {
     let a = pointers.a, b = pointers.b, c = pointers.c
+    let blocks = (k + Self.kBlock - 1) / Self.kBlock, depth = (k + blocks - 1) / blocks
     var p0 = 0
     repeat {
-      let kb = min(Self.kBlock, k - p0)
+      let kb = min(depth, k - p0)
       // Later k blocks add to what the first wrote.
       let blockBeta = p0 == 0 ? beta : 1
       var firstPanel = panels.lowerBound

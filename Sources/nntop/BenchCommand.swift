@@ -11,7 +11,11 @@ import PeerBenchmark
 /// written in peers.py's JSON format so both can be set side by side.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Measure training throughput on the peer benchmark's workloads (see BENCHMARKS.md).")
+    abstract: "Measure training throughput on the peer benchmark's workloads (see BENCHMARKS.md).",
+    discussion: """
+      Prints the CPU and the kernel set chosen for it (avx512, avx2 or baseline). \
+      NNTOP_KERNEL=NAME runs another set the CPU supports, to compare them.
+      """)
 
   @Option(help: "tiny, spirals, digits, mnist, deep, a comma list, or all.")
   var workload: String = "all"

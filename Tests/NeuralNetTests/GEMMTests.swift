@@ -131,6 +131,18 @@ struct GEMMTests {
     if ProcessInfo.processInfo.environment["NNTOP_KERNEL"] == nil { #expect(KernelSet.active == KernelSet.supported[0]) }
   }
 
+  @Test func theSetsFoundAreThoseLinuxSaysTheCPUHas() throws {
+    // cpuid and xgetbv against the kernel's own reading of the CPU (/proc/cpuinfo's flags).
+    #if os(Linux) && arch(x86_64)
+      let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+      let flags = Set(info.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
+      let avx2 = flags.isSuperset(of: ["avx", "avx2", "fma"])
+      let avx512 = avx2 && flags.isSuperset(of: ["avx512f", "avx512dq", "avx512bw", "avx512vl"])
+      let want = (avx512 ? ["avx512"] : []) + (avx2 ? ["avx2"] : []) + ["baseline"]
+      #expect(KernelSet.supported.map(\.name) == want, "flags say \(want)")
+    #endif
+  }
+
   @Test func matrixMatmulMultipliesRowsByColumns() {
     let a = Matrix([[1, 2, 3], [4, 5, 6]])
     let b = Matrix([[7, 8], [9, 10], [11, 12]])
