@@ -35,18 +35,30 @@ static int vector_level(void) {
 }
 #endif
 
-static const nntop_kernel_set *supported[3];
+/// Every set this binary holds, widest first, with the vector level it needs.
+static const struct {
+  const nntop_kernel_set *set;
+  int level;
+} built[] = {
+#if defined(__x86_64__)
+  {&nntop_kernels_avx512, 2},
+  {&nntop_kernels_avx2, 1},
+#endif
+  {&nntop_kernels_baseline, 0},
+};
+static const int built_count = sizeof built / sizeof built[0];
+
+static const nntop_kernel_set *supported[sizeof built / sizeof built[0]];
 static int supported_count;
 
 static void find_supported(void) {
-  int n = 0;
 #if defined(__x86_64__)
   int level = vector_level();
-  if (level >= 2) supported[n++] = &nntop_kernels_avx512;
-  if (level >= 1) supported[n++] = &nntop_kernels_avx2;
+#else
+  int level = 0;
 #endif
-  supported[n++] = &nntop_kernels_baseline;
-  supported_count = n;
+  for (int i = 0; i < built_count; i++)
+    if (built[i].level <= level) supported[supported_count++] = built[i].set;
 }
 
 static pthread_once_t found = PTHREAD_ONCE_INIT;
@@ -60,12 +72,10 @@ const nntop_kernel_set *nntop_kernel_set_at(int index) {
   return index >= 0 && index < nntop_kernel_set_count() ? supported[index] : NULL;
 }
 
-const char *nntop_kernel_set_names(void) {
-#if defined(__x86_64__)
-  return "avx512, avx2, baseline";
-#else
-  return "baseline";
-#endif
+int nntop_kernel_set_built_count(void) { return built_count; }
+
+const nntop_kernel_set *nntop_kernel_set_built_at(int index) {
+  return index >= 0 && index < built_count ? built[index].set : NULL;
 }
 
 const char *nntop_kernel_request(void) { return getenv("NNTOP_KERNEL"); }

@@ -2,70 +2,55 @@
 
 // ---- GEMM micro-kernels -----------------------------------------------------
 
-/// One row of a tile: c = alpha · acc + beta · c (c not read when beta is 0).
-INLINE void store_row(float *c, vf v0, vf v1, float alpha, float beta) {
-  if (beta == 0) {
-    store(c, alpha * v0);
-    store(c + L, alpha * v1);
-  } else {
-    store(c, alpha * v0 + beta * load(c));
-    store(c + L, alpha * v1 + beta * load(c + L));
-  }
+/// c = alpha · v + beta · c over one vector (c not read when beta is 0).
+INLINE void store_scaled(float *c, vf v, float alpha, float beta) {
+  store(c, beta == 0 ? alpha * v : alpha * v + beta * load(c));
 }
 
-/// The C tile held in registers (MR rows × two vectors) for the whole k loop:
-/// one rank-1 update per k, two vector loads of B and MR broadcasts of A,
-/// A's value for row r at step p at `a + r · row + p · step`.
+/// The C tile held in registers (MR rows × two vectors, or with `wide` 0
+/// the left vector alone) for the whole k loop: one rank-1 update per k,
+/// vector loads of B and MR broadcasts of A, A's value for row r at step p
+/// at `a + r · row + p · step`. `wide` is a constant at every call, so each
+/// variant compiles to its own loop.
 INLINE void tile(long k, const float *a, long step, long row, const float *b, long ldb,
-                 float *c, long ldc, float alpha, float beta) {
+                 float *c, long ldc, float alpha, float beta, int wide) {
   vf acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
   for (int r = 0; r < MR; r++) acc0[r] = acc1[r] = splat(0);
   for (long p = 0; p < k; p++) {
-    vf b0 = load(b), b1 = load(b + L);
+    vf b0 = load(b), b1 = wide ? load(b + L) : splat(0);
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
       vf s = splat(a[r * row + p * step]);
       acc0[r] = s * b0 + acc0[r];
-      acc1[r] = s * b1 + acc1[r];
+      if (wide) acc1[r] = s * b1 + acc1[r];
     }
     b += ldb;
   }
 #pragma clang loop unroll(full)
-  for (int r = 0; r < MR; r++) store_row(c + r * ldc, acc0[r], acc1[r], alpha, beta);
+  for (int r = 0; r < MR; r++) {
+    store_scaled(c + r * ldc, acc0[r], alpha, beta);
+    if (wide) store_scaled(c + r * ldc + L, acc1[r], alpha, beta);
+  }
 }
 
 /// A's MR values for each k contiguous, steps `a_stride` apart (a packed tile, a transposed A).
 static void micro_strided(long k, const float *a, long a_stride, const float *b, long ldb,
                           float *c, long ldc, float alpha, float beta) {
-  tile(k, a, a_stride, 1, b, ldb, c, ldc, alpha, beta);
+  tile(k, a, a_stride, 1, b, ldb, c, ldc, alpha, beta, 1);
 }
 
 /// A's MR rows read in place, `lda` apart (as fast as a packed tile).
 static void micro_rows(long k, const float *a, long lda, const float *b, long ldb,
                        float *c, long ldc, float alpha, float beta) {
-  tile(k, a, 1, lda, b, ldb, c, ldc, alpha, beta);
+  tile(k, a, 1, lda, b, ldb, c, ldc, alpha, beta, 1);
 }
 
 /// The tile's left half (MR rows × one vector), for a last panel no wider
 /// than a vector: half the work of a whole tile.
 static void micro_half(long k, const float *a, long a_stride, long lda, const float *b, long ldb,
                        float *c, long ldc, float alpha, float beta) {
-  vf acc[MR];
-#pragma clang loop unroll(full)
-  for (int r = 0; r < MR; r++) acc[r] = splat(0);
-  for (long p = 0; p < k; p++) {
-    vf b0 = load(b);
-#pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) acc[r] = splat(a[r * lda]) * b0 + acc[r];
-    a += a_stride;
-    b += ldb;
-  }
-#pragma clang loop unroll(full)
-  for (int r = 0; r < MR; r++) {
-    float *row = c + r * ldc;
-    store(row, beta == 0 ? alpha * acc[r] : alpha * acc[r] + beta * load(row));
-  }
+  tile(k, a, a_stride, lda, b, ldb, c, ldc, alpha, beta, 0);
 }
 
 // ---- transposing copies -----------------------------------------------------

@@ -27,6 +27,9 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
   /// The sets this CPU runs, best first; the baseline last.
   public static let supported: [KernelSet] = (0..<nntop_kernel_set_count()).map { KernelSet(table: nntop_kernel_set_at($0)) }
 
+  /// Every set this binary holds, whether this CPU runs it or not.
+  static let built: [KernelSet] = (0..<nntop_kernel_set_built_count()).map { KernelSet(table: nntop_kernel_set_built_at($0)) }
+
   /// The set `name` names, if this CPU runs it.
   public static func named(_ name: String) -> KernelSet? { supported.first { $0.name == name } }
 
@@ -37,11 +40,10 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
   /// Why NNTOP_KERNEL cannot be used, or nil when it is unset or usable.
   public static var requestProblem: String? {
     guard let request = requested, named(request) == nil else { return nil }
-    let all = String(cString: nntop_kernel_set_names())
     let here = supported.map(\.name).joined(separator: ", ")
-    return all.split(separator: ",").map { $0.trimmingPrefix(" ") }.contains(Substring(request))
+    return built.contains { $0.name == request }
       ? "NNTOP_KERNEL=\(request): this CPU does not run it (it runs \(here))"
-      : "NNTOP_KERNEL=\(request) is not a kernel set (this binary has \(all); this CPU runs \(here))"
+      : "NNTOP_KERNEL=\(request) is not a kernel set (this binary has \(built.map(\.name).joined(separator: ", ")); this CPU runs \(here))"
   }
 
   private static var requested: String? { nntop_kernel_request().map { String(cString: $0) } }

@@ -89,15 +89,16 @@ struct Bench: ParsableCommand {
       try OutputGuard(force: force, inputs: []).check(json, as: .benchmark).map(warn)
       try write(records, to: json)
     }
+    let model = cpuModel
     let host = JSON.object([
       ("machine", .string("x86_64")),
       ("cpus", .number(Double(ProcessInfo.processInfo.activeProcessorCount))),
       ("date", .string(ISO8601DateFormatter().string(from: Date()))),
-      ("cpu_model", cpuModel.map(JSON.string) ?? .null),
+      ("cpu_model", model.map(JSON.string) ?? .null),
       ("kernel", .string(kernels.name)),
       ("simd", .string("\(kernels.lanes) × fp32")),
     ])
-    print("nntop bench on \(cpuModel ?? "an unnamed CPU"): \(seconds) s per case after \(warmup) s warm-up")
+    print("nntop bench on \(model ?? "an unnamed CPU"): \(seconds) s per case after \(warmup) s warm-up")
     print("kernel: \(kernels), the \(kernels == KernelSet.supported[0] ? "best" : "one NNTOP_KERNEL asks") of those this CPU runs (\(KernelSet.supported.map(\.name).joined(separator: ", ")))")
     var table: [String: [String]] = [:]
     for run in 1...`repeat` {

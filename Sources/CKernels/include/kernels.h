@@ -86,8 +86,9 @@ typedef struct nntop_kernel_set {
 int nntop_kernel_set_count(void);
 const nntop_kernel_set *nntop_kernel_set_at(int index);
 
-/// Every kernel set this binary holds, supported here or not (for messages).
-const char *nntop_kernel_set_names(void);
+/// Every kernel set this binary holds, supported here or not (for messages), widest first.
+int nntop_kernel_set_built_count(void);
+const nntop_kernel_set *nntop_kernel_set_built_at(int index);
 
 /// The environment's NNTOP_KERNEL (NULL when unset): a name to use instead of the best.
 const char *nntop_kernel_request(void);
