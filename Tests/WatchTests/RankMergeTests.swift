@@ -27,6 +27,19 @@ struct RankMergeTests {
     write(dir.file("log.rank1.jsonl"), [header(rank: 1)] + one)
   }
 
+  /// Both ranks' logs at step 10, alike.
+  func writeRanksAtStepTen(_ dir: TemporaryDirectory) {
+    writeRanks(dir, [sample(step: 10, time: 1, gradient: 0.2)], [sample(step: 10, time: 1, gradient: 0.2)])
+  }
+
+  /// The two ranks at step 10, watched and read once (at time 0).
+  func watchedRanksAtStepTen(_ dir: TemporaryDirectory) -> WatchedRun {
+    writeRanksAtStepTen(dir)
+    var run = WatchedRun(path: dir.path)
+    _ = run.poll(now: 0)
+    return run
+  }
+
   @Test func layersAreMergedOverRanksAndAStragglerIsFlagged() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
@@ -54,9 +67,7 @@ struct RankMergeTests {
   @Test func aRankWhoseLogStopsWhileAnotherGoesOnIsLostAndAPauseIsNot() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    writeRanks(dir, [sample(step: 10, time: 1, gradient: 0.2)], [sample(step: 10, time: 1, gradient: 0.2)])
-    var run = WatchedRun(path: dir.path)
-    _ = run.poll(now: 0)
+    var run = watchedRanksAtStepTen(dir)
     // Both logs stand still (a pause): no rank is lost.
     _ = run.poll(now: 30)
     #expect(run.view?.ranks.map(\.condition) == [.ok, .ok])
@@ -74,9 +85,7 @@ struct RankMergeTests {
   @Test func onlyRankZerosLineDuringAPauseIsNoLoss() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    writeRanks(dir, [sample(step: 10, time: 1, gradient: 0.2)], [sample(step: 10, time: 1, gradient: 0.2)])
-    var run = WatchedRun(path: dir.path)
-    _ = run.poll(now: 0)
+    var run = watchedRanksAtStepTen(dir)
     // Paused at step 10, rank 0 alone acknowledges a save: its log grows, its step does not.
     try LogFollowerTests().append(dir.file("log.jsonl"), #"{"type":"event","event":"save","step":10,"command_id":4,"path":"checkpoints/step-10.safetensors","ok":true}"# + "\n")
     _ = run.poll(now: 1)
@@ -110,7 +119,7 @@ struct RankMergeTests {
   @Test func aSingleLogNamedAloneIsNotMerged() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    writeRanks(dir, [sample(step: 10, time: 1, gradient: 0.2)], [sample(step: 10, time: 1, gradient: 0.2)])
+    writeRanksAtStepTen(dir)
     var run = WatchedRun(path: dir.file("log.rank1.jsonl"))
     _ = run.poll(now: 0)
     #expect(run.rankCount == 1 && run.view?.ranks.isEmpty == true && run.view?.step == 10)

@@ -123,6 +123,14 @@ struct CommandsFileTests {
 
 /// Other tools' CSV logs, followed as they change.
 struct CSVLoggerRunTests {
+  /// `text` as the CSV file `name` in `dir`, followed and read once.
+  func polled(_ text: String, as name: String, in dir: TemporaryDirectory) throws -> CSVLoggerRun {
+    try text.write(toFile: dir.file(name), atomically: true, encoding: .utf8)
+    var run = CSVLoggerRun(path: dir.file(name))
+    _ = run.poll()
+    return run
+  }
+
   @Test func lightningsSparseRowsAndItsRewriteWithANewColumn() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
@@ -151,10 +159,7 @@ struct CSVLoggerRunTests {
   @Test func kerasRowsAreEpochs() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    let path = dir.file("training.csv")
-    try "epoch,accuracy,learning_rate,loss,val_accuracy,val_loss\n0,0.5,0.001,1.25,0.625,1.0\n1,0.75,0.0005,0.5,0.75,0.75\n".write(toFile: path, atomically: true, encoding: .utf8)
-    var run = CSVLoggerRun(path: path)
-    _ = run.poll()
+    let run = try polled("epoch,accuracy,learning_rate,loss,val_accuracy,val_loss\n0,0.5,0.001,1.25,0.625,1.0\n1,0.75,0.0005,0.5,0.75,0.75\n", as: "training.csv", in: dir)
     let view = try #require(run.view)
     #expect(view.history.loss.buckets.map(\.x) == [1, 2] && view.history.metric.last == 0.75)
     #expect(view.history.validationLoss.last == 0.75 && view.learningRate == 0.0005 && view.info.networkDescription == "Keras CSVLogger")
@@ -163,20 +168,14 @@ struct CSVLoggerRunTests {
   @Test func aStepThatIsNoWholeNumberLeavesItsRowOut() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    let path = dir.file("metrics.csv")
-    try "epoch,step,train_loss\n0,4,0.5\n0,nan,0.4\ninf,1e300,0.3\n0,9,0.25\n".write(toFile: path, atomically: true, encoding: .utf8)
-    var run = CSVLoggerRun(path: path)
-    _ = run.poll()
+    let run = try polled("epoch,step,train_loss\n0,4,0.5\n0,nan,0.4\ninf,1e300,0.3\n0,9,0.25\n", as: "metrics.csv", in: dir)
     #expect(run.view?.history.loss.buckets.map(\.x) == [4, 9])
   }
 
   @Test func aCSVWithoutALossColumnIsSaidSo() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
-    let path = dir.file("other.csv")
-    try "a,b\n1,2\n".write(toFile: path, atomically: true, encoding: .utf8)
-    var run = CSVLoggerRun(path: path)
-    _ = run.poll()
+    let run = try polled("a,b\n1,2\n", as: "other.csv", in: dir)
     #expect(run.view == nil && run.problem?.contains("no loss column among 2") == true)
   }
 
