@@ -23,13 +23,20 @@ public struct HealthThresholds: Sendable, Equatable {
   /// in the run: η too small (`--update-ratio-low`). (A layer that has
   /// converged has a small gradient too, and is not flagged.)
   public var updateRatioLow = 1e-6
+  /// The run overfits when its validation loss stays this fraction above
+  /// its best (`--overfit-rise`) …
+  public var overfitRise = 0.2
+  /// … for this many epochs in a row while the training loss still falls
+  /// (`--overfit-epochs`).
+  public var overfitEpochs = 10
 
   public init() {}
 }
 
 
-/// Judges layers from their statistics. Keeps, per layer, the largest
-/// gradient norm seen in the run (the η-too-small rule needs it).
+/// Judges layers from their statistics, and the run from its epochs
+/// (`OverfittingRule`). Keeps, per layer, the largest gradient norm seen in
+/// the run (the η-too-small rule needs it).
 public struct HealthMonitor: Sendable {
   public var thresholds: HealthThresholds
   /// What kind of activation each layer has (the output layer's is ignored).
@@ -37,6 +44,8 @@ public struct HealthMonitor: Sendable {
   /// What the reasons call each layer (a watched run's module names); nil: `layer 1`, `layer 2`….
   public var layerNames: [String]?
   private var peakGradient: [Double]
+  /// The run-level rule, fed every epoch.
+  var overfitting: OverfittingRule
 
   /// The name the reasons give layer `i` (from 0).
   func name(_ i: Int) -> String {
@@ -44,10 +53,19 @@ public struct HealthMonitor: Sendable {
     return "layer \(i + 1)"
   }
 
-  public init(thresholds: HealthThresholds, families activations: [ActivationFamily]) {
+  /// `builtIn`: the run is nntop's own, so hints may name its flags.
+  public init(thresholds: HealthThresholds, families activations: [ActivationFamily], builtIn: Bool = false) {
     self.thresholds = thresholds
     self.activations = activations
     peakGradient = Array(repeating: 0, count: activations.count)
+    overfitting = OverfittingRule(rise: thresholds.overfitRise, epochs: thresholds.overfitEpochs, builtIn: builtIn)
+  }
+
+  /// `record` with the run-level verdict after it (overfitting, or none).
+  public mutating func judge(_ record: EpochRecord) -> EpochRecord {
+    var judged = record
+    judged.overfitting = overfitting.judge(record)
+    return judged
   }
 
   /// Records a sample's gradient norms (for the peaks).

@@ -58,14 +58,22 @@ public enum ChartFormat {
     return String(format: "%.3f", v)
   }
 
-  /// Counts: `950`, `12.3k`, `4.5M`.
+  /// Counts: `950`, `1k`, `12k`, `2.5k`, `4.5M` (no `.0`).
   public static func count(_ v: Double) -> String {
     let a = abs(v)
-    if a >= 1e9 { return String(format: "%.1fG", v / 1e9) }
-    if a >= 1e6 { return String(format: "%.1fM", v / 1e6) }
-    if a >= 1e4 { return String(format: "%.0fk", v / 1e3) }
-    if a >= 1e3 { return String(format: "%.1fk", v / 1e3) }
-    return String(format: "%.0f", v)
+    let text: String
+    if a >= 1e9 {
+      text = String(format: "%.1fG", v / 1e9)
+    } else if a >= 1e6 {
+      text = String(format: "%.1fM", v / 1e6)
+    } else if a >= 1e4 {
+      text = String(format: "%.0fk", v / 1e3)
+    } else if a >= 1e3 {
+      text = String(format: "%.1fk", v / 1e3)
+    } else {
+      text = String(format: "%.0f", v)
+    }
+    return text.replacingOccurrences(of: #"\.0(?=[kMG]$)"#, with: "", options: .regularExpression)
   }
 
   /// Percentages: `97.2%`.

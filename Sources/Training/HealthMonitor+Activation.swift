@@ -12,6 +12,6 @@ extension ActivationFamily {
 extension HealthMonitor {
   /// A monitor for a network of the built-in engine.
   public init(thresholds: HealthThresholds, activations: [Activation]) {
-    self.init(thresholds: thresholds, families: activations.map(ActivationFamily.init))
+    self.init(thresholds: thresholds, families: activations.map(ActivationFamily.init), builtIn: true)
   }
 }

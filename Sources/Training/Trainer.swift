@@ -138,6 +138,15 @@ public final class Trainer {
     return (loss, nil)
   }
 
+  /// Seconds the session held training back to keep its pace: training
+  /// time all the same (the run is running, only slower), so the clock and
+  /// the throughput say what a person sees.
+  public func paced(seconds: Double) {
+    guard seconds > 0 else { return }
+    trainingTime += seconds
+    epochTime += seconds
+  }
+
   /// Forgets the last measured statistics and verdicts (the weights they
   /// described were replaced): the panel waits for the next step's.
   public func clearStatistics() {
@@ -246,7 +255,7 @@ public final class Trainer {
     let validation = data.validation.map(evaluate)
     let layers = (0..<network.layers.count).compactMap { l in LayerStatistics.mean(epochSamples.map { $0[l] }) }
     let seen = Double(max(epochSeen, 1))
-    let record = EpochRecord(
+    let record = monitor.judge(EpochRecord(
       epoch: epoch, step: step, time: trainingTime, learningRate: optimizer.learningRate,
       loss: epochLoss / seen, validationLoss: validation?.loss,
       accuracy: data.train.labels == nil ? nil : Double(epochCorrect) / seen,
@@ -254,7 +263,7 @@ public final class Trainer {
       rmse: data.train.values == nil ? nil : (epochSquaredError / (seen * Double(network.outputWidth))).squareRoot(),
       validationRMSE: validation?.rmse,
       samplesPerSecond: epochTime > 0 ? seen / epochTime : 0,
-      layers: layers, health: monitor.judge(layers))
+      layers: layers, health: monitor.judge(layers)))
     epochLoss = 0
     epochCorrect = 0
     epochSquaredError = 0

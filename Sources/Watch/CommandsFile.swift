@@ -24,7 +24,7 @@ public final class CommandsFile: RunControl, @unchecked Sendable {
   }
 
   /// The line for a command; nil for those a watched run does not take
-  /// (roll-back, re-initialise: the built-in engine's own).
+  /// (roll-back, re-initialise, the pace: the built-in engine's own).
   public static func json(_ command: ControlCommand, id: Int) -> JSON? {
     let fields: [(String, JSON)]
     switch command {
@@ -35,7 +35,7 @@ public final class CommandsFile: RunControl, @unchecked Sendable {
     case .scaleLearningRate(let factor): fields = [("command", .string("scale-lr")), ("factor", .finite(factor))]
     case .save: fields = [("command", .string("save"))]
     case .stop: fields = [("command", .string("stop"))]
-    case .togglePause, .rollBack, .reinitialize: return nil
+    case .togglePause, .rollBack, .reinitialize, .stepPace: return nil
     }
     return .object([("id", .int(id))] + fields)
   }

@@ -73,6 +73,8 @@ struct RankLog {
       recent.append((sample.step, sample.time))
       // About the last ten seconds of training, at most 32 samples.
       while recent.count > 32 || (recent.count > 2 && sample.time - recent[0].time > 10) { recent.removeFirst() }
+    case .epoch(let record) where monitor != nil:
+      view?.apply(.epoch(monitor!.judge(record)))
     case .summary:
       ended = true
       view?.apply(event)

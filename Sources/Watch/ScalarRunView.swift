@@ -75,9 +75,9 @@ struct ScalarRunView {
         view.apply(.sample(monitor.judge(sample)))
       } else {
         epochCount += 1
-        view.apply(.epoch(EpochRecord(
+        view.apply(.epoch(monitor.judge(EpochRecord(
           epoch: epochs[step].map { $0 + 1 } ?? epochCount, step: step, time: 0, learningRate: currentEta, loss: .nan,
-          validationLoss: validationLossAt[step], validationAccuracy: validationAccuracyAt[step])))
+          validationLoss: validationLossAt[step], validationAccuracy: validationAccuracyAt[step]))))
       }
       if currentEta.isFinite { view.learningRate = currentEta }
     }

@@ -42,6 +42,7 @@ struct DashboardRunner {
     var sessionOptions = setup.sessionOptions(save: savePath, checkpointEvery: options.checkpointEvery, force: options.force)
     sessionOptions.epochs = setup.config.epochs.map { trainer.epoch + $0 }
     sessionOptions.interactive = true
+    sessionOptions.pace = options.dashboardPace(setup)
     sessionOptions.startPaused = setup.checkpoint != nil
     sessionOptions.loadedFrom = options.load
     sessionOptions.history = outputs.resumedHistory

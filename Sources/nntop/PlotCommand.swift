@@ -1,5 +1,6 @@
 import Interop
 import ArgumentParser
+import Diagnosis
 import Foundation
 import RunEvents
 import Training
@@ -28,7 +29,8 @@ struct Plot: ParsableCommand {
     let replacing = try OutputGuard(force: force, inputs: [file]).check(out, as: .plot)
     let recording = try RunRecording(path: file)
     recording.warnings.forEach(warn)
-    let svg = SVGPlot(recording: recording, gradients: gradients, logScaleLoss: logScale).render()
+    // A PyTorch run's log carries statistics only: its verdicts (overfitting among them) are judged here.
+    let svg = SVGPlot(recording: HealthMonitor.judged(recording), gradients: gradients, logScaleLoss: logScale).render()
     replacing.map(warn)
     try OutputFile.write(Array(svg.utf8), to: out)
     print("wrote \(out)")

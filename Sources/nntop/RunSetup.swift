@@ -58,7 +58,7 @@ struct RunSetup {
     config.learningRate = o.lr ?? suggested.learningRate ?? Self.defaultLearningRate(config.optimizer)
     config.momentum = o.momentum ?? 0.9
     config.batchSize = o.batch ?? suggested.batch ?? 32
-    config.epochs = o.epochs ?? (headless ? 20 : nil)
+    config.epochs = o.epochs ?? (headless ? preset?.headlessEpochs ?? 20 : nil)
     config.l2 = o.l2 ?? saved?.l2 ?? 0
     if let patience = o.reduceLROnPlateau {
       plateau = PlateauScheduler(factor: o.lrFactor ?? 0.1, patience: patience, minimumRate: o.minLR)

@@ -13,6 +13,11 @@ struct Train: ParsableCommand {
 
   mutating func run() throws {
     let headless = options.headless || isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0
+    // Headless runs are for results: always at full speed.
+    if options.pace != nil && options.headless {
+      throw RunFailure(message: "--pace slows the dashboard's training; a --headless run always trains at full speed", code: 64)
+    }
+    if options.pace != nil && headless { warn("--pace is ignored: stdout or stdin is not a terminal, so this run is headless and trains at full speed") }
     let setup = try RunSetup(options, headless: headless)
     let catalog = ThemeCatalog()
     let selection = try catalog.selection(option: options.theme)

@@ -81,6 +81,12 @@ struct TrainOptions: ParsableArguments {
   @Option(name: .customLong("update-ratio-low"), parsing: .unconditional, help: "Flag ‖ΔW‖/‖W‖ below this (while the gradient is not small): η too small. (default: 1e-6)")
   var updateRatioLow: Double?
 
+  @Option(name: .customLong("overfit-rise"), parsing: .unconditional, help: "Flag the run as overfitting when the validation loss stays this fraction above its best … (default: 0.2)")
+  var overfitRise: Double?
+
+  @Option(name: .customLong("overfit-epochs"), parsing: .unconditional, help: "… for this many epochs in a row while the training loss still falls. (default: 10)")
+  var overfitEpochs: Int?
+
   @Option(name: .customLong("reduce-lr-on-plateau"), parsing: .unconditional, help: ArgumentHelp("Multiply η by --lr-factor when the validation loss has not improved for this many epochs.", valueName: "patience"))
   var reduceLROnPlateau: Int?
 
@@ -107,6 +113,9 @@ struct TrainOptions: ParsableArguments {
 
   @Flag(help: "No dashboard: one line per epoch on stdout (also when stdout is not a terminal).")
   var headless = false
+
+  @Option(help: ArgumentHelp("The dashboard's training pace: steps a second, or full (< and > change it; headless is always full speed). (default: 100 for the built-in 2-D data sets, else full)", valueName: "steps/s|full"))
+  var pace: String?
 
   @Option(help: ArgumentHelp("Write the run log (JSON Lines) here.", valueName: "file.jsonl"))
   var log: String?
@@ -159,6 +168,9 @@ struct TrainOptions: ParsableArguments {
     ] {
       if let value, !(value.isFinite && value > 0) { throw ValidationError("\(flag) must be a positive number, got \(value)") }
     }
+    _ = try givenPace()
+    if let overfitRise, !(overfitRise.isFinite && overfitRise > 0) { throw ValidationError("--overfit-rise must be a positive fraction (0.2 is 20 %), got \(overfitRise)") }
+    if let overfitEpochs, overfitEpochs < 1 { throw ValidationError("--overfit-epochs must be at least 1, got \(overfitEpochs)") }
     if let vanishingRatio, vanishingRatio >= 1 { throw ValidationError("--vanishing-ratio must be below 1, got \(vanishingRatio)") }
     _ = try hiddenActivation()
     _ = try hiddenLayers()
@@ -216,7 +228,28 @@ struct TrainOptions: ParsableArguments {
     if let saturatedFraction { t.saturatedFraction = saturatedFraction }
     if let updateRatioHigh { t.updateRatioHigh = updateRatioHigh }
     if let updateRatioLow { t.updateRatioLow = updateRatioLow }
+    if let overfitRise { t.overfitRise = overfitRise }
+    if let overfitEpochs { t.overfitEpochs = overfitEpochs }
     return t
+  }
+
+  /// `--pace` as given; nil when it is not.
+  func givenPace() throws -> Pace? {
+    guard let pace else { return nil }
+    if pace == "full" { return .full }
+    guard let rate = Double(pace), rate.isFinite, rate > 0 else {
+      throw ValidationError("--pace takes steps a second (a positive number) or full, got \"\(pace)\"")
+    }
+    guard rate <= 1e9 else { throw ValidationError("--pace \(pace) is more steps a second than any run takes: use --pace full") }
+    return Pace(stepsPerSecond: rate)
+  }
+
+  /// The pace the dashboard opens at: `--pace`, else `Pace.watchable` for a
+  /// built-in data set of two inputs (its decision boundary forming), else full speed.
+  func dashboardPace(_ setup: RunSetup) -> Pace {
+    if let given = try? givenPace() { return given }
+    if case .builtin = setup.source, setup.network.inputWidth == 2 { return .watchable }
+    return .full
   }
 
   var dropColumns: [String] { Self.columnList(drop) }

@@ -93,6 +93,55 @@ struct GoldenScreenTests {
 
   @Test func smallestTerminal() throws { try expectGolden("digits-80x24", render(ScreenTests.snapshot(), 80, 24)) }
 
+  /// Sixty epochs of 2-D data whose validation loss has its best at epoch 8
+  /// and climbs after it while the training loss falls: the verdict (by the
+  /// real HealthMonitor) over the loss legend, ▲ under the best epoch.
+  static func overfitting() -> RunView {
+    var s = ScreenTests.snapshot(twoD: true)
+    s.info.epochs = nil
+    s.history = History(layers: 2)
+    var monitor = HealthMonitor(thresholds: HealthThresholds(), families: [.squashing, .other], builtIn: true)
+    for e in 1...60 {
+      let train = 1.0 * Foundation.exp(-Double(e) / 8) + 0.01
+      for i in 1...15 {
+        s.history.loss.append(x: Double((e - 1) * 15 + i), Float(train * (i % 2 == 0 ? 1.1 : 0.9)))
+        s.history.metric.append(x: Double((e - 1) * 15 + i), Float(1 - train / 2))
+      }
+      let val = 0.25 + 0.0004 * Double((e - 8) * (e - 8))
+      s.apply(.epoch(monitor.judge(EpochRecord(epoch: e, step: e * 15, time: Double(e), learningRate: 0.1, loss: train, validationLoss: val))))
+    }
+    s.step = 900
+    s.epoch = 60
+    return s
+  }
+
+  @Test func overfittingIsSaidOverTheLoss() throws {
+    let s = Self.overfitting()
+    #expect(s.overfitting?.bestEpoch == 8, "the verdict the screen shows")
+    try expectGolden("overfitting-120x40", render(s, 120, 40))
+  }
+
+  /// `w` on a long run: the last 10 % of its steps, the y axis fitted to
+  /// them (the early loss of 2 would flatten the rest), the axis saying where it starts.
+  @Test func recentWindowFollowsTheRun() throws {
+    var s = ScreenTests.snapshot()
+    s.history = History(layers: 2)
+    for i in 1...3000 {
+      s.history.loss.append(x: Double(i), 2 / Float(i) + (i > 2800 ? Float(i - 2800) / 2000 : 0))
+      s.history.metric.append(x: Double(i), 1 - 1 / Float(i))
+    }
+    s.step = 3000
+    try expectGolden("recent-window-120x40", render(s, 120, 40) { _ = $0.update(.key(.character("w"))) })
+  }
+
+  /// Paused at a watchable pace: no throughput while nothing trains, the pace shown.
+  @Test func pausedAtAPace() throws {
+    var s = ScreenTests.snapshot(twoD: true)
+    s.state = .paused
+    s.pace = Pace(stepsPerSecond: 100)
+    try expectGolden("paused-pace-80x24", render(s, 80, 24))
+  }
+
   @Test func replay() throws {
     var s = ScreenTests.snapshot()
     s.state = .paused

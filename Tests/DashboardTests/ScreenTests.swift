@@ -55,7 +55,7 @@ struct ScreenTests {
     #expect(b.line(0).hasPrefix("┌ Loss ") && b.line(0).contains("┌ Gradient health "))
     #expect(b.lines.contains { $0.contains("┌ Accuracy ") })
     #expect(b.lines.contains { $0.contains("┌ Weights W1 64→32 ") })
-    #expect(b.line(1).contains("━ train 0.010") && b.line(1).contains("━ val 0.100"))
+    #expect(b.line(1).contains("━ train (step) 0.010") && b.line(1).contains("━ val (epoch) 0.100"))
     let status = b.line(39)
     #expect(status.hasPrefix(" RUNNING  epoch 3/30 50%  step 1,234  η 0.1  batch 32  812k samples/s  00:01:23  digits"))
     #expect(status.hasSuffix("?:help  q:quit "))

@@ -39,8 +39,29 @@ struct UpdateTests {
     #expect(s.update(.key(.character("-"))) == [.send(.scaleLearningRate(0.5))])
     #expect(s.update(.key(.character("s"))) == [.send(.save(path: "out.safetensors"))])
     #expect(s.update(.key(.character("r"))) == [.send(.reinitialize)])
+    #expect(s.update(.key(.character("<"))) == [.send(.stepPace(faster: false))])
+    #expect(s.update(.key(.character(">"))) == [.send(.stepPace(faster: true))])
     #expect(s.update(.key(.character("z"))) == [])
     #expect(s.update(.key(.character("q"))) == [.send(.stop), .quit])
+  }
+
+  /// The pace is the built-in trainer's: elsewhere `<` and `>` send nothing and say why.
+  @Test func thePaceKeysSayWhyTheyDoNothingElsewhere() {
+    for (mode, why) in [(KeyMap.Mode.watch, "a watched run trains at its own pace"), (.replay, "+ and - set the replay's speed")] {
+      var s = DashboardState(width: 120, height: 40, themes: BuiltinThemes.all, savePath: "", mode: mode)
+      _ = s.update(.snapshot(ScreenTests.snapshot()))
+      #expect(s.update(.key(.character(">"))) == [] && s.visibleNotice?.text.contains(why) == true, "\(mode)")
+    }
+  }
+
+  /// `w` toggles the window the charts draw and says which it is.
+  @Test func wTogglesTheRecentWindow() {
+    var s = state()
+    #expect(s.curveWindow == nil)
+    _ = s.update(.key(.character("w")))
+    #expect(s.curveWindow == 0.1 && s.visibleNotice?.text == "curves: the last 10% of the steps (w: the whole run)")
+    _ = s.update(.key(.character("w")))
+    #expect(s.curveWindow == nil && s.visibleNotice?.text == "curves: the whole run")
   }
 
   @Test func aWatchedRunIsSteeredButQNeverStopsIt() {

@@ -62,12 +62,35 @@ struct WidgetTests {
 
   @Test func heatmapAveragesDownAndMarksNaN() {
     let m = WeightMatrix([[1, 3, 5, 7], [1, 3, 5, 7], [2, 2, 2, 2], [4, 4, .nan, 4]])
-    let d = Heatmap.downsample(m, rows: 2, cols: 2)
+    let d = Heatmap.fit(m, rows: 2, cols: 2)
     #expect(d[0, 0] == 2 && d[0, 1] == 6 && d[1, 0] == 3 && d[1, 1].isNaN)
-    #expect(Heatmap.downsample(m, rows: 10, cols: 10) == m)
+    #expect(Heatmap.fit(m, rows: 4, cols: 7) == m, "less than twice the size: drawn as it is")
     var b = sentinel(2, 1)
     Heatmap(matrix: WeightMatrix([[Float.nan], [1]])).render(Rect(x: 0, y: 0, width: 1, height: 1), &b, theme: theme, symbols: .unicode)
     #expect(b.lines == ["×x"])
+  }
+
+  /// A matrix smaller than its area: each weight a block of whole cells,
+  /// all blocks the same size (the area's size divided down), the rest of
+  /// the area left empty; larger in one dimension, averaged in that one only.
+  @Test func heatmapDrawsASmallMatrixInLargerBlocks() {
+    let m = WeightMatrix([[1, 2], [3, 4], [5, 6]])  // (3, 2), W1 of a 2-input network
+    let up = Heatmap.fit(m, rows: 7, cols: 9)  // 7 / 3 = 2 rows and 9 / 2 = 4 columns a weight
+    #expect(up.rows == 6 && up.cols == 8)
+    for r in 0..<6 {
+      for c in 0..<8 { #expect(up[r, c] == m[r / 2, c / 4], "(\(r), \(c))") }
+    }
+    let mixed = Heatmap.fit(WeightMatrix([[1, 3, 5, 7]]), rows: 3, cols: 2)  // rows repeated, columns averaged
+    #expect(mixed.rows == 3 && mixed.cols == 2 && (0..<3).allSatisfy { mixed[$0, 0] == 2 && mixed[$0, 1] == 6 })
+    // On screen: a 16 × 2 first layer fills a 20-column panel, 10 columns a weight.
+    var weights = WeightMatrix(rows: 16, cols: 2)
+    for r in 0..<16 { weights[r, 0] = -1; weights[r, 1] = 1 }
+    var b = Buffer(area: Rect(x: 0, y: 0, width: 20, height: 8), filling: Cell(" "))
+    Heatmap(matrix: weights).render(b.area, &b, theme: theme, symbols: .unicode)
+    let ramp = theme.heatmap
+    for y in 0..<8 {
+      for x in 0..<20 { #expect(b[x, y].style.fg == (x < 10 ? ramp.first! : ramp.last!), "(\(x), \(y))") }
+    }
   }
 
   @Test func gradientPanelShowsVerdictsAsWords() {

@@ -38,6 +38,14 @@ struct CodecTests {
     .event(EventRecord(step: 10, .earlyStop(epoch: 3, bestEpoch: 1, bestLoss: 0.25))),
     .event(EventRecord(step: 11, .finished(epoch: 5))),
     .event(EventRecord(step: 12, .resumeRun(from: "m.safetensors", epoch: 5, epochs: nil, learningRate: 0.1, mode: "dashboard"))),
+    .event(EventRecord(step: 13, .overfitting(since: 6, bestEpoch: 4, bestLoss: 0.5, validationLoss: 0.625))),
+    .event(EventRecord(step: 14, .pace(from: nil, to: 100))),
+    .event(EventRecord(step: 15, .pace(from: 10, to: nil))),
+    .epoch(EpochRecord(
+      epoch: 15, step: 150, time: 2, learningRate: 0.1, loss: 0.125, validationLoss: 0.75,
+      overfitting: OverfittingVerdict(
+        since: 6, bestEpoch: 4, bestStep: 40, bestValidationLoss: 0.5, validationLoss: 0.75, trainingLoss: 0.125, bestTrainingLoss: 0.25,
+        reason: "validation loss 0.750 is 1.5× its best", hint: "try --l2"))),
     .summary(RunSummary(
       last: EpochRecord(epoch: 5, step: 250, time: 3.5, learningRate: .nan, loss: 0.125, validationLoss: 0.25, accuracy: 0.875, validationAccuracy: 0.75),
       best: EpochRecord(epoch: 4, step: 0, time: 0, learningRate: .nan, loss: .nan, validationAccuracy: 0.8125), epochs: 5, steps: 250, time: 3.5, ending: .completed)),

@@ -61,6 +61,43 @@ struct ReducerTests {
     #expect(v.state == .stopped && v.notice?.text == "the run ended (interrupted)" && v.notice?.level == .warning)
   }
 
+  /// The verdict an epoch carries is the view's until an epoch without one;
+  /// its start is a notice with the numbers.
+  @Test func overfittingComesWithItsEpochAndGoesWithTheNext() {
+    var v = Self.view()
+    let verdict = OverfittingVerdict(
+      since: 6, bestEpoch: 4, bestStep: 40, bestValidationLoss: 0.5, validationLoss: 0.75, trainingLoss: 0.1, bestTrainingLoss: 0.2, reason: "r",
+      hint: "h")
+    v.apply(.event(EventRecord(step: 150, .overfitting(since: 6, bestEpoch: 4, bestLoss: 0.5, validationLoss: 0.75))))
+    #expect(v.notice?.text == "overfitting since epoch 6: validation loss 0.750 (1.5× its best, epoch 4)" && v.notice?.level == .warning)
+    v.apply(.epoch(EpochRecord(epoch: 15, step: 150, time: 1, learningRate: 0.1, loss: 0.1, validationLoss: 0.75, overfitting: verdict)))
+    #expect(v.overfitting == verdict)
+    v.apply(.epoch(EpochRecord(epoch: 16, step: 160, time: 1, learningRate: 0.1, loss: 0.1, validationLoss: 0.52)))
+    #expect(v.overfitting == nil)
+  }
+
+  /// "finished: space trains on" goes when training goes on; other notices stay.
+  @Test func theFinishedNoticeClearsWhenTrainingGoesOn() {
+    var v = Self.view()
+    v.apply(.event(EventRecord(step: 10, .finished(epoch: 5))))
+    #expect(v.state == .finished && v.notice?.text == "finished 5 epochs")
+    v.apply(.event(EventRecord(step: 10, .resume)))
+    #expect(v.state == .running && v.notice == nil)
+    v.apply(.event(EventRecord(step: 11, .pause)))
+    v.apply(.event(EventRecord(step: 11, .learningRate(from: 0.1, to: 0.2))))
+    v.apply(.event(EventRecord(step: 11, .resume)))
+    #expect(v.notice?.text == "η 0.1 → 0.2", "a resume from a pause keeps the last notice")
+  }
+
+  @Test func paceEventsSetThePace() {
+    var v = Self.view()
+    #expect(v.pace == .full)
+    v.apply(.event(EventRecord(step: 1, .pace(from: nil, to: 100))))
+    #expect(v.pace == Pace(stepsPerSecond: 100) && v.notice?.text == "pace: 100 steps/s")
+    v.apply(.event(EventRecord(step: 2, .pace(from: 100, to: nil))))
+    #expect(v.pace == .full && v.notice?.text == "pace: full speed")
+  }
+
   @Test func weightsOfAnotherShapeAreIgnored() {
     var v = Self.view()
     guard case .weights(let good) = CodecTests.events[2] else { return }

@@ -59,6 +59,27 @@ struct SessionMachineTests {
     #expect(m.state == .running && m.openEnded)
   }
 
+  /// `<` and `>` walk full → 10k → 1k → 100 → 10 steps/s and back, each
+  /// change an event with both ends; past either end, a note and no event.
+  @Test func thePaceWalksItsLadder() {
+    var m = SessionMachine(state: .running)
+    #expect(m.update(.stepPace(faster: true), learningRate: 1) == [.notify("already at full speed", .info)])
+    var rates: [Double?] = []
+    for _ in 0..<4 {
+      let from = m.pace.stepsPerSecond
+      let effects = m.update(.stepPace(faster: false), learningRate: 1)
+      #expect(effects == [.log(.pace(from: from, to: m.pace.stepsPerSecond))])
+      rates.append(m.pace.stepsPerSecond)
+    }
+    #expect(rates == [10_000, 1_000, 100, 10])
+    #expect(m.update(.stepPace(faster: false), learningRate: 1) == [.notify("already at the slowest pace, 10 steps/s", .info)])
+    #expect(m.update(.stepPace(faster: true), learningRate: 1) == [.log(.pace(from: 10, to: 100))])
+    // A pace off the ladder (--pace 300) goes to the next rung each way.
+    #expect(Pace(stepsPerSecond: 300).stepped(faster: true) == Pace(stepsPerSecond: 1_000))
+    #expect(Pace(stepsPerSecond: 300).stepped(faster: false) == Pace(stepsPerSecond: 100))
+    #expect(Pace(stepsPerSecond: 5).stepped(faster: false) == Pace(stepsPerSecond: 10), "below the ladder: its slowest rung")
+  }
+
   @Test func aBadEtaIsRefusedAndStopEnds() {
     var m = SessionMachine(state: .running)
     #expect(m.update(.setLearningRate(-1), learningRate: 1) == [.notify("η must be a positive number", .error)])

@@ -113,6 +113,33 @@ struct SessionTests {
     #expect(events.last?["type"]?.stringValue == "summary")
   }
 
+  /// At 50 steps a second, 20 steps take at least 0.38 s however fast the
+  /// machine (the first is due at once); the waits count as training time;
+  /// a single step is not held back; `>` lifts the limit.
+  @Test func aPaceHoldsTrainingBackAndCountsTheWaitAsTrainingTime() throws {
+    let (session, channel, control) = try session { $0.pace = Pace(stepsPerSecond: 50) }
+    let started = Date()
+    let running = start(session)
+    let first = try #require(waitFor(channel) { $0.step >= 1 })
+    let twenty = try #require(waitFor(channel) { $0.step >= first.step + 19 })
+    let elapsed = Date().timeIntervalSince(started)
+    #expect(elapsed >= 0.38, "\(twenty.step - first.step) steps in \(elapsed) s at 50 steps/s")
+    #expect(twenty.trainingTime >= 0.3, "training time \(twenty.trainingTime) s: the waits were not counted")
+    #expect(twenty.pace == Pace(stepsPerSecond: 50))
+    control.send(.pause)
+    let paused = try #require(waitFor(channel) { $0.state == .paused })
+    control.send(.step(3))
+    let stepped = try #require(waitFor(channel) { $0.step == paused.step + 3 })
+    #expect(stepped.state == .paused)
+    control.send(.resume)
+    for _ in 0..<3 { control.send(.stepPace(faster: true)) }  // 50 → 100 → 1k → 10k
+    control.send(.stepPace(faster: true))  // full speed
+    let fast = try #require(waitFor(channel) { $0.pace == .full })
+    #expect(waitFor(channel) { $0.step > fast.step + 2_000 } != nil, "full speed again")
+    control.send(.stop)
+    running.finished.wait()
+  }
+
   @Test func earlyStopFinishesThenWatchesAgainWhenTrainingGoesOn() throws {
     // η so small nothing improves: the plateau cuts η every epoch, down to
     // its floor (1e-4 of the starting η) and no further; early stopping

@@ -156,6 +156,40 @@ struct CSVLoggerRunTests {
     #expect(!unchanged)
   }
 
+  /// Validation loss 0.5 at its best (epoch 4), then 0.7 for twelve epochs
+  /// while the training loss halves: the watched run is judged overfitting
+  /// by the same rule as nntop's own, from the tenth risen epoch on.
+  static let risingValidation = [1.0, 0.8, 0.6, 0.5] + Array(repeating: 0.7, count: 12)
+
+  @Test func aWatchedPyTorchRunIsJudgedOverfitting() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    var lines = [LogFollowerTests.header]
+    for (i, val) in Self.risingValidation.enumerated() {
+      lines.append(#"{"type":"epoch","epoch":\#(i + 1),"step":\#(10 * (i + 1)),"loss":\#(1.0 / Double(i + 1)),"val_loss":\#(val)}"#)
+    }
+    FileManager.default.createFile(atPath: dir.file("log.jsonl"), contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+    var run = WatchedRun(path: dir.path)
+    _ = run.poll(now: 0)
+    let verdict = try #require(run.view?.overfitting, "the log carries no verdict: Diagnosis made it")
+    #expect(verdict.since == 5 && verdict.bestEpoch == 4 && verdict.bestStep == 40 && verdict.validationLoss == 0.7)
+    #expect(verdict.hint.contains("weight decay") && !verdict.hint.contains("--l2"), "a PyTorch run's fixes: \(verdict.hint)")
+  }
+
+  /// A CSV logger's training loss is per step: an epoch's is the mean of its steps'.
+  @Test func aCSVLoggerRunIsJudgedOnItsStepLosses() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    var rows = ["epoch,step,train_loss,val_loss"]
+    for (e, val) in Self.risingValidation.enumerated() {
+      for k in 1...4 { rows.append("\(e),\(10 * e + k),\(1.0 / Double(e + 1)),") }
+      rows.append("\(e),\(10 * e + 5),,\(val)")
+    }
+    let run = try polled(rows.joined(separator: "\n") + "\n", as: "metrics.csv", in: dir)
+    let verdict = try #require(run.view?.overfitting)
+    #expect(verdict.since == 5 && verdict.bestEpoch == 4 && abs(verdict.bestTrainingLoss - 0.25) < 1e-6)
+  }
+
   @Test func kerasRowsAreEpochs() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }

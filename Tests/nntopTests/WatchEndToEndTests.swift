@@ -208,11 +208,11 @@ struct CSVWatchEndToEndTests {
     // Lightning waits at step 20: what it flushed by then is on the screen.
     let held = try tmux.waitFor("the rows up to step 20") { (DashboardEndToEndTests.step($0) ?? 0) >= 14 }
     #expect((DashboardEndToEndTests.step(held) ?? 0) <= 20)
-    #expect(held.contains { $0.contains("━ val –") }, "no validation yet")
+    #expect(held.contains { $0.contains("━ val (epoch) –") }, "no validation yet")
     FileManager.default.createFile(atPath: dir.file("continue"), contents: nil)
     // The epoch ends: the file rewritten with val_loss, and the curve has it.
     let done = try tmux.waitFor("the validation column", timeout: 60) { s in
-      s.contains { $0.contains("━ val ") && !$0.contains("━ val –") } && (DashboardEndToEndTests.step(s) ?? 0) >= 35
+      s.contains { $0.contains("━ val (epoch) ") && !$0.contains("━ val (epoch) –") } && (DashboardEndToEndTests.step(s) ?? 0) >= 35
     }
     #expect(DashboardEndToEndTests.status(done).contains("csv · Lightning · read-only"))
     #expect(fit.wait() == 0)
@@ -234,7 +234,7 @@ struct CSVWatchEndToEndTests {
     // Lightning rewrites the file whole when a column appears.
     try "epoch,step,train_loss,val_loss\n0,4,0.5,\n0,9,0.25,\n0,15,,0.125\n1,19,0.0625,\n".write(toFile: metrics, atomically: true, encoding: .utf8)
     let rewritten = try tmux.waitFor("the rewritten file") { DashboardEndToEndTests.step($0) == 19 }
-    #expect(rewritten.contains { $0.contains("━ val 0.125") })
+    #expect(rewritten.contains { $0.contains("━ val (epoch) 0.125") })
     // Space has nothing to pause: it says so, and nothing is written.
     try tmux.send("Space")
     try tmux.waitFor("the read-only note") { $0.last?.contains("a CSV log is read-only") == true }

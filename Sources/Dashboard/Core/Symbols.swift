@@ -19,6 +19,8 @@ public struct Symbols: Sendable, Equatable {
   public var cursor: Character { unicode ? "▏" : "_" }
   public var invalid: Character { unicode ? "×" : "x" }
   public var ellipsis: String { unicode ? "…" : "..." }
+  /// Marks the best validation epoch under a chart's x axis.
+  public var bestMark: Character { unicode ? "▲" : "*" }
 
   /// Sparkline levels, lowest first.
   public var sparks: [Character] { unicode ? ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] : ["_", ".", "-", "~", "=", "*", "#", "@"] }

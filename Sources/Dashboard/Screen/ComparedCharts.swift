@@ -10,9 +10,7 @@ struct ComparedCharts {
 
   func render(loss: Rect, metric: Rect, _ buffer: inout Buffer) {
     let runs = state.compared
-    var flags: [String] = []
-    if state.logScale { flags.append("log") }
-    if state.smoothing > 0 { flags.append("smoothed") }
+    let flags = state.curveFlags(logScale: state.logScale)
     chart(
       loss, &buffer, title: "Loss, \(runs.count) runs", note: flags.joined(separator: " · "), series: { $0.history.loss },
       format: { ChartFormat.compact(Double($0)) }, configure: { chart in
@@ -54,6 +52,7 @@ struct ComparedCharts {
       lines.append(ChartLine(series: series(view), color: theme.runColor(i), marker: ComparedRun.letter(i).first))
     }
     var chart = LineChart(lines: lines)
+    chart.recent = state.curveWindow
     configure(&chart)
     chart.render(chartArea, &buffer, theme: theme, symbols: symbols)
   }

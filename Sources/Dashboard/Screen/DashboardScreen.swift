@@ -79,25 +79,33 @@ public enum DashboardScreen {
 
   static func renderLoss(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: RunView) {
     let theme = state.theme
-    var flags: [String] = []
-    if state.logScale { flags.append("log") }
-    if state.smoothing > 0 { flags.append("smoothed") }
-    let inner = Block(title: "Loss", note: flags.joined(separator: " · ")).render(area, &buffer, theme: theme, symbols: state.symbols)
+    let inner = Block(title: "Loss", note: state.curveFlags(logScale: state.logScale).joined(separator: " · ")).render(area, &buffer, theme: theme, symbols: state.symbols)
     guard inner.height >= 2 else { return }
-    // What went wrong takes two lines where one is too narrow for it.
-    let warning = (s.failure ?? s.divergence).map { wrap("⚠ " + $0, to: inner.width) } ?? []
-    let (legendRow, chartArea) = inner.splitTop(warning.count > 1 && inner.height >= 8 ? 2 : 1)
+    // What went wrong takes two lines where one is too narrow for it (and
+    // where there is room); the run overfitting, up to four, over the legend.
+    let failure = (s.failure ?? s.divergence).map { "⚠ " + $0 }
+    let overfitting = s.overfitting.map { "⚠ \(OverfittingVerdict.badge) since epoch \($0.since): \($0.message)" }
+    let warning = (failure ?? overfitting).map { wrap($0, to: inner.width) } ?? []
+    let warningRows = failure != nil ? (warning.count > 1 && inner.height >= 8 ? 2 : 1) : min(warning.count, inner.height >= 16 ? 4 : inner.height >= 12 ? 3 : 1)
+    let (warningArea, rest) = inner.splitTop(warningRows)
+    // A failure takes the legend's place; the overfitting verdict sits above it.
+    let (legendRow, chartArea) = failure == nil ? rest.splitTop(1) : (warningArea, rest)
     if !warning.isEmpty {
-      for (i, line) in warning.prefix(legendRow.height).enumerated() {
-        let text = i == legendRow.height - 1 && warning.count > legendRow.height ? warning[i...].joined(separator: " ") : line
-        buffer.setString(
-          x: legendRow.x, y: legendRow.y + i, truncate(text, to: legendRow.width, symbols: state.symbols), style: theme.badge(theme.bad, emphasis: true))
+      let style = failure != nil ? theme.badge(theme.bad, emphasis: true) : theme.badge(theme.warn, emphasis: true)
+      for (i, line) in warning.prefix(warningArea.height).enumerated() {
+        let text = i == warningArea.height - 1 && warning.count > warningArea.height ? warning[i...].joined(separator: " ") : line
+        buffer.setString(x: warningArea.x, y: warningArea.y + i, truncate(text, to: warningArea.width, symbols: state.symbols), style: style)
       }
-    } else {
-      renderLegend(legendRow, &buffer, theme: theme, symbols: state.symbols, entries: [
-        ("train", s.history.loss.last.map { ChartFormat.compact(Double($0)) }, theme.train),
-        ("val", s.history.validationLoss.last.map { ChartFormat.compact(Double($0)) }, theme.validation),
+    }
+    if failure == nil {
+      let x = renderLegend(legendRow, &buffer, theme: theme, symbols: state.symbols, entries: [
+        ("train (step)", s.history.loss.last.map { ChartFormat.compact(Double($0)) }, theme.train),
+        ("val (epoch)", s.history.validationLoss.last.map { ChartFormat.compact(Double($0)) }, theme.validation),
       ])
+      if let o = s.overfitting, x < legendRow.right {
+        let next = buffer.setString(x: x, y: legendRow.y, "\(state.symbols.bestMark) ", style: theme.ink(theme.validation).bolded, maxWidth: legendRow.right - x)
+        buffer.setString(x: next, y: legendRow.y, "best epoch \(o.bestEpoch)", style: theme.base, maxWidth: max(legendRow.right - next, 0))
+      }
     }
     var chart = LineChart(lines: [
       ChartLine(series: s.history.loss, color: theme.train, envelope: true, envelopeColor: theme.dim),
@@ -106,6 +114,8 @@ public enum DashboardScreen {
     chart.logScale = state.logScale
     chart.smoothing = state.smoothing
     chart.marks = s.history.marks
+    chart.best = s.overfitting?.bestStep
+    chart.recent = state.curveWindow
     chart.render(chartArea, &buffer, theme: theme, symbols: state.symbols)
   }
 
@@ -117,20 +127,21 @@ public enum DashboardScreen {
       return
     }
     let accuracy = s.info.isClassification
-    let note = others.isEmpty ? "" : "m: \(others.count) more series"
+    let note = (state.curveFlags(logScale: false) + (others.isEmpty ? [] : ["m: \(others.count) more series"])).joined(separator: " · ")
     let inner = Block(title: accuracy ? "Accuracy" : "RMSE", note: note).render(area, &buffer, theme: theme, symbols: state.symbols)
     guard inner.height >= 2 else { return }
     let (legendRow, chartArea) = inner.splitTop(1)
     let format: (Float) -> String = accuracy ? { ChartFormat.percent(Double($0)) } : { ChartFormat.compact(Double($0)) }
     renderLegend(legendRow, &buffer, theme: theme, symbols: state.symbols, entries: [
-      ("train", s.history.metric.last.map(format), theme.train),
-      ("val", s.history.validationMetric.last.map(format), theme.validation),
+      ("train (step)", s.history.metric.last.map(format), theme.train),
+      ("val (epoch)", s.history.validationMetric.last.map(format), theme.validation),
     ])
     var chart = LineChart(lines: [
       ChartLine(series: s.history.metric, color: theme.train),
       ChartLine(series: s.history.validationMetric, color: theme.validation),
     ])
     chart.smoothing = accuracy ? max(state.smoothing, 0.6) : state.smoothing
+    chart.recent = state.curveWindow
     if accuracy {
       chart.fixedRange = 0...1
       chart.formatY = { ChartFormat.percent($0) }
@@ -149,17 +160,20 @@ public enum DashboardScreen {
     ])
     var chart = LineChart(lines: [ChartLine(series: other.series, color: theme.train)])
     chart.smoothing = state.smoothing
+    chart.recent = state.curveWindow
     chart.render(chartArea, &buffer, theme: theme, symbols: state.symbols)
   }
 
   /// `━ train 0.123  ━ val 0.145`, each in its series colour.
-  static func renderLegend(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols, entries: [(String, String?, Color)]) {
+  @discardableResult
+  static func renderLegend(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols, entries: [(String, String?, Color)]) -> Int {
     var x = area.x
     for (name, value, color) in entries {
       guard x < area.right else { break }
       x = buffer.setString(x: x, y: area.y, symbols.unicode ? "━ " : "- ", style: theme.ink(color).bolded, maxWidth: area.right - x)
       x = buffer.setString(x: x, y: area.y, "\(name) \(value ?? "–")   ", style: theme.base, maxWidth: area.right - x)
     }
+    return x
   }
 
   static func renderWeights(_ area: Rect, _ buffer: inout Buffer, _ state: DashboardState, _ s: RunView) {

@@ -21,6 +21,9 @@ public struct DashboardState: Sendable {
   public var logScale = false
   /// EMA weight for the curves; 0 is off.
   public var smoothing = 0.0
+  /// `w`: the curves show the last `recentFraction` of the steps (following
+  /// the run) instead of the whole run.
+  public var recentWindow = false
   public var themes: [Theme]
   public var themeIndex = 0
   public var symbols: Symbols
@@ -52,6 +55,19 @@ public struct DashboardState: Sendable {
 
   public static let noticeSeconds = 4.0
   public static let smoothingWeight = 0.6
+  public static let recentFraction = 0.1
+
+  /// The window the curves show: the last `recentFraction` of the steps, or nil for the whole run.
+  public var curveWindow: Double? { recentWindow ? Self.recentFraction : nil }
+
+  /// What the chart titles say of how the curves are drawn: `log · smoothed · last 10% of steps`.
+  public func curveFlags(logScale: Bool) -> [String] {
+    var flags: [String] = []
+    if logScale { flags.append("log") }
+    if smoothing > 0 { flags.append("smoothed") }
+    if recentWindow { flags.append("last \(Int(Self.recentFraction * 100))% of steps") }
+    return flags
+  }
   public static let minimumWidth = 80
   public static let minimumHeight = 24
 

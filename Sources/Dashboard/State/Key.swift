@@ -32,6 +32,11 @@ public enum Action: Sendable, Hashable, CaseIterable {
   case scrollDown
   case toggleLogScale
   case toggleSmoothing
+  /// The curves: the whole run, or the last 10 % of its steps.
+  case toggleWindow
+  /// The built-in trainer's pace, one rung slower or faster.
+  case paceSlower
+  case paceFaster
   case nextTheme
   case save
   case reinitialize
@@ -70,22 +75,28 @@ public enum KeyMap {
     Binding(label: "space", keys: [.character(" ")], action: .togglePause, help: "pause / resume training", modes: [.live, .watch]),
     Binding(label: "space", keys: [.character(" ")], action: .togglePause, help: "pause / resume the replay", modes: [.replay]),
     Binding(label: "n", keys: [.character("n")], action: .step, help: "one mini-batch step (pauses first)", modes: [.live, .watch]),
-    Binding(label: "+", keys: [.character("+"), .character("=")], action: .learningRateUp, help: "η × 2", modes: [.live, .watch]),
-    Binding(label: "-", keys: [.character("-"), .character("_")], action: .learningRateDown, help: "η ÷ 2", modes: [.live, .watch]),
-    Binding(label: "e", keys: [.character("e")], action: .editLearningRate, help: "type an exact η (Enter sets, Esc cancels)", modes: [.live, .watch]),
-    Binding(label: "+", keys: [.character("+"), .character("=")], action: .faster, help: "play twice as fast", modes: [.replay]),
-    Binding(label: "-", keys: [.character("-"), .character("_")], action: .slower, help: "play half as fast", modes: [.replay]),
+    Binding(label: "+ - e", keys: [.character("+"), .character("=")], action: .learningRateUp, help: "η × 2 / η ÷ 2 / type an exact η (Enter sets, Esc cancels)", modes: [.live, .watch]),
+    Binding(label: "", keys: [.character("-"), .character("_")], action: .learningRateDown, help: "", modes: [.live, .watch]),
+    Binding(label: "", keys: [.character("e")], action: .editLearningRate, help: "", modes: [.live, .watch]),
+    Binding(label: "+ -", keys: [.character("+"), .character("=")], action: .faster, help: "play twice / half as fast", modes: [.replay]),
+    Binding(label: "", keys: [.character("-"), .character("_")], action: .slower, help: "", modes: [.replay]),
     Binding(label: "Home", keys: [.home, .character("g")], action: .seekStart, help: "jump to the start", modes: [.replay]),
     Binding(label: "End", keys: [.end, .character("G")], action: .seekEnd, help: "jump to the end", modes: [.replay]),
     Binding(label: "←", keys: [.left, .character("[")], action: .seekBack, help: "back a twentieth of the run", modes: [.replay]),
     Binding(label: "→", keys: [.right, .character("]")], action: .seekForward, help: "forward a twentieth of the run", modes: [.replay]),
-    Binding(label: "Tab", keys: [.tab], action: .nextLayer, help: "next layer in the weights panel; comparing runs: the next run"),
-    Binding(label: "S-Tab", keys: [.backTab], action: .nextLayerWhileComparing, help: "comparing runs: the next layer"),
+    Binding(label: "Tab", keys: [.tab], action: .nextLayer, help: "next layer; comparing runs: the next run (S-Tab: the next layer)"),
+    Binding(label: "", keys: [.backTab], action: .nextLayerWhileComparing, help: ""),
     Binding(label: "m", keys: [.character("m")], action: .nextMetric, help: "metric panel: the next other logged series (tags, columns)"),
     Binding(label: "↑ ↓", keys: [.up], action: .scrollUp, help: "scroll the layers (when they do not all fit: worst first)"),
     Binding(label: "", keys: [.down], action: .scrollDown, help: ""),
-    Binding(label: "l", keys: [.character("l")], action: .toggleLogScale, help: "log-scale loss axis"),
-    Binding(label: "a", keys: [.character("a")], action: .toggleSmoothing, help: "smooth the curves (debiased EMA)"),
+    Binding(label: "l a", keys: [.character("l")], action: .toggleLogScale, help: "log-scale loss axis / smooth the curves (debiased EMA)"),
+    Binding(label: "", keys: [.character("a")], action: .toggleSmoothing, help: ""),
+    Binding(label: "w", keys: [.character("w")], action: .toggleWindow, help: "curves: the whole run / the last 10% of its steps"),
+    Binding(label: "< >", keys: [.character("<")], action: .paceSlower, help: "training pace: slower / faster (full, 10k, 1k, 100, 10 steps/s)", modes: [.live]),
+    Binding(label: "", keys: [.character(">")], action: .paceFaster, help: "", modes: [.live]),
+    // Elsewhere the keys say why they do nothing.
+    Binding(label: "", keys: [.character("<")], action: .paceSlower, help: "", modes: [.replay, .watch]),
+    Binding(label: "", keys: [.character(">")], action: .paceFaster, help: "", modes: [.replay, .watch]),
     Binding(label: "t", keys: [.character("t")], action: .nextTheme, help: "next theme"),
     Binding(label: "s", keys: [.character("s")], action: .save, help: "save a checkpoint", modes: [.live]),
     Binding(label: "s", keys: [.character("s")], action: .save, help: "write checkpoints/step-S.safetensors in the run directory", modes: [.watch]),

@@ -114,6 +114,17 @@ extension DashboardState {
     case .toggleSmoothing:
       smoothing = smoothing == 0 ? Self.smoothingWeight : 0
       return []
+    case .toggleWindow:
+      recentWindow.toggle()
+      showNote(recentWindow ? "curves: the last \(Int(Self.recentFraction * 100))% of the steps (w: the whole run)" : "curves: the whole run", .info)
+      return []
+    case .paceSlower, .paceFaster:
+      switch mode {
+      case .live: return [.send(.stepPace(faster: action == .paceFaster))]
+      case .replay: showNote("the pace is nntop's own training's: + and - set the replay's speed", .info)
+      case .watch: showNote("a watched run trains at its own pace: nntop cannot slow it", .info)
+      }
+      return []
     case .nextTheme:
       themeIndex = (themeIndex + 1) % themes.count
       showNote("theme: \(theme.name)", .info)

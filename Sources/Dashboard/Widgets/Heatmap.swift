@@ -22,23 +22,31 @@ public struct Heatmap {
     return m > 0 ? m : 1
   }
 
-  /// The matrix averaged down to at most `rows × cols` (never up): output
-  /// cell (r, c) is the mean of the input block it covers, blocks spread
-  /// evenly so the area is filled. NaN spreads to its block.
-  public static func downsample(_ m: WeightMatrix, rows: Int, cols: Int) -> WeightMatrix {
+  /// The matrix fitted to at most `rows × cols`, each dimension on its own:
+  /// larger than the area, averaged down (output cell (r, c) is the mean of
+  /// the input block it covers, blocks spread evenly so the area is filled;
+  /// NaN spreads to its block); smaller, each weight repeated a whole number
+  /// of times, so it shows as a larger block and every block is the same size.
+  public static func fit(_ m: WeightMatrix, rows: Int, cols: Int) -> WeightMatrix {
     guard rows > 0, cols > 0, m.rows > 0, m.cols > 0 else { return WeightMatrix(rows: 0, cols: 0) }
-    let outRows = min(rows, m.rows), outCols = min(cols, m.cols)
+    let outRows = m.rows > rows ? rows : m.rows * (rows / m.rows), outCols = m.cols > cols ? cols : m.cols * (cols / m.cols)
     if outRows == m.rows && outCols == m.cols { return m }
+    /// The input span output index `i` of `n` covers along a dimension of `size`.
+    func span(_ i: Int, _ n: Int, _ size: Int) -> Range<Int> {
+      guard n < size else { return (i * size / n)..<(i * size / n + 1) }  // repeated: one input each
+      let start = i * size / n
+      return start..<max((i + 1) * size / n, start + 1)
+    }
     var out = WeightMatrix(rows: outRows, cols: outCols)
     for r in 0..<outRows {
-      let y0 = r * m.rows / outRows, y1 = max((r + 1) * m.rows / outRows, y0 + 1)
+      let ys = span(r, outRows, m.rows)
       for c in 0..<outCols {
-        let x0 = c * m.cols / outCols, x1 = max((c + 1) * m.cols / outCols, x0 + 1)
+        let xs = span(c, outCols, m.cols)
         var sum: Float = 0
-        for y in y0..<y1 {
-          for x in x0..<x1 { sum += m.storage[y * m.cols + x] }
+        for y in ys {
+          for x in xs { sum += m.storage[y * m.cols + x] }
         }
-        out[r, c] = sum / Float((y1 - y0) * (x1 - x0))
+        out[r, c] = sum / Float(ys.count * xs.count)
       }
     }
     return out
@@ -53,7 +61,7 @@ public struct Heatmap {
   public func render(_ area: Rect, _ buffer: inout Buffer, theme: Theme, symbols: Symbols) {
     guard area.width > 0, area.height > 0, !matrix.storage.isEmpty else { return }
     let shading = theme.heatmapShading
-    let m = Heatmap.downsample(matrix, rows: shading ? area.height : 2 * area.height, cols: area.width)
+    let m = Heatmap.fit(matrix, rows: shading ? area.height : 2 * area.height, cols: area.width)
     if shading {
       let shades = symbols.shades
       for r in 0..<min(m.rows, area.height) {

@@ -26,12 +26,12 @@ public struct HelpOverlay {
   /// only steer a live run).
   static func panelNotes(_ mode: KeyMap.Mode) -> [String] {
     [
-      "Gradient health: ‖∂J/∂W‖ per layer on a log bar, its history,",
-      "  log10 ‖ΔW‖/‖W‖ (healthy near -3), a verdict, and what to try:",
+      "Gradient health: ‖∂J/∂W‖ on a log bar, its trend, log10 ‖ΔW‖/‖W‖ (≈ -3), a verdict:",
       "  VANISHING  tiny gradient, or far below the largest layer's",
       "  EXPLODING  huge gradient          DEAD  most ReLUs never fire",
       "  SATURATED  sigmoid/tanh flat      η HIGH / η LOW  update too big / small",
       mode == .live ? "  NaN        the run diverged and paused: r re-initialises, d rolls back" : "  NaN        the run diverged (it paused there)",
+      "  OVERFITTING (over the loss) validation loss 20% above its best for 10 epochs",
     ]
   }
 

@@ -33,6 +33,10 @@ public struct LineChart {
   public var fixedRange: ClosedRange<Double>?
   public var formatY: (Double) -> String = { ChartFormat.compact($0) }
   public var marks: [History.Mark] = []
+  /// The step of the best validation epoch, marked under the x axis.
+  public var best: Int?
+  /// Show only the last this fraction of the steps (`w`), nil: the whole run.
+  public var recent: Double?
 
   public init(lines: [ChartLine]) {
     self.lines = lines
@@ -52,13 +56,15 @@ public struct LineChart {
       if area.width > 0 && area.height > 0 { buffer.setString(x: area.x, y: area.y, truncate("(too small)", to: area.width, symbols: symbols), style: theme.dimmed) }
       return
     }
-    let present = lines.filter { !$0.series.isEmpty }
-    guard !present.isEmpty else {
+    let nonEmpty = lines.filter { !$0.series.isEmpty }
+    guard !nonEmpty.isEmpty else {
       buffer.setString(x: area.x + 1, y: area.y, truncate("waiting for data…", to: area.width - 1, symbols: symbols), style: theme.dimmed)
       return
     }
-    let xMax = Swift.max(present.map { $0.series.buckets.last!.x }.max()!, 1)
-    let xMin = 0.0
+    let xMax = Swift.max(nonEmpty.map { $0.series.buckets.last!.x }.max()!, 1)
+    let xMin = recent.map { (xMax * (1 - $0)).rounded(.down) } ?? 0
+    // The buckets in view (a recent window: those at or after its start).
+    let present = nonEmpty.map { line in (line: line, buckets: line.series.buckets.filter { $0.x >= xMin }) }.filter { !$0.buckets.isEmpty }
     let transform: (Double) -> Double = logScale ? { log10(Swift.max($0, 1e-12)) } : { $0 }
     // Y range from everything drawn.
     var lo = Double.infinity, hi = -Double.infinity
@@ -66,8 +72,8 @@ public struct LineChart {
       lo = transform(fixedRange.lowerBound)
       hi = transform(fixedRange.upperBound)
     } else {
-      for line in present {
-        for b in line.series.buckets {
+      for (line, buckets) in present {
+        for b in buckets {
           let a = transform(Double(line.envelope ? b.min : b.mean)), c = transform(Double(line.envelope ? b.max : b.mean))
           // A bucket whose sum overflowed Float (values near 3e38) is left out.
           if a.isFinite { lo = Swift.min(lo, a) }
@@ -82,7 +88,7 @@ public struct LineChart {
       let pad = (hi - lo) * 0.05
       lo -= pad
       hi += pad
-      if !logScale && lo < 0 && present.allSatisfy({ ($0.series.range?.lowerBound ?? 0) >= 0 }) { lo = 0 }
+      if !logScale && lo < 0 && present.allSatisfy({ ($0.line.series.range?.lowerBound ?? 0) >= 0 }) { lo = 0 }
     }
     // Axis labels: top, middle, bottom.
     let labels = [hi, (hi + lo) / 2, lo].map { v in formatY(logScale ? pow(10, v) : v) }
@@ -97,15 +103,16 @@ public struct LineChart {
     }
     buffer[plot.x - 1, plot.bottom] = Cell(symbols.axisCorner, style: theme.ink(theme.axis))
     for x in plot.x..<plot.right { buffer[x, plot.bottom] = Cell(symbols.horizontal, style: theme.ink(theme.axis)) }
-    // X labels: 0, the middle and the last step.
+    // X labels: the first step shown (0, or where a recent window starts), the middle and the last step.
     let xLabelY = plot.bottom + 1
-    buffer.setString(x: plot.x - 1, y: xLabelY, "0", style: theme.ink(theme.axis))
+    let first = recent == nil ? "0" : "from " + ChartFormat.count(xMin)
+    buffer.setString(x: plot.x - 1, y: xLabelY, first, style: theme.ink(theme.axis), maxWidth: plot.width)
     let last = "step " + ChartFormat.count(xMax)
-    if plot.width >= last.count + 3 {
+    if plot.width >= last.count + first.count + 3 {
       buffer.setString(x: plot.right - last.count, y: xLabelY, last, style: theme.ink(theme.axis))
     }
     if plot.width > 3 * last.count + 6 {
-      let mid = ChartFormat.count(xMax / 2)
+      let mid = ChartFormat.count((xMin + xMax) / 2)
       buffer.setString(x: plot.x + plot.width / 2 - mid.count / 2, y: xLabelY, mid, style: theme.ink(theme.axis))
     }
     var canvas = BrailleCanvas(width: plot.width, height: plot.height)
@@ -117,10 +124,10 @@ public struct LineChart {
     }
     // Each marked line's cells, where its letters go after the dots are drawn.
     var markers: [(Character, Color, [(x: Int, y: Int)])] = []
-    for (index, line) in present.enumerated() {
+    for (index, (line, buckets)) in present.enumerated() {
       var columns = [Column](repeating: Column(), count: canvas.dotWidth)
       var ema = 0.0, debias = 0.0
-      for b in line.series.buckets {
+      for b in buckets {
         let c = Swift.min(Swift.max(dotX(b.x), 0), canvas.dotWidth - 1)
         guard b.mean.isFinite, b.min.isFinite, b.max.isFinite else { continue }
         var value = Double(b.mean)
@@ -165,6 +172,10 @@ public struct LineChart {
       let x = plot.x + Swift.min(dotX(Double(mark.step)) / 2, plot.width - 1)
       guard mark.step > 0, x >= plot.x else { continue }
       buffer[x, plot.bottom] = Cell(symbols.unicode ? "┴" : "^", style: theme.ink(theme.marks))
+    }
+    if let best, Double(best) >= xMin {
+      let x = plot.x + Swift.min(Swift.max(dotX(Double(best)), 0) / 2, plot.width - 1)
+      buffer[x, plot.bottom] = Cell(symbols.bestMark, style: theme.ink(theme.validation).bolded)
     }
   }
 }

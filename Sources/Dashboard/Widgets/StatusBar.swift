@@ -66,13 +66,16 @@ public struct StatusBar {
       ("step \(s.step.grouped)", 7),
       ("η \(s.learningRate.isFinite ? shortNumber(s.learningRate) : "–")", 5),
       ("batch \(s.batchSize)", 1),
-      ("\(ChartFormat.count(s.samplesPerSecond)) samples/s", 4),
+      // The throughput is of training now: none while it waits for a key.
+      s.state == .running ? ("\(ChartFormat.count(s.samplesPerSecond)) samples/s", 4) : (s.state == .paused ? "paused" : "", 5),
       (ChartFormat.duration(s.trainingTime), 3),
       (s.info.dataName, 2),
     ]
+    if s.pace.stepsPerSecond != nil { parts.insert(("pace \(s.pace.label)", 5), at: 4) }
+    parts.removeAll { $0.text.isEmpty }
     // A source that logs curves only (TensorBoard, a CSV logger) knows no epoch length, batch or clock.
     if s.batchSize == 0 && s.trainingTime == 0 {
-      parts.removeAll { $0.text.hasPrefix("batch ") || $0.text.hasSuffix("samples/s") || $0.rank == 3 }
+      parts.removeAll { $0.text.hasPrefix("batch ") || $0.text.hasSuffix("samples/s") || $0.text == "paused" || $0.rank == 3 }
       if s.info.epochs == nil && s.epoch == 0 { parts.removeAll { $0.rank == 6 } }
     }
     if let run { parts.insert((run, 9), at: 0) }

@@ -81,7 +81,10 @@ public struct SVGPlot {
               dash: [nil, "7 3", "2 2"][(l / Self.palette.count) % 3])
           }, logScale: true))
     }
-    let height = Double(panels.count) * Self.panelHeight + 30
+    // The run overfitting (its latest verdict): said under the title, its best epoch marked on the loss.
+    let verdict = epochs.last { $0.overfitting != nil }?.overfitting
+    let top = verdict == nil ? 30.0 : 48
+    let height = Double(panels.count) * Self.panelHeight + top
     let steps = (samples.map(\.step) + epochs.map(\.step)).max() ?? 1
     var svg = """
       <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(Self.width))" height="\(Int(height))" viewBox="0 0 \(Int(Self.width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
@@ -90,13 +93,18 @@ public struct SVGPlot {
       <text x="\(Self.margin.left)" y="20" font-size="15" font-weight="bold">\(Self.escape("\(info.dataName) · \(info.networkDescription)"))</text>
 
       """
+    if let verdict {
+      let text = "\(OverfittingVerdict.badge) since epoch \(verdict.since): \(verdict.message)"
+      svg += "<text class=\"verdict\" x=\"\(Self.margin.left)\" y=\"38\" fill=\"\(Self.palette[1])\" font-size=\"11\">\(Self.escape(text))</text>\n"
+    }
     for (i, panel) in panels.enumerated() {
-      svg += render(panel, top: 30 + Double(i) * Self.panelHeight, steps: Double(max(steps, 1)), marks: marks)
+      let best = i == 0 ? verdict.map { (step: $0.bestStep, label: "best val_loss (epoch \($0.bestEpoch))") } : nil
+      svg += render(panel, top: top + Double(i) * Self.panelHeight, steps: Double(max(steps, 1)), marks: marks, best: best)
     }
     return svg + "</svg>\n"
   }
 
-  private func render(_ panel: Panel, top: Double, steps: Double, marks: [(step: Int, label: String)]) -> String {
+  private func render(_ panel: Panel, top: Double, steps: Double, marks: [(step: Int, label: String)], best: (step: Int, label: String)?) -> String {
     let m = Self.margin
     let plot = (x: m.left, y: top + m.top, w: Self.width - m.left - m.right, h: Self.panelHeight - m.top - m.bottom)
     let ys = panel.lines.flatMap { $0.points.map(\.y) + $0.band.flatMap { [$0.lo, $0.hi] } }.filter { $0.isFinite && (!panel.logScale || $0 > 0) }
@@ -132,6 +140,11 @@ public struct SVGPlot {
       let x = px(Double(mark.step))
       s += "<line class=\"mark\" x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(plot.y))\" y2=\"\(f(plot.y + plot.h))\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>"
       s += "<text x=\"\(f(x + 3))\" y=\"\(f(plot.y + 12))\" fill=\"#666\" font-size=\"11\">\(Self.escape(mark.label))</text>\n"
+    }
+    if let best {
+      let x = px(Double(best.step)), color = Self.palette[1]
+      s += "<line class=\"best\" x1=\"\(f(x))\" x2=\"\(f(x))\" y1=\"\(f(plot.y))\" y2=\"\(f(plot.y + plot.h))\" stroke=\"\(color)\" stroke-width=\"1.2\"/>"
+      s += "<text x=\"\(f(x + 3))\" y=\"\(f(plot.y + plot.h - 6))\" fill=\"\(color)\" font-size=\"11\">\(Self.escape(best.label))</text>\n"
     }
     // Lines, each with its legend entry: closer entries and smaller text for
     // many layers, down to 7 px apart; past that, the last entry says how

@@ -14,6 +14,8 @@ public enum ControlCommand: Sendable, Equatable {
   /// before it, η ÷ 10. Logged as a `rollback` event.
   case rollBack
   case reinitialize
+  /// One rung of the pace ladder slower (`<`) or faster (`>`).
+  case stepPace(faster: Bool)
   case save(path: String)
   case stop
 }

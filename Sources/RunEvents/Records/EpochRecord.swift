@@ -19,11 +19,13 @@ public struct EpochRecord: Sendable, Equatable {
   public var samplesPerSecond: Double
   public var layers: [LayerStatistics]
   public var health: [LayerHealth]
+  /// The run-level verdict at this epoch, when the run overfits.
+  public var overfitting: OverfittingVerdict?
 
   public init(
     epoch: Int, step: Int, time: Double, learningRate: Float, loss: Double, validationLoss: Double? = nil, accuracy: Double? = nil,
     validationAccuracy: Double? = nil, rmse: Double? = nil, validationRMSE: Double? = nil, samplesPerSecond: Double = 0,
-    layers: [LayerStatistics] = [], health: [LayerHealth] = []
+    layers: [LayerStatistics] = [], health: [LayerHealth] = [], overfitting: OverfittingVerdict? = nil
   ) {
     self.epoch = epoch
     self.step = step
@@ -38,6 +40,7 @@ public struct EpochRecord: Sendable, Equatable {
     self.samplesPerSecond = samplesPerSecond
     self.layers = layers
     self.health = health
+    self.overfitting = overfitting
   }
 }
 
@@ -61,7 +64,7 @@ extension EpochRecord {
       ("val_rmse", .finite(validationRMSE)),
       ("samples_per_s", .finite(samplesPerSecond.rounded())),
       ("layers", LayerJSON.json(layers, health)),
-    ])
+    ] + (overfitting.map { [("overfitting", $0.json)] } ?? []))
   }
 
   /// Reads an `epoch` line; a missing loss or η reads as NaN.
@@ -72,6 +75,7 @@ extension EpochRecord {
       learningRate: Float(line["lr"]?.doubleValue ?? .nan), loss: line["loss"]?.doubleValue ?? .nan,
       validationLoss: line["val_loss"]?.doubleValue, accuracy: line["acc"]?.doubleValue, validationAccuracy: line["val_acc"]?.doubleValue,
       rmse: line["rmse"]?.doubleValue, validationRMSE: line["val_rmse"]?.doubleValue,
-      samplesPerSecond: line["samples_per_s"]?.doubleValue ?? 0, layers: stats, health: health)
+      samplesPerSecond: line["samples_per_s"]?.doubleValue ?? 0, layers: stats, health: health,
+      overfitting: OverfittingVerdict(json: line["overfitting"]))
   }
 }

@@ -13,6 +13,9 @@ extension EventRecord {
         [("path", .string(path)), ("ok", .bool(ok))] + (automatic ? [("auto", .bool(true))] : []) + (error.map { [("error", .string($0))] } ?? [])
       case .earlyStop(let epoch, let best, let loss): [("epoch", .int(epoch)), ("best_epoch", .int(best)), ("best_loss", .finite(loss))]
       case .finished(let epoch): [("epoch", .int(epoch))]
+      case .overfitting(let since, let best, let bestLoss, let loss):
+        [("since", .int(since)), ("best_epoch", .int(best)), ("best_val_loss", .finite(bestLoss)), ("val_loss", .finite(loss))]
+      case .pace(let from, let to): [("from", .finite(from)), ("to", .finite(to))]
       case .refused(let command, let reason): [("command", .string(command)), ("reason", .string(reason))]
       case .resumeRun(let from, let epoch, let epochs, let eta, let mode):
         [("from", .string(from)), ("epoch", .int(epoch)), ("epochs", epochs.map(JSON.int) ?? .null), ("lr", .finite(eta)), ("mode", .string(mode))]
@@ -42,6 +45,12 @@ extension EventRecord {
         .save(path: f["path"]?.stringValue ?? "", ok: f["ok"]?.boolValue == true, automatic: f["auto"]?.boolValue == true, error: f["error"]?.stringValue)
       case "early-stop": .earlyStop(epoch: int("epoch"), bestEpoch: int("best_epoch"), bestLoss: f["best_loss"]?.doubleValue ?? .nan)
       case "finished": .finished(epoch: int("epoch"))
+      case "overfitting":
+        .overfitting(
+          since: int("since"), bestEpoch: int("best_epoch"), bestLoss: f["best_val_loss"]?.doubleValue ?? .nan,
+          validationLoss: f["val_loss"]?.doubleValue ?? .nan)
+      // A missing or null pace is full speed.
+      case "pace": .pace(from: f["from"]?.doubleValue, to: f["to"]?.doubleValue)
       case "stop": .stop
       case "refused": .refused(command: f["command"]?.stringValue ?? "?", reason: f["reason"]?.stringValue ?? "")
       case "resume-run":

@@ -36,6 +36,11 @@ public enum EventKind: Sendable, Equatable {
   case earlyStop(epoch: Int, bestEpoch: Int, bestLoss: Double)
   /// The epochs asked for are done.
   case finished(epoch: Int)
+  /// The run began to overfit (the verdict's numbers): its validation loss
+  /// has stayed well above its best since epoch `since`.
+  case overfitting(since: Int, bestEpoch: Int, bestLoss: Double, validationLoss: Double)
+  /// The training pace changed (`<`, `>`): steps a second, nil for full speed.
+  case pace(from: Double?, to: Double?)
   /// Asked to stop (`K` on a watched run): the run ends after this step.
   case stop
   /// A command not carried out, and why (a watched run).
@@ -60,6 +65,8 @@ public enum EventKind: Sendable, Equatable {
     case .save: "save"
     case .earlyStop: "early-stop"
     case .finished: "finished"
+    case .overfitting: "overfitting"
+    case .pace: "pace"
     case .stop: "stop"
     case .refused: "refused"
     case .resumeRun: "resume-run"

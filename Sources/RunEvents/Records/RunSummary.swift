@@ -55,6 +55,7 @@ public struct RunSummary: Sendable {
       }
       if let rmse = last.validationRMSE ?? last.rmse { s += " · rmse " + lossText(rmse) }
       s += " · loss " + lossText(last.loss)
+      if let o = last.overfitting { s += " · \(OverfittingVerdict.badge) since epoch \(o.since): \(o.reason)" }
     }
     return s
   }
@@ -77,6 +78,8 @@ extension RunSummary {
       ("val_rmse", .finite(last?.validationRMSE)),
       ("best_val_acc", .finite(best?.validationAccuracy)),
       ("best_epoch", best.map { .int($0.epoch) } ?? .null),
+      // The run ended overfitting: the verdict, or null.
+      ("overfitting", last?.overfitting?.json ?? .null),
     ])
   }
 
@@ -89,7 +92,7 @@ extension RunSummary {
       EpochRecord(
         epoch: epochs, step: steps, time: time, learningRate: .nan, loss: loss, validationLoss: line["val_loss"]?.doubleValue,
         accuracy: line["acc"]?.doubleValue, validationAccuracy: line["val_acc"]?.doubleValue, rmse: line["rmse"]?.doubleValue,
-        validationRMSE: line["val_rmse"]?.doubleValue)
+        validationRMSE: line["val_rmse"]?.doubleValue, overfitting: OverfittingVerdict(json: line["overfitting"]))
     }
     let best = line["best_val_acc"]?.doubleValue.map { accuracy in
       EpochRecord(epoch: line["best_epoch"]?.intValue ?? 0, step: 0, time: 0, learningRate: .nan, loss: .nan, validationAccuracy: accuracy)

@@ -22,6 +22,7 @@ extension RunView {
       if let v = record.validationMetric { history.validationMetric.append(x: x, Float(v)) }
       epoch = record.epoch
       epochProgress = 0
+      overfitting = record.overfitting
     case .event(let record):
       apply(record)
     case .summary(let summary):
@@ -71,6 +72,8 @@ extension RunView {
     case .pause:
       if state == .running { state = .paused }
     case .resume:
+      // "finished: space trains on" is old news once it does.
+      if state == .finished { notice = nil }
       state = .running
     case .step:
       if state == .running { state = .paused }
@@ -112,6 +115,12 @@ extension RunView {
     case .finished(let epoch):
       state = .finished
       notify("finished \(epoch) epochs", .info)
+    case .overfitting(let since, let best, let bestLoss, let loss):
+      let times = bestLoss > 0 ? " (\(fixed(loss / bestLoss, 1))× its best, epoch \(best))" : ""
+      notify("overfitting since epoch \(since): validation loss \(ChartFormat.compact(loss))\(times)", .warning)
+    case .pace(_, let to):
+      pace = Pace(stepsPerSecond: to)
+      notify("pace: \(pace.label)", .info)
     case .resumeRun(let from, _, let epochs, _, _):
       // The resumed run's own goal (N more epochs), or open-ended.
       info.epochs = epochs

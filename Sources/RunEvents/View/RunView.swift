@@ -28,6 +28,10 @@ public struct RunView: Sendable, Equatable {
   public var history: History
   public var layers: [LayerStatistics] = []
   public var health: [LayerHealth] = []
+  /// The run-level verdict of the last epoch judged: overfitting, or nil.
+  public var overfitting: OverfittingVerdict?
+  /// How fast the built-in trainer may go (full speed for other sources).
+  public var pace = Pace.full
   /// The weights, per layer `(out, in)`.
   public var weights: [WeightMatrix] = []
   /// The model's output over the input plane (2-D data), from its source.
@@ -70,7 +74,7 @@ public struct RunView: Sendable, Equatable {
       && a.trainingTime == b.trainingTime && a.history == b.history && a.layers == b.layers && a.health == b.health
       && a.weights == b.weights && a.field == b.field && a.notice == b.notice && a.divergence == b.divergence
       && a.failure == b.failure && a.unsavedWork == b.unsavedWork && a.origin == b.origin && a.ranks == b.ranks
-      && a.gradientSpread == b.gradientSpread
+      && a.gradientSpread == b.gradientSpread && a.overfitting == b.overfitting && a.pace == b.pace
   }
 
   /// Shows a line to the person at the keyboard (replacing the last).

@@ -12,6 +12,8 @@ public struct SessionMachine: Sendable, Equatable {
   public var openEnded = false
   /// Weights from before a divergence exist for `d` to go back to.
   public var canRollBack = false
+  /// How fast training may go (`<`, `>`).
+  public var pace = Pace.full
 
   public init(state: RunState) {
     self.state = state
@@ -87,6 +89,12 @@ public struct SessionMachine: Sendable, Equatable {
       return [.reinitialize, .log(.reset)]
     case .save(let path):
       return [.save(path: path)]
+    case .stepPace(let faster):
+      let next = pace.stepped(faster: faster)
+      guard next != pace else { return [.notify(faster ? "already at full speed" : "already at the slowest pace, \(pace.label)", .info)] }
+      let old = pace
+      pace = next
+      return [.log(.pace(from: old.stepsPerSecond, to: next.stepsPerSecond))]
     }
   }
 

@@ -9,6 +9,9 @@ public struct SessionOptions: Sendable {
   public var interactive = false
   /// Start paused (a loaded model opens paused in the dashboard).
   public var startPaused = false
+  /// How fast training may go at first (the dashboard's 2-D data sets open
+  /// at `Pace.watchable`); headless runs keep full speed.
+  public var pace = Pace.full
   /// Seconds between snapshots.
   public var publishInterval = 0.04
   /// Where `s` and the end of the run save the model; nil: `s` picks a name, the end saves nothing.

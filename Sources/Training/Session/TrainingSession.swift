@@ -52,6 +52,9 @@ public final class TrainingSession {
   var lastGood: (network: Network, optimizer: Optimizer, epoch: Int, loss: Double)? {
     didSet { machine.canRollBack = lastGood != nil }
   }
+  /// Where the pace is counted from: the step and time it was last set, and
+  /// the rate it was set for (nil while paused or at full speed).
+  private var paceAnchor: (step: Int, time: ContinuousClock.Instant, rate: Double)?
   /// An epoch's end weights waiting for the next batch's loss to be judged.
   var candidate: (network: Network, optimizer: Optimizer, epoch: Int)?
   private let fieldEvaluator: DecisionFieldEvaluator?
@@ -73,6 +76,8 @@ public final class TrainingSession {
     if let history = options.history, history.gradientNorms.count == trainer.network.layers.count { view.history = history }
     fieldEvaluator = channel != nil && trainer.network.inputWidth == 2 ? DecisionFieldEvaluator(points: info.points, encoding: trainer.data.encoding) : nil
     machine = SessionMachine(state: options.startPaused ? .paused : .running)
+    machine.pace = options.pace
+    view.pace = options.pace
     candidate = (trainer.network, trainer.optimizer, trainer.epoch)
     recorder = RunRecorder(log: log, tensorboard: tensorboard, trainer: trainer)
     plateau = options.plateau
@@ -98,7 +103,16 @@ public final class TrainingSession {
       guard machine.trains else {
         // Nothing changes while paused: no snapshots (the UI does not redraw)
         // until a command arrives; wake now and then only to see signals.
+        paceAnchor = nil
         if apply(control.waitForCommands(timeout: 0.1)) { ending = .quit; break }
+        continue
+      }
+      if let wait = paceWait() {
+        // Ahead of the pace: wait for the next step's time, or a command.
+        let started = ContinuousClock.now, stoppedBefore = ProcessStops.shared.stoppedSeconds
+        let commands = control.waitForCommands(timeout: min(wait, 0.1))
+        trainer.paced(seconds: (ContinuousClock.now - started).seconds - (ProcessStops.shared.stoppedSeconds - stoppedBefore))
+        if apply(commands) { ending = .quit; break }
         continue
       }
       if let end = trainOneStep() { ending = end; break loop }
@@ -110,6 +124,25 @@ public final class TrainingSession {
   private func apply(_ commands: [ControlCommand]) -> Bool {
     for command in commands where perform(machine.update(command, learningRate: trainer.learningRate)) { return true }
     return false
+  }
+
+  /// Seconds until the next step is due at the pace, nil when it is due now
+  /// (or the pace is full speed, or single steps are asked for). A run that
+  /// falls behind its pace is not let to catch up in a burst.
+  private func paceWait() -> Double? {
+    guard let rate = machine.pace.stepsPerSecond, machine.pendingSteps == 0 else {
+      paceAnchor = nil
+      return nil
+    }
+    let now = ContinuousClock.now
+    guard let anchor = paceAnchor, anchor.rate == rate else {
+      paceAnchor = (trainer.step, now, rate)
+      return nil
+    }
+    let due = anchor.time + .seconds(Double(trainer.step - anchor.step) / rate)
+    if due > now { return (due - now).seconds }
+    if now - due > .milliseconds(250) { paceAnchor = (trainer.step, now, rate) }
+    return nil
   }
 
   /// One mini-batch and what follows from it; how the run ends, if it does.
@@ -188,6 +221,9 @@ public final class TrainingSession {
   /// An epoch ended: records, checkpoints, the plateau and early-stop rules,
   /// the epoch goal. How the run ends, if it does.
   private func finishEpoch(_ record: EpochRecord) -> RunSummary.Ending? {
+    if let o = record.overfitting, lastRecord?.overfitting == nil {
+      emit(.overfitting(since: o.since, bestEpoch: o.bestEpoch, bestLoss: o.bestValidationLoss, validationLoss: o.validationLoss))
+    }
     lastRecord = record
     candidate = (trainer.network, trainer.optimizer, record.epoch)
     if RunSummary.isBetter(record, than: bestRecord) { bestRecord = record }
