@@ -4,10 +4,12 @@ import NumberFormat
 /// The run-level overfitting rule, judged once an epoch: the validation loss
 /// has stayed at least `rise` above its best for at least `epochs` epochs in
 /// a row, while the training loss is lower than it was at that best epoch
-/// (it still falls: the model fits the training data better and the held-out
-/// data worse). A source whose epoch line has no training loss (TensorBoard,
-/// a CSV logger) is judged on the mean of its samples' losses since the
-/// epoch before.
+/// (it has fallen since: the model fits the training data better and the
+/// held-out data worse). The training loss compared is the mean over the
+/// risen epochs (the last `epochs` of them), so one noisy epoch neither makes
+/// nor breaks the verdict. A source whose epoch line has no training loss
+/// (TensorBoard, a CSV logger) is judged on the mean of its samples' losses
+/// since the epoch before.
 public struct OverfittingRule: Sendable {
   /// The least rise above the best validation loss, as a fraction (`--overfit-rise`).
   public var rise: Double
@@ -20,6 +22,8 @@ public struct OverfittingRule: Sendable {
   /// Training losses of the epochs since the rise began (at most `epochs`).
   private var recentTraining: [Double] = []
   private var risenSince: Int?
+  /// The verdict after the last epoch that had a validation loss.
+  private var verdict: OverfittingVerdict?
   private var sampleLoss = (sum: 0.0, count: 0)
 
   public init(rise: Double, epochs: Int, builtIn: Bool) {
@@ -37,11 +41,18 @@ public struct OverfittingRule: Sendable {
   }
 
   /// The verdict on the run after `record`; nil when it is not overfitting.
+  /// An epoch without a validation loss (a run that validates every few
+  /// epochs) changes nothing: the verdict before it stands.
   public mutating func judge(_ record: EpochRecord) -> OverfittingVerdict? {
     let fromSamples = sampleLoss.count > 0 ? sampleLoss.sum / Double(sampleLoss.count) : .nan
     sampleLoss = (0, 0)
     let training = record.loss.isFinite ? record.loss : fromSamples
-    guard let validation = record.validationLoss, validation.isFinite, training.isFinite else { return nil }
+    guard let validation = record.validationLoss, validation.isFinite, training.isFinite else { return verdict }
+    verdict = verdict(validation: validation, training: training, record)
+    return verdict
+  }
+
+  private mutating func verdict(validation: Double, training: Double, _ record: EpochRecord) -> OverfittingVerdict? {
     guard let best, validation >= best.validation else {
       best = (record.epoch, record.step, validation, training)
       risenSince = nil
@@ -53,15 +64,17 @@ public struct OverfittingRule: Sendable {
       recentTraining = []
       return nil
     }
-    if risenSince == nil { risenSince = record.epoch }
+    let since = risenSince ?? record.epoch
+    risenSince = since
     recentTraining.append(training)
     if recentTraining.count > epochs { recentTraining.removeFirst() }
     let trainingNow = recentTraining.reduce(0, +) / Double(recentTraining.count)
-    guard record.epoch - risenSince! + 1 >= epochs, trainingNow < best.training, let since = risenSince else { return nil }
-    let ratio = best.validation > 0 ? "\(fixed(validation / best.validation, 1))× " : ""
+    let risen = record.epoch - since + 1
+    guard risen >= epochs, trainingNow < best.training else { return nil }
+    let f = ChartFormat.compact
     let reason =
-      "validation loss \(ChartFormat.compact(validation)) is \(ratio)its best \(ChartFormat.compact(best.validation)) (epoch \(best.epoch))"
-      + " for \(record.epoch - since + 1) epochs while the training loss fell from \(ChartFormat.compact(best.training)) to \(ChartFormat.compact(trainingNow))"
+      "validation loss \(f(validation)) (training \(f(training))) is \(OverfittingVerdict.times(validation, best: best.validation))its best"
+      + " \(f(best.validation)) (epoch \(best.epoch)) for \(risen) epochs while the training loss fell from \(f(best.training)) to \(f(trainingNow))"
     let hint =
       builtIn
       ? "try --l2 1e-3 to 1e-2, --early-stop 10, fewer units, or more data"

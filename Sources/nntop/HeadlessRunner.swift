@@ -80,8 +80,7 @@ struct HeadlessRunner {
       s += "  ⚠ " + flagged.map { "W\($0.0 + 1) \($0.1.status.rawValue)" }.joined(separator: ", ")
     }
     if let o = r.overfitting {
-      let times = o.bestValidationLoss > 0 ? "\(fixed(o.validationLoss / o.bestValidationLoss, 1))× " : ""
-      s += "  ⚠ \(OverfittingVerdict.badge): val_loss \(times)its best (epoch \(o.bestEpoch)) since epoch \(o.since)"
+      s += "  ⚠ \(OverfittingVerdict.badge): val_loss \(OverfittingVerdict.times(o.validationLoss, best: o.bestValidationLoss))its best (epoch \(o.bestEpoch)) since epoch \(o.since)"
     }
     return s
   }

@@ -237,8 +237,8 @@ struct TrainOptions: ParsableArguments {
   func givenPace() throws -> Pace? {
     guard let pace else { return nil }
     if pace == "full" { return .full }
-    guard let rate = Double(pace), rate.isFinite, rate > 0 else {
-      throw ValidationError("--pace takes steps a second (a positive number) or full, got \"\(pace)\"")
+    guard let rate = Double(pace), rate.isFinite, rate >= 1 else {
+      throw ValidationError("--pace takes steps a second (1 or more) or full, got \"\(pace)\"")
     }
     guard rate <= 1e9 else { throw ValidationError("--pace \(pace) is more steps a second than any run takes: use --pace full") }
     return Pace(stepsPerSecond: rate)

@@ -26,9 +26,22 @@ struct OverfittingTests {
     // The training loss now is the mean over the ten risen epochs (6…15), 1/6 … 1/15.
     let mean = (6...15).map { 1.0 / Double($0) }.reduce(0, +) / 10
     #expect(abs(first.trainingLoss - mean) < 1e-12 && first.bestTrainingLoss == 0.25)
-    #expect(first.reason == "validation loss 0.750 is 1.5× its best 0.500 (epoch 4) for 10 epochs while the training loss fell from 0.250 to 0.103")
+    #expect(first.reason == "validation loss 0.750 (training 0.067) is 1.5× its best 0.500 (epoch 4) for 10 epochs while the training loss fell from 0.250 to 0.103")
     #expect(first.hint.contains("--l2") && first.hint.contains("--early-stop"))
     #expect(verdicts[15]?.since == 6 && verdicts[15]?.reason.contains("for 11 epochs") == true)
+  }
+
+  /// A run that validates every few epochs: an epoch without a validation
+  /// loss leaves the verdict as it was (no banner flashing off and on).
+  @Test func anEpochWithoutValidationKeepsTheVerdict() {
+    var monitor = HealthMonitor(thresholds: HealthThresholds(), families: [.other])
+    var last: OverfittingVerdict?
+    for (i, val) in Self.validation.enumerated() { last = monitor.judge(epoch(i + 1, train: 1.0 / Double(i + 1), val: val)).overfitting }
+    #expect(last != nil)
+    let unmeasured = EpochRecord(epoch: 17, step: 170, time: 17, learningRate: 0.1, loss: 0.05)
+    #expect(monitor.judge(unmeasured).overfitting == last)
+    var fresh = HealthMonitor(thresholds: HealthThresholds(), families: [.other])
+    #expect(fresh.judge(unmeasured).overfitting == nil)
   }
 
   @Test func theThresholdsAreTheFlags() {

@@ -69,7 +69,7 @@ struct ReducerTests {
       since: 6, bestEpoch: 4, bestStep: 40, bestValidationLoss: 0.5, validationLoss: 0.75, trainingLoss: 0.1, bestTrainingLoss: 0.2, reason: "r",
       hint: "h")
     v.apply(.event(EventRecord(step: 150, .overfitting(since: 6, bestEpoch: 4, bestLoss: 0.5, validationLoss: 0.75))))
-    #expect(v.notice?.text == "overfitting since epoch 6: validation loss 0.750 (1.5× its best, epoch 4)" && v.notice?.level == .warning)
+    #expect(v.notice?.text == "overfitting since epoch 6: validation loss 0.750, 1.5× its best (epoch 4)" && v.notice?.level == .warning)
     v.apply(.epoch(EpochRecord(epoch: 15, step: 150, time: 1, learningRate: 0.1, loss: 0.1, validationLoss: 0.75, overfitting: verdict)))
     #expect(v.overfitting == verdict)
     v.apply(.epoch(EpochRecord(epoch: 16, step: 160, time: 1, learningRate: 0.1, loss: 0.1, validationLoss: 0.52)))

@@ -77,7 +77,8 @@ struct SessionMachineTests {
     // A pace off the ladder (--pace 300) goes to the next rung each way.
     #expect(Pace(stepsPerSecond: 300).stepped(faster: true) == Pace(stepsPerSecond: 1_000))
     #expect(Pace(stepsPerSecond: 300).stepped(faster: false) == Pace(stepsPerSecond: 100))
-    #expect(Pace(stepsPerSecond: 5).stepped(faster: false) == Pace(stepsPerSecond: 10), "below the ladder: its slowest rung")
+    #expect(Pace(stepsPerSecond: 5).stepped(faster: false) == Pace(stepsPerSecond: 5), "below the ladder: < never speeds it up")
+    #expect(Pace(stepsPerSecond: 5).stepped(faster: true) == Pace(stepsPerSecond: 10))
   }
 
   @Test func aBadEtaIsRefusedAndStopEnds() {

@@ -84,7 +84,7 @@ public enum DashboardScreen {
     // What went wrong takes two lines where one is too narrow for it (and
     // where there is room); the run overfitting, up to four, over the legend.
     let failure = (s.failure ?? s.divergence).map { "⚠ " + $0 }
-    let overfitting = s.overfitting.map { "⚠ \(OverfittingVerdict.badge) since epoch \($0.since): \($0.message)" }
+    let overfitting = s.overfitting.map { "⚠ " + $0.headline }
     let warning = (failure ?? overfitting).map { wrap($0, to: inner.width) } ?? []
     let warningRows = failure != nil ? (warning.count > 1 && inner.height >= 8 ? 2 : 1) : min(warning.count, inner.height >= 16 ? 4 : inner.height >= 12 ? 3 : 1)
     let (warningArea, rest) = inner.splitTop(warningRows)
@@ -127,7 +127,7 @@ public enum DashboardScreen {
       return
     }
     let accuracy = s.info.isClassification
-    let note = (state.curveFlags(logScale: false) + (others.isEmpty ? [] : ["m: \(others.count) more series"])).joined(separator: " · ")
+    let note = (state.curveFlags(logScale: false, smoothing: !accuracy) + (others.isEmpty ? [] : ["m: \(others.count) more series"])).joined(separator: " · ")
     let inner = Block(title: accuracy ? "Accuracy" : "RMSE", note: note).render(area, &buffer, theme: theme, symbols: state.symbols)
     guard inner.height >= 2 else { return }
     let (legendRow, chartArea) = inner.splitTop(1)

@@ -60,11 +60,12 @@ public struct DashboardState: Sendable {
   /// The window the curves show: the last `recentFraction` of the steps, or nil for the whole run.
   public var curveWindow: Double? { recentWindow ? Self.recentFraction : nil }
 
-  /// What the chart titles say of how the curves are drawn: `log · smoothed · last 10% of steps`.
-  public func curveFlags(logScale: Bool) -> [String] {
+  /// What the chart titles say of how the curves are drawn: `log · smoothed
+  /// · last 10% of steps` (the accuracy is always smoothed: it says nothing of it).
+  public func curveFlags(logScale: Bool, smoothing says: Bool = true) -> [String] {
     var flags: [String] = []
     if logScale { flags.append("log") }
-    if smoothing > 0 { flags.append("smoothed") }
+    if says && smoothing > 0 { flags.append("smoothed") }
     if recentWindow { flags.append("last \(Int(Self.recentFraction * 100))% of steps") }
     return flags
   }

@@ -31,7 +31,7 @@ public struct HelpOverlay {
       "  EXPLODING  huge gradient          DEAD  most ReLUs never fire",
       "  SATURATED  sigmoid/tanh flat      η HIGH / η LOW  update too big / small",
       mode == .live ? "  NaN        the run diverged and paused: r re-initialises, d rolls back" : "  NaN        the run diverged (it paused there)",
-      "  OVERFITTING (over the loss) validation loss 20% above its best for 10 epochs",
+      "  OVERFITTING (the run, over the loss) validation loss well above its best",
     ]
   }
 

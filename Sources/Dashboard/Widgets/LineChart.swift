@@ -63,8 +63,11 @@ public struct LineChart {
     }
     let xMax = Swift.max(nonEmpty.map { $0.series.buckets.last!.x }.max()!, 1)
     let xMin = recent.map { (xMax * (1 - $0)).rounded(.down) } ?? 0
-    // The buckets in view (a recent window: those at or after its start).
-    let present = nonEmpty.map { line in (line: line, buckets: line.series.buckets.filter { $0.x >= xMin }) }.filter { !$0.buckets.isEmpty }
+    // The buckets in view (a recent window: those at or after its start; the
+    // window reuses the whole run's buckets, so it is as fine as they are),
+    // each line with its place among the lines (its marker letters' offset).
+    let present = nonEmpty.enumerated().map { i, line in (index: i, line: line, buckets: line.series.buckets.filter { $0.x >= xMin }) }
+      .filter { !$0.buckets.isEmpty }
     let transform: (Double) -> Double = logScale ? { log10(Swift.max($0, 1e-12)) } : { $0 }
     // Y range from everything drawn.
     var lo = Double.infinity, hi = -Double.infinity
@@ -72,7 +75,7 @@ public struct LineChart {
       lo = transform(fixedRange.lowerBound)
       hi = transform(fixedRange.upperBound)
     } else {
-      for (line, buckets) in present {
+      for (_, line, buckets) in present {
         for b in buckets {
           let a = transform(Double(line.envelope ? b.min : b.mean)), c = transform(Double(line.envelope ? b.max : b.mean))
           // A bucket whose sum overflowed Float (values near 3e38) is left out.
@@ -124,7 +127,7 @@ public struct LineChart {
     }
     // Each marked line's cells, where its letters go after the dots are drawn.
     var markers: [(Character, Color, [(x: Int, y: Int)])] = []
-    for (index, (line, buckets)) in present.enumerated() {
+    for (index, line, buckets) in present {
       var columns = [Column](repeating: Column(), count: canvas.dotWidth)
       var ema = 0.0, debias = 0.0
       for b in buckets {
@@ -168,9 +171,8 @@ public struct LineChart {
         buffer[plot.x + cell.x, plot.y + cell.y] = Cell(marker, style: theme.ink(color).bolded)
       }
     }
-    for mark in marks {
+    for mark in marks where mark.step > 0 && Double(mark.step) >= xMin {
       let x = plot.x + Swift.min(dotX(Double(mark.step)) / 2, plot.width - 1)
-      guard mark.step > 0, x >= plot.x else { continue }
       buffer[x, plot.bottom] = Cell(symbols.unicode ? "┴" : "^", style: theme.ink(theme.marks))
     }
     if let best, Double(best) >= xMin {

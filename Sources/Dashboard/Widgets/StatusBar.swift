@@ -71,7 +71,8 @@ public struct StatusBar {
       (ChartFormat.duration(s.trainingTime), 3),
       (s.info.dataName, 2),
     ]
-    if s.pace.stepsPerSecond != nil { parts.insert(("pace \(s.pace.label)", 5), at: 4) }
+    // A replay plays on its own clock: the recorded pace is not its speed.
+    if s.pace.stepsPerSecond != nil && replay == nil { parts.insert(("pace \(s.pace.label)", 5), at: 4) }
     parts.removeAll { $0.text.isEmpty }
     // A source that logs curves only (TensorBoard, a CSV logger) knows no epoch length, batch or clock.
     if s.batchSize == 0 && s.trainingTime == 0 {

@@ -81,8 +81,10 @@ public struct SVGPlot {
               dash: [nil, "7 3", "2 2"][(l / Self.palette.count) % 3])
           }, logScale: true))
     }
-    // The run overfitting (its latest verdict): said under the title, its best epoch marked on the loss.
-    let verdict = epochs.last { $0.overfitting != nil }?.overfitting
+    // The run overfitting (its latest verdict): said under the title, its
+    // best epoch marked on the loss; a run that recovered says when it was.
+    let flagged = epochs.last { $0.overfitting != nil }
+    let verdict = flagged?.overfitting
     let top = verdict == nil ? 30.0 : 48
     let height = Double(panels.count) * Self.panelHeight + top
     let steps = (samples.map(\.step) + epochs.map(\.step)).max() ?? 1
@@ -93,8 +95,9 @@ public struct SVGPlot {
       <text x="\(Self.margin.left)" y="20" font-size="15" font-weight="bold">\(Self.escape("\(info.dataName) · \(info.networkDescription)"))</text>
 
       """
-    if let verdict {
-      let text = "\(OverfittingVerdict.badge) since epoch \(verdict.since): \(verdict.message)"
+    if let verdict, let flagged {
+      let recovered = epochs.last?.overfitting == nil
+      let text = recovered ? "\(OverfittingVerdict.badge) from epoch \(verdict.since) to \(flagged.epoch), then no longer: \(verdict.message)" : verdict.headline
       svg += "<text class=\"verdict\" x=\"\(Self.margin.left)\" y=\"38\" fill=\"\(Self.palette[1])\" font-size=\"11\">\(Self.escape(text))</text>\n"
     }
     for (i, panel) in panels.enumerated() {

@@ -23,7 +23,7 @@ public struct Pace: Sendable, Equatable {
     // A pace off the ladder goes to the nearest rung in the direction asked.
     let rate = stepsPerSecond ?? .infinity
     if faster { return Self.ladder.last { ($0.stepsPerSecond ?? .infinity) > rate } ?? .full }
-    return Self.ladder.first { ($0.stepsPerSecond ?? .infinity) < rate } ?? Self.ladder.last!
+    return Self.ladder.first { ($0.stepsPerSecond ?? .infinity) < rate } ?? self
   }
 
   /// `full speed`, `1k steps/s`, `10 steps/s`.

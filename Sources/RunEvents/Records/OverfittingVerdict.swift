@@ -1,3 +1,5 @@
+import NumberFormat
+
 /// The run-level verdict: the validation loss has climbed well above its best
 /// while the training loss still falls. Carried by the `epoch` line that
 /// judged it (and so by the summary's last epoch); the numbers are the
@@ -39,6 +41,14 @@ public struct OverfittingVerdict: Sendable, Equatable {
 
   /// "reason: hint", the one line the dashboard and the report show.
   public var message: String { hint.isEmpty ? reason : "\(reason): \(hint)" }
+
+  /// `OVERFITTING since epoch 29: reason: hint`, as the dashboard, the summary and the report say it.
+  public var headline: String { "\(Self.badge) since epoch \(since): \(message)" }
+
+  /// `1.5× ` — the validation loss as a multiple of its best (empty when the best is 0).
+  public static func times(_ loss: Double, best: Double) -> String {
+    best > 0 && loss.isFinite ? "\(fixed(loss / best, 1))× " : ""
+  }
 
   public var json: JSON {
     .object([

@@ -55,7 +55,7 @@ public struct RunSummary: Sendable {
       }
       if let rmse = last.validationRMSE ?? last.rmse { s += " · rmse " + lossText(rmse) }
       s += " · loss " + lossText(last.loss)
-      if let o = last.overfitting { s += " · \(OverfittingVerdict.badge) since epoch \(o.since): \(o.reason)" }
+      if let o = last.overfitting { s += " · " + o.headline }
     }
     return s
   }

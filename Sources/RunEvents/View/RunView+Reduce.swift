@@ -85,6 +85,7 @@ extension RunView {
       notify("plateau: η \(eta(from)) → \(eta(to))", .info)
     case .reset:
       divergence = nil
+      overfitting = nil  // a new network: its own verdicts
       layers = []
       health = []
       if state == .diverged { state = .paused }
@@ -116,8 +117,7 @@ extension RunView {
       state = .finished
       notify("finished \(epoch) epochs", .info)
     case .overfitting(let since, let best, let bestLoss, let loss):
-      let times = bestLoss > 0 ? " (\(fixed(loss / bestLoss, 1))× its best, epoch \(best))" : ""
-      notify("overfitting since epoch \(since): validation loss \(ChartFormat.compact(loss))\(times)", .warning)
+      notify("overfitting since epoch \(since): validation loss \(ChartFormat.compact(loss)), \(OverfittingVerdict.times(loss, best: bestLoss))its best (epoch \(best))", .warning)
     case .pace(_, let to):
       pace = Pace(stepsPerSecond: to)
       notify("pace: \(pace.label)", .info)

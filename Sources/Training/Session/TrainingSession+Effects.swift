@@ -25,6 +25,7 @@ extension TrainingSession {
       case .reinitialize:
         trainer.reinitialize()
         trainer.clearStatistics()
+        overfitting = false
         lastGood = nil
         candidate = (trainer.network, trainer.optimizer, trainer.epoch)
         // A new network: its own patience and best, not the old one's.

@@ -52,6 +52,8 @@ public final class TrainingSession {
   var lastGood: (network: Network, optimizer: Optimizer, epoch: Int, loss: Double)? {
     didSet { machine.canRollBack = lastGood != nil }
   }
+  /// Whether the last epoch was judged overfitting (a new verdict is an event).
+  var overfitting = false
   /// Where the pace is counted from: the step and time it was last set, and
   /// the rate it was set for (nil while paused or at full speed).
   private var paceAnchor: (step: Int, time: ContinuousClock.Instant, rate: Double)?
@@ -91,6 +93,8 @@ public final class TrainingSession {
   public func run() -> SessionEnd {
     var ending = RunSummary.Ending.completed
     recorder.start(trainer)
+    // The pace the run opens at, when it is not full speed (later changes are events too).
+    if let rate = machine.pace.stepsPerSecond { emit(.pace(from: nil, to: rate)) }
     publish()
     loop: while true {
       if apply(control.take()) { ending = .quit; break }
@@ -127,8 +131,9 @@ public final class TrainingSession {
   }
 
   /// Seconds until the next step is due at the pace, nil when it is due now
-  /// (or the pace is full speed, or single steps are asked for). A run that
-  /// falls behind its pace is not let to catch up in a burst.
+  /// (or the pace is full speed, or single steps are asked for). A run up to
+  /// 250 ms behind its pace catches up; one further behind (a step slower
+  /// than the pace) starts counting again from where it is, not in a burst.
   private func paceWait() -> Double? {
     guard let rate = machine.pace.stepsPerSecond, machine.pendingSteps == 0 else {
       paceAnchor = nil
@@ -221,9 +226,10 @@ public final class TrainingSession {
   /// An epoch ended: records, checkpoints, the plateau and early-stop rules,
   /// the epoch goal. How the run ends, if it does.
   private func finishEpoch(_ record: EpochRecord) -> RunSummary.Ending? {
-    if let o = record.overfitting, lastRecord?.overfitting == nil {
+    if let o = record.overfitting, !overfitting {
       emit(.overfitting(since: o.since, bestEpoch: o.bestEpoch, bestLoss: o.bestValidationLoss, validationLoss: o.validationLoss))
     }
+    overfitting = record.overfitting != nil
     lastRecord = record
     candidate = (trainer.network, trainer.optimizer, record.epoch)
     if RunSummary.isBetter(record, than: bestRecord) { bestRecord = record }
