@@ -114,7 +114,7 @@ struct TrainOptions: ParsableArguments {
   @Flag(help: "No dashboard: one line per epoch on stdout (also when stdout is not a terminal).")
   var headless = false
 
-  @Option(help: ArgumentHelp("The dashboard's training pace: steps a second, or full (< and > change it; headless is always full speed). (default: 100 for the built-in 2-D data sets, else full)", valueName: "steps/s|full"))
+  @Option(help: ArgumentHelp("The dashboard's training pace: steps a second, or full (< and > change it; headless is always full speed). (default: 25 for the built-in 2-D data sets, else full)", valueName: "steps/s|full"))
   var pace: String?
 
   @Option(help: ArgumentHelp("Write the run log (JSON Lines) here.", valueName: "file.jsonl"))
