@@ -33,6 +33,10 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
   /// The set `name` names, if this CPU runs it.
   public static func named(_ name: String) -> KernelSet? { supported.first { $0.name == name } }
 
+  /// Subnormal floats read and write as 0 on the calling thread from now on
+  /// (see `nntop_flush_subnormals`): the training threads call it first.
+  public static func flushSubnormals() { nntop_flush_subnormals() }
+
   /// The set the engine uses: NNTOP_KERNEL's when it names one this CPU runs
   /// (to compare or test the paths), else the best.
   public static let active: KernelSet = requested.flatMap(named) ?? supported[0]

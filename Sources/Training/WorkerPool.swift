@@ -41,7 +41,10 @@ public final class WorkerPool: ParallelRunner, @unchecked Sendable {
   public init(threads: Int) {
     threadCount = max(threads, 1)
     for index in 1..<threadCount {
-      let thread = Thread { [self] in workerLoop(index) }
+      let thread = Thread { [self] in
+        KernelSet.flushSubnormals()
+        workerLoop(index)
+      }
       thread.name = "nntop-gemm-\(index)"
       thread.start()
     }

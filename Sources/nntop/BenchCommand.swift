@@ -83,6 +83,7 @@ struct Bench: ParsableCommand {
   }
 
   func run() throws {
+    KernelSet.flushSubnormals()  // as the training threads do
     var records: [JSON] = []
     // Records are written as each case ends; find out now whether they can be.
     if let json {

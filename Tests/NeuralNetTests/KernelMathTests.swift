@@ -154,3 +154,41 @@ struct KernelMathTests {
     #expect(ScalarMath.log(0) == -.infinity && ScalarMath.log(-1).isNaN)
   }
 }
+
+/// After `KernelSet.flushSubnormals()` a thread reads and writes subnormal
+/// floats as 0 (x86's FTZ and DAZ); other threads are untouched.
+@Suite struct SubnormalTests {
+  /// Computed at run time from an array, so the compiler cannot fold it.
+  static func product(_ values: [Float]) -> Float { values.reduce(1, *) }
+
+  @Test func flushedOnTheThreadThatAsksOnly() {
+    #if arch(x86_64)
+      let tiny: [Float] = [1e-30, 1e-10]  // 1e-40: subnormal
+      let other = Thread.detachedProduct(tiny)
+      #expect(other > 0 && !other.isNormal, "a thread that did not ask keeps subnormals: \(other)")
+      let flushed = Thread.detachedProduct(tiny, flushing: true)
+      #expect(flushed == 0, "FTZ: a subnormal result is 0, got \(flushed)")
+      let input = Thread.detachedProduct([Float.leastNormalMagnitude / 4, 1], flushing: true)
+      #expect(input == 0, "DAZ: a subnormal input reads as 0, got \(input)")
+    #endif
+  }
+}
+
+extension Thread {
+  /// `SubnormalTests.product` on a thread of its own (flushing first if asked).
+  static func detachedProduct(_ values: [Float], flushing: Bool = false) -> Float {
+    final class Box: @unchecked Sendable {
+      // Written by the thread before `done` is signalled, read after the wait.
+      var value: Float = .nan
+      let done = DispatchSemaphore(value: 0)
+    }
+    let box = Box()
+    Thread {
+      if flushing { KernelSet.flushSubnormals() }
+      box.value = SubnormalTests.product(values)
+      box.done.signal()
+    }.start()
+    box.done.wait()
+    return box.value
+  }
+}

@@ -92,6 +92,7 @@ public final class TrainingSession {
   @discardableResult
   public func run() -> SessionEnd {
     var ending = RunSummary.Ending.completed
+    KernelSet.flushSubnormals()  // this thread trains from here on
     recorder.start(trainer)
     // The pace the run opens at, when it is not full speed (later changes are events too).
     if let rate = machine.pace.stepsPerSecond { emit(.pace(from: nil, to: rate)) }
