@@ -80,11 +80,22 @@ const nntop_kernel_set *nntop_kernel_set_built_at(int index) {
 
 const char *nntop_kernel_request(void) { return getenv("NNTOP_KERNEL"); }
 
-void nntop_flush_subnormals(void) {
+unsigned nntop_flush_subnormals(void) {
 #if defined(__x86_64__)
-  unsigned csr;
-  __asm__ volatile("stmxcsr %0" : "=m"(csr));
-  csr |= 0x8040u;  // FTZ (bit 15): results; DAZ (bit 6): inputs
+  unsigned before, csr;
+  __asm__ volatile("stmxcsr %0" : "=m"(before));
+  csr = before | 0x8040u;  // FTZ (bit 15): results; DAZ (bit 6): inputs
   __asm__ volatile("ldmxcsr %0" : : "m"(csr));
+  return before;
+#else
+  return 0;
+#endif
+}
+
+void nntop_restore_float_mode(unsigned mode) {
+#if defined(__x86_64__)
+  __asm__ volatile("ldmxcsr %0" : : "m"(mode));
+#else
+  (void)mode;
 #endif
 }

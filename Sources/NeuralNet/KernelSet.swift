@@ -34,8 +34,13 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
   public static func named(_ name: String) -> KernelSet? { supported.first { $0.name == name } }
 
   /// Subnormal floats read and write as 0 on the calling thread from now on
-  /// (see `nntop_flush_subnormals`): the training threads call it first.
-  public static func flushSubnormals() { nntop_flush_subnormals() }
+  /// (see `nntop_flush_subnormals`); returns the mode before, for
+  /// `restoreFloatMode`. The training threads call it first.
+  @discardableResult
+  public static func flushSubnormals() -> UInt32 { nntop_flush_subnormals() }
+
+  /// Puts back the mode `flushSubnormals` returned.
+  public static func restoreFloatMode(_ mode: UInt32) { nntop_restore_float_mode(mode) }
 
   /// The set the engine uses: NNTOP_KERNEL's when it names one this CPU runs
   /// (to compare or test the paths), else the best.

@@ -134,6 +134,20 @@ struct GoldenScreenTests {
     try expectGolden("recent-window-120x40", render(s, 120, 40) { _ = $0.update(.key(.character("w"))) })
   }
 
+  /// FINISHED says so on the status line; space trains on, and the screen
+  /// then shows RUNNING with the throughput and no "finished" notice.
+  @Test func trainingOnAfterTheLastEpochClearsTheFinishedNotice() throws {
+    var s = ScreenTests.snapshot()
+    s.apply(.event(EventRecord(step: 1234, .finished(epoch: 3))))
+    let finished = render(s, 80, 24)
+    #expect(finished.line(23).contains("FINISHED") && finished.line(23).contains("finished 3 epochs"), "\(finished.line(23))")
+    s.apply(.event(EventRecord(step: 1234, .resume)))
+    s.info.epochs = nil
+    let trainingOn = render(s, 80, 24)
+    #expect(!trainingOn.line(23).contains("finished"))
+    try expectGolden("training-on-80x24", trainingOn)
+  }
+
   /// Paused at a watchable pace: no throughput while nothing trains, the pace shown.
   @Test func pausedAtAPace() throws {
     var s = ScreenTests.snapshot(twoD: true)

@@ -193,4 +193,21 @@ struct UpdateTests {
     _ = s.update(.tick(seconds: 7))
     #expect(s.visibleNotice == nil)
   }
+
+  /// A snapshot's notice, then a key's note, within one tick (a run that
+  /// opens with a notice, and t pressed as it appears): the key came later,
+  /// so its note shows — also where (0.1 + 4) − 4 < 0.1 in floating point.
+  @Test func aKeyRightAfterANoticeShowsItsOwnNote() {
+    var s = state()
+    var snap = s.snapshot!
+    _ = s.update(.tick(seconds: 0.1))
+    snap.notice = Notice(text: "pace: 25 steps/s", level: .info, id: 10)
+    _ = s.update(.snapshot(snap))
+    _ = s.update(.key(.character("t")))
+    #expect(s.visibleNotice?.text.hasPrefix("theme: ") == true, "\(s.visibleNotice?.text ?? "none")")
+    // And a notice after the key is newer again.
+    snap.notice = Notice(text: "saved m", level: .info, id: 11)
+    _ = s.update(.snapshot(snap))
+    #expect(s.visibleNotice?.text == "saved m")
+  }
 }

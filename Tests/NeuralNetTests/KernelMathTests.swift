@@ -156,39 +156,35 @@ struct KernelMathTests {
 }
 
 /// After `KernelSet.flushSubnormals()` a thread reads and writes subnormal
-/// floats as 0 (x86's FTZ and DAZ); other threads are untouched.
+/// floats as 0 (x86's FTZ and DAZ) until it restores the mode it returned.
 @Suite struct SubnormalTests {
   /// Computed at run time from an array, so the compiler cannot fold it.
   static func product(_ values: [Float]) -> Float { values.reduce(1, *) }
 
-  @Test func flushedOnTheThreadThatAsksOnly() {
+  @Test func flushedUntilTheModeIsRestored() {
     #if arch(x86_64)
+      final class Results: @unchecked Sendable {
+        // Written by the thread before `done` is signalled, read after the wait.
+        var before: Float = .nan, flushed: Float = .nan, input: Float = .nan, after: Float = .nan
+        let done = DispatchSemaphore(value: 0)
+      }
+      let r = Results()
       let tiny: [Float] = [1e-30, 1e-10]  // 1e-40: subnormal
-      let other = Thread.detachedProduct(tiny)
-      #expect(other > 0 && !other.isNormal, "a thread that did not ask keeps subnormals: \(other)")
-      let flushed = Thread.detachedProduct(tiny, flushing: true)
-      #expect(flushed == 0, "FTZ: a subnormal result is 0, got \(flushed)")
-      let input = Thread.detachedProduct([Float.leastNormalMagnitude / 4, 1], flushing: true)
-      #expect(input == 0, "DAZ: a subnormal input reads as 0, got \(input)")
+      let subnormalInput: [Float] = [Float.leastNormalMagnitude / 4, 1]
+      Thread {
+        r.before = Self.product(tiny)
+        let mode = KernelSet.flushSubnormals()
+        r.flushed = Self.product(tiny)
+        r.input = Self.product(subnormalInput)
+        KernelSet.restoreFloatMode(mode)
+        r.after = Self.product(tiny)
+        r.done.signal()
+      }.start()
+      r.done.wait()
+      #expect(r.before > 0 && !r.before.isNormal, "a new thread keeps subnormals (no thread is left flushing): \(r.before)")
+      #expect(r.flushed == 0, "FTZ: a subnormal result is 0, got \(r.flushed)")
+      #expect(r.input == 0, "DAZ: a subnormal input reads as 0, got \(r.input)")
+      #expect(r.after == r.before, "restored")
     #endif
-  }
-}
-
-extension Thread {
-  /// `SubnormalTests.product` on a thread of its own (flushing first if asked).
-  static func detachedProduct(_ values: [Float], flushing: Bool = false) -> Float {
-    final class Box: @unchecked Sendable {
-      // Written by the thread before `done` is signalled, read after the wait.
-      var value: Float = .nan
-      let done = DispatchSemaphore(value: 0)
-    }
-    let box = Box()
-    Thread {
-      if flushing { KernelSet.flushSubnormals() }
-      box.value = SubnormalTests.product(values)
-      box.done.signal()
-    }.start()
-    box.done.wait()
-    return box.value
   }
 }

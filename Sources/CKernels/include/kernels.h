@@ -94,10 +94,13 @@ const nntop_kernel_set *nntop_kernel_set_built_at(int index);
 const char *nntop_kernel_request(void);
 
 /// Flush subnormal floats to zero on the calling thread (x86's MXCSR FTZ
-/// and DAZ bits; nothing elsewhere). A value below 1.2e-38 then reads and
-/// writes as 0: Adam's second moments and the gradients of a run whose loss
-/// has all but vanished would otherwise fall into microcoded slow paths
-/// (20× slower steps on this machine). Per thread: every training thread calls it.
-void nntop_flush_subnormals(void);
+/// and DAZ bits; nothing elsewhere) and return the thread's mode before, for
+/// `nntop_restore_float_mode`. A value below 1.2e-38 then reads and writes
+/// as 0: Adam's second moments and the gradients of a run whose loss has all
+/// but vanished would otherwise fall into microcoded slow paths (10× slower
+/// steps on this machine). Per thread, and inherited by threads it creates.
+unsigned nntop_flush_subnormals(void);
+/// Puts back a mode `nntop_flush_subnormals` returned.
+void nntop_restore_float_mode(unsigned mode);
 
 #endif

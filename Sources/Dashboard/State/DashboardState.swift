@@ -33,8 +33,15 @@ public struct DashboardState: Sendable {
   /// A note of the dashboard's own (a bad η typed), shown until `noteUntil`.
   public var note: Notice?
   public var noteUntil = 0.0
-  /// When the snapshot's current notice was first shown, to time it out.
-  public var noticeSeen: (id: Int, at: Double)?
+  /// When the snapshot's current notice was first shown, to time it out, and
+  /// its place in `noticeCount`.
+  public var noticeSeen: (id: Int, at: Double, order: Int)?
+  /// Notices are counted as they come, the dashboard's own and the
+  /// snapshot's alike, and the newer one is shown: a key and a snapshot in
+  /// one tick have the same time (and `noteUntil − 4` is not always that
+  /// time again, in floating point).
+  var noticeCount = 0
+  var noteOrder = 0
   /// Seconds since the dashboard started (from ticks).
   public var now = 0.0
   /// Where `s` saves.
@@ -116,6 +123,6 @@ public struct DashboardState: Sendable {
       return own
     }
     guard let own else { return notice }
-    return seen.at > noteUntil - Self.noticeSeconds ? notice : own
+    return seen.order > noteOrder ? notice : own
   }
 }

@@ -61,7 +61,10 @@ extension DashboardState {
 
   /// The snapshot the panels show, and when its notice was first seen.
   private mutating func show(_ s: RunView) {
-    if let notice = s.notice, noticeSeen?.id != notice.id { noticeSeen = (notice.id, now) }
+    if let notice = s.notice, noticeSeen?.id != notice.id {
+      noticeCount += 1
+      noticeSeen = (notice.id, now, noticeCount)
+    }
     snapshot = s
     if selectedLayer >= layerCount { selectedLayer = 0 }
   }
@@ -87,7 +90,7 @@ extension DashboardState {
     case .nextLayer where isComparing:
       selectedRun = (selectedRun + 1) % compared.count
       // The run's notice is old news: marked seen long ago, so `show` does not show it again.
-      noticeSeen = compared[selectedRun].view?.notice.map { ($0.id, -Self.noticeSeconds) }
+      noticeSeen = compared[selectedRun].view?.notice.map { ($0.id, -Self.noticeSeconds, 0) }
       if let view = compared[selectedRun].view { show(view) } else { snapshot = nil }
       showNote("run \(ComparedRun.letter(selectedRun)): \(compared[selectedRun].name)", .info)
       return [.selectRun(selectedRun)]
@@ -217,5 +220,7 @@ extension DashboardState {
   mutating func showNote(_ text: String, _ level: Notice.Level) {
     note = Notice(text: text, level: level, id: -1)
     noteUntil = now + Self.noticeSeconds
+    noticeCount += 1
+    noteOrder = noticeCount
   }
 }

@@ -92,7 +92,9 @@ public final class TrainingSession {
   @discardableResult
   public func run() -> SessionEnd {
     var ending = RunSummary.Ending.completed
-    KernelSet.flushSubnormals()  // this thread trains from here on
+    // This thread trains until the run ends, then is as it was (a caller's thread, in tests).
+    let floatMode = KernelSet.flushSubnormals()
+    defer { KernelSet.restoreFloatMode(floatMode) }
     recorder.start(trainer)
     // The pace the run opens at, when it is not full speed (later changes are events too).
     if let rate = machine.pace.stepsPerSecond { emit(.pace(from: nil, to: rate)) }
