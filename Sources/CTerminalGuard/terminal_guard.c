@@ -55,7 +55,8 @@ void nntop_guard_restore(void) {
 
 static void on_crash(int sig) {
   nntop_guard_restore();
-  signal(sig, SIG_DFL);
+  // SA_RESETHAND made the action the default on entry: raised again, the
+  // signal ends the process once this handler returns, as it would have.
   raise(sig);
 }
 

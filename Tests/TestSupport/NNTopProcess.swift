@@ -11,6 +11,10 @@ public enum NNTopProcess {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
   }
 
+  /// Whether this is a ThreadSanitizer build (its runtime is loaded; the
+  /// `nntop` beside it is built alike).
+  public static let underThreadSanitizer = dlsym(nil, "__tsan_init") != nil
+
   /// The package's root folder.
   public static var packageRoot: String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

@@ -94,7 +94,13 @@ struct DashboardEndToEndTests {
     #expect(last.contains(#""type":"summary""#) && last.contains(#""ending":"terminated""#))
   }
 
-  @Test func aCrashStillRestoresTheTerminal() throws {
+  /// Not under ThreadSanitizer: its runtime handles a SIGSEGV at once even
+  /// inside its own code, and the handler's calls (each intercepted) can then
+  /// wait on a lock that very code holds. Seen once in CI, in gdb: on_crash →
+  /// signal() → TSan's SlotLock; on_crash no longer calls signal(), but its
+  /// writes and raise() go through TSan too. The plain suite runs the test.
+  @Test(.disabled(if: NNTopProcess.underThreadSanitizer, "ThreadSanitizer's runtime can deadlock in a crash handler"))
+  func aCrashStillRestoresTheTerminal() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
     let tmux = Tmux()

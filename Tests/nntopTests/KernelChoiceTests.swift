@@ -47,12 +47,10 @@ struct KernelChoiceTests {
   /// QEMU's user-mode x86-64 emulator, if installed (CI installs it and sets NNTOP_REQUIRE_QEMU).
   static let qemu: String? = ["/usr/bin/qemu-x86_64", "/usr/local/bin/qemu-x86_64"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-  /// Whether this is a ThreadSanitizer build (its runtime is loaded): such a
-  /// binary cannot run under QEMU's user-mode emulator, whose address space
-  /// has no room for the sanitizer's shadow memory. The plain suite runs the test.
-  static let underThreadSanitizer = dlsym(nil, "__tsan_init") != nil
-
-  @Test(.disabled(if: underThreadSanitizer, "a ThreadSanitizer build does not run under QEMU"))
+  /// A ThreadSanitizer binary cannot run under QEMU's user-mode emulator,
+  /// whose address space has no room for the sanitizer's shadow memory. The
+  /// plain suite runs the test.
+  @Test(.disabled(if: NNTopProcess.underThreadSanitizer, "a ThreadSanitizer build does not run under QEMU"))
   func runsOnACPUWithoutAVX() throws {
     guard let qemu = Self.qemu else {
       #expect(ProcessInfo.processInfo.environment["NNTOP_REQUIRE_QEMU"] == nil, "qemu-x86_64 (Debian's qemu-user) is not installed")
