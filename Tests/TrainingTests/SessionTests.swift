@@ -125,7 +125,10 @@ struct SessionTests {
     let twenty = try #require(waitFor(channel) { $0.step >= first.step + 20 })
     let elapsed = Date().timeIntervalSince(started)
     #expect(elapsed >= 0.38, "\(twenty.step - first.step) steps in \(elapsed) s at 50 steps/s")
-    #expect(twenty.trainingTime - first.trainingTime >= 0.35, "training time \(twenty.trainingTime - first.trainingTime) s: the waits were not counted")
+    // The waits are most of those 0.38 s; steps alone take milliseconds. (What
+    // the session does between steps, publishing, is not training time:
+    // 0.05 s of it in these 20 steps under ThreadSanitizer.)
+    #expect(twenty.trainingTime - first.trainingTime >= 0.2, "training time \(twenty.trainingTime - first.trainingTime) s: the waits were not counted")
     #expect(twenty.pace == Pace(stepsPerSecond: 50))
     control.send(.pause)
     let paused = try #require(waitFor(channel) { $0.state == .paused })
