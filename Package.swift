@@ -26,7 +26,7 @@ let package = Package(
     .target(name: "NeuralNet", dependencies: ["CKernels"]),
     .target(
       name: "Datasets",
-      dependencies: ["NeuralNet", "NumberFormat", "RunEvents"],
+      dependencies: ["NeuralNet", "NumberFormat", "RunEvents", "CZlib"],
       exclude: ["Digits/digits.csv.gz", "Digits/PROVENANCE.md", "Digits/embed-digits.py"]
     ),
     // The typed run-event stream every source speaks, its JSONL codec, and
@@ -48,6 +48,8 @@ let package = Package(
       exclude: ["Theme/embed-themes.py"]
     ),
     .systemLibrary(name: "CNcurses"),
+    // zlib, for .csv.gz data files.
+    .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "CTerminalGuard", linkerSettings: [.linkedLibrary("ncursesw")]),
     .target(name: "Terminal", dependencies: ["Dashboard", "CNcurses", "CTerminalGuard"]),
     .executableTarget(

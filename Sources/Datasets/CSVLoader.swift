@@ -1,39 +1,11 @@
 import Foundation
 import NeuralNet
+import NumberFormat
 
-/// Which columns of a CSV file to learn from.
-public struct ColumnSelection: Sendable, Equatable {
-  /// The column to predict; nil means the last one.
-  public var target: String?
-  /// Columns to leave out.
-  public var drop: [String]
-  /// False when every column is a feature (data to predict on).
-  public var hasTarget: Bool
-  /// What the target column holds.
-  public var targetKind: TargetKind
-
-  /// What a target column holds: judged from its cells (training a new
-  /// model: strings or a few integers are classes, and there must be two),
-  /// or fixed by a saved model (any number of classes, or numbers).
-  public enum TargetKind: Sendable, Equatable {
-    case inferred, classes, values
-  }
-
-  public init(target: String? = nil, drop: [String] = [], hasTarget: Bool = true, targetKind: TargetKind = .inferred) {
-    self.target = target
-    self.drop = drop
-    self.hasTarget = hasTarget
-    self.targetKind = targetKind
-  }
-}
-
-/// Reads a CSV file (header row, target = last column unless chosen) into a
-/// `Dataset`. Labels that are strings, or integers with at most
-/// `maxIntegerClasses` distinct values, make a classification problem;
-/// anything else numeric is regression.
+/// Reads a CSV file (header row, target = last column unless chosen; `.gz`
+/// read as it is) into a `Dataset`. What the target holds is judged by
+/// `TargetColumn`; how missing cells are met, by `ColumnSelection.missing`.
 public enum CSVLoader {
-  public static let maxIntegerClasses = 100
-
   public static func load(path: String, columns: ColumnSelection = ColumnSelection()) throws(DataError) -> Dataset {
     let bytes = try TextFile.read(path)
     return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
@@ -41,16 +13,12 @@ public enum CSVLoader {
     }
   }
 
-  /// The column names of a CSV file's header row.
+  /// The column names of a CSV file's header row (trailing empty cells left out).
   public static func header(path: String) throws(DataError) -> [String] {
     let bytes = try TextFile.read(path)
     return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
       var tokenizer = CSVTokenizer(bytes: buffer, file: path)
-      var fields: [CSVTokenizer.Field] = []
-      guard try tokenizer.nextRecord(into: &fields) else {
-        throw DataError(.malformed, file: path, "no header row (the file holds only blank lines)")
-      }
-      return fields.map { tokenizer.string($0).trimmingCharacters(in: .whitespaces) }
+      return try readHeader(&tokenizer, file: path)
     }
   }
 
@@ -62,17 +30,33 @@ public enum CSVLoader {
     }
   }
 
-  static func parse(_ buffer: UnsafeBufferPointer<UInt8>, file: String, columns: ColumnSelection) throws(DataError) -> Dataset {
-    var tokenizer = CSVTokenizer(bytes: buffer, file: file)
+  /// The header's names. Empty cells at its end are no columns (a comma
+  /// ending every line); an empty cell before them is `column N`; a name
+  /// given twice is refused.
+  static func readHeader(_ tokenizer: inout CSVTokenizer, file: String) throws(DataError) -> [String] {
     var fields: [CSVTokenizer.Field] = []
     guard try tokenizer.nextRecord(into: &fields) else {
       throw DataError(.malformed, file: file, "no header row (the file holds only blank lines)")
     }
-    let headerLine = tokenizer.recordLine
-    let header = fields.enumerated().map { i, f in
-      let name = tokenizer.string(f).trimmingCharacters(in: .whitespaces)
-      return name.isEmpty ? "column \(i + 1)" : name
+    var names = fields.map { tokenizer.string($0).trimmingCharacters(in: .whitespaces) }
+    while names.count > 1 && names.last!.isEmpty { names.removeLast() }
+    names = names.enumerated().map { i, name in name.isEmpty ? "column \(i + 1)" : name }
+    var first: [String: Int] = [:]
+    for (i, name) in names.enumerated() {
+      if let j = first[name] {
+        throw DataError(
+          .malformed, file: file, line: tokenizer.recordLine,
+          "column \"\(name)\" appears twice in the header (columns \(j + 1) and \(i + 1)); rename one")
+      }
+      first[name] = i
     }
+    return names
+  }
+
+  static func parse(_ buffer: UnsafeBufferPointer<UInt8>, file: String, columns: ColumnSelection) throws(DataError) -> Dataset {
+    var tokenizer = CSVTokenizer(bytes: buffer, file: file)
+    let header = try readHeader(&tokenizer, file: file)
+    let headerLine = tokenizer.recordLine
     let targetIndex = columns.hasTarget ? try resolveTarget(columns.target, header: header, file: file) : -1
     var dropped = Set<Int>()
     for name in columns.drop {
@@ -89,38 +73,117 @@ public enum CSVLoader {
       throw DataError(.usage, file: file, columns.hasTarget ? "no feature columns left besides the target \"\(header[targetIndex])\"" : "no feature columns left")
     }
 
+    var fields: [CSVTokenizer.Field] = []
     var storage: [Float] = []
     var labels: [String] = []
-    var labelPositions: [(line: Int, column: Int)] = []
-    var rows = 0
-    while try tokenizer.nextRecord(into: &fields) {
-      rows += 1
-      guard fields.count == header.count else {
-        throw DataError(
-          .malformed, file: file, line: tokenizer.recordLine,
-          "row has \(fields.count) field\(fields.count == 1 ? "" : "s"), the header has \(header.count)")
-      }
+    var labelPositions: [TargetColumn.Position] = []
+    var rows = 0, droppedRows = 0, filledCells = 0
+    rows: while try tokenizer.nextRecord(into: &fields) {
+      try checkWidth(fields, header: header, tokenizer: tokenizer, file: file)
+      let rowStart = storage.count
+      var rowMissing = 0
       for i in featureIndices {
-        storage.append(Float(try tokenizer.number(fields[i], columnName: header[i])))
+        let field = fields[i]
+        if let v = tokenizer.value(field) {
+          storage.append(Float(v))
+          continue
+        }
+        guard tokenizer.isMissing(field) else { throw tokenizer.numberError(field, columnName: header[i]) }
+        switch columns.missing {
+        case .error:
+          throw missingError(field, what: "cell", column: header[i], tokenizer: tokenizer, file: file)
+        case .drop:
+          storage.removeSubrange(rowStart...)
+          droppedRows += 1
+          continue rows
+        case .mean:
+          storage.append(.nan)
+          rowMissing += 1
+        }
       }
-      guard targetIndex >= 0 else { continue }
-      let label = tokenizer.string(fields[targetIndex]).trimmingCharacters(in: .whitespaces)
-      if label.isEmpty {
-        throw DataError(.malformed, file: file, line: fields[targetIndex].line, column: tokenizer.column(of: fields[targetIndex]), "empty target cell in column \"\(header[targetIndex])\"")
+      if targetIndex >= 0 {
+        let field = fields[targetIndex]
+        if tokenizer.isMissing(field) {
+          guard columns.missing != .error else {
+            throw missingError(field, what: "target", column: header[targetIndex], tokenizer: tokenizer, file: file)
+          }
+          storage.removeSubrange(rowStart...)
+          droppedRows += 1
+          continue rows
+        }
+        labels.append(tokenizer.string(field).trimmingCharacters(in: .whitespaces))
+        labelPositions.append((field.line, tokenizer.column(of: field)))
       }
-      labels.append(label)
-      labelPositions.append((fields[targetIndex].line, tokenizer.column(of: fields[targetIndex])))
+      filledCells += rowMissing
+      rows += 1
     }
     guard rows > 0 else {
+      if droppedRows > 0 {
+        throw DataError(.malformed, file: file, "every one of the \(counted(droppedRows, "data row")) has a missing cell: nothing is left to learn from")
+      }
       throw DataError(.malformed, file: file, line: headerLine, "a header but no data rows")
     }
-    let targets = targetIndex < 0 ? .unlabeled(count: rows) : try makeTargets(labels, positions: labelPositions, column: header[targetIndex], file: file, kind: columns.targetKind)
+    var features = Matrix(rows: rows, cols: featureIndices.count, storage: storage)
+    if filledCells > 0 { try fillWithMeans(&features, names: featureIndices.map { header[$0] }, file: file) }
+    var notes: [String] = []
+    if tokenizer.decimalComma { notes.append("decimals written with a comma (3,14)") }
+    if droppedRows > 0 {
+      notes.append("\(counted(droppedRows, "row")) with a missing cell left out (--missing \(columns.missing.rawValue))")
+    }
+    if filledCells > 0 { notes.append("\(counted(filledCells, "missing cell")) filled with the column's mean (--missing mean)") }
+
+    var dataset: Dataset
     let name = URL(fileURLWithPath: file).lastPathComponent
-    var dataset = Dataset(
-      name: name, featureNames: featureIndices.map { header[$0] },
-      features: Matrix(rows: rows, cols: featureIndices.count, storage: storage), targets: targets)
-    dataset.targetName = targetIndex < 0 ? nil : header[targetIndex]
+    let featureNames = featureIndices.map { header[$0] }
+    if targetIndex < 0 {
+      dataset = Dataset(name: name, featureNames: featureNames, features: features, targets: .unlabeled(count: rows))
+    } else {
+      let (targets, reason) = try TargetColumn.targets(
+        labels, positions: labelPositions, column: header[targetIndex], file: file, kind: columns.targetKind, decimalComma: tokenizer.decimalComma)
+      dataset = Dataset(name: name, featureNames: featureNames, features: features, targets: targets)
+      dataset.targetName = header[targetIndex]
+      dataset.targetReason = reason
+    }
+    dataset.readingNotes = notes
     return dataset
+  }
+
+  /// A row as wide as the header; cells under its empty trailing cells must be empty too.
+  private static func checkWidth(_ fields: [CSVTokenizer.Field], header: [String], tokenizer: CSVTokenizer, file: String) throws(DataError) {
+    if let i = (header.count..<max(fields.count, header.count)).first(where: { fields[$0].end > fields[$0].start }) {
+      throw DataError(
+        .malformed, file: file, line: fields[i].line, column: tokenizer.column(of: fields[i]),
+        "\"\(tokenizer.string(fields[i]))\" is in column \(i + 1), which the header does not name")
+    }
+    guard fields.count >= header.count else {
+      throw DataError(
+        .malformed, file: file, line: tokenizer.recordLine,
+        "row has \(counted(fields.count, "field")), the header has \(header.count)")
+    }
+  }
+
+  /// `empty cell in column "x"` or `missing target (NA) in column "y"`, and the flag that says what to do.
+  private static func missingError(_ field: CSVTokenizer.Field, what: String, column: String, tokenizer: CSVTokenizer, file: String) -> DataError {
+    let text = tokenizer.string(field).trimmingCharacters(in: .whitespaces)
+    return DataError(
+      .malformed, file: file, line: field.line, column: tokenizer.column(of: field),
+      "\(text.isEmpty ? "empty \(what)" : "missing \(what) (\(text))") in column \"\(column)\": "
+        + (what == "target" ? "--missing drop leaves such rows out" : "--missing drop leaves such rows out, --missing mean fills a feature with its column's mean"))
+  }
+
+  /// NaN placeholders replaced by their column's mean over the rows that have a value.
+  private static func fillWithMeans(_ features: inout Matrix, names: [String], file: String) throws(DataError) {
+    for c in 0..<features.cols {
+      var sum = 0.0, n = 0
+      for r in 0..<features.rows where !features[r, c].isNaN {
+        sum += Double(features[r, c])
+        n += 1
+      }
+      guard n < features.rows else { continue }
+      guard n > 0 else { throw DataError(.malformed, file: file, "column \"\(names[c])\" has no values: there is no mean to fill it with; --drop it") }
+      let mean = Float(sum / Double(n))
+      for r in 0..<features.rows where features[r, c].isNaN { features[r, c] = mean }
+    }
   }
 
   static func resolveTarget(_ target: String?, header: [String], file: String) throws(DataError) -> Int {
@@ -129,49 +192,5 @@ public enum CSVLoader {
     let folded = header.indices.filter { header[$0].lowercased() == target.lowercased() }
     if folded.count == 1 { return folded[0] }
     throw DataError(.usage, file: file, "no column \"\(target)\" for --target; the columns are \(header.joined(separator: ", "))")
-  }
-
-  /// Classes from strings or few distinct integers; otherwise regression
-  /// values — unless `kind` says which.
-  static func makeTargets(_ labels: [String], positions: [(line: Int, column: Int)], column: String, file: String, kind: ColumnSelection.TargetKind) throws(DataError) -> Targets {
-    let numbers = labels.map { NumberParser.parse(string: $0) }
-    let allNumeric = numbers.allSatisfy { $0 != nil }
-    func notFinite(_ i: Int) -> DataError {
-      DataError(.malformed, file: file, line: positions[i].line, column: positions[i].column, "target \"\(labels[i])\" in column \"\(column)\" is not a finite number")
-    }
-    if kind == .values, let bad = numbers.firstIndex(where: { $0 == nil }) { throw notFinite(bad) }
-    if allNumeric && kind != .classes {
-      let values = numbers.map { $0! }
-      // Whole numbers a Double holds exactly (beyond 2^53 they are measurements, not class labels).
-      let integral = values.allSatisfy { $0 == $0.rounded() && abs($0) < 9e15 } && labels.allSatisfy { !$0.contains(".") && !$0.lowercased().contains("e") }
-      let distinct = Set(values)
-      if !integral || distinct.count > maxIntegerClasses || kind == .values {
-        return .values(Matrix(rows: values.count, cols: 1, storage: values.map(Float.init)), names: [column])
-      }
-      let classes = distinct.sorted()
-      guard classes.count >= 2 else {
-        throw DataError(.malformed, file: file, "target column \"\(column)\" has only one class (\(labels[0])): nothing to learn")
-      }
-      let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-      return .classes(labels: values.map { index[$0]! }, names: classes.map { String(Int($0)) })
-    }
-    // NaN or infinity among otherwise real labels (a saved model's classes are names as they are).
-    if kind == .inferred, let bad = labels.indices.first(where: { numbers[$0] == nil && Double(labels[$0]) != nil }) {
-      throw notFinite(bad)
-    }
-    let classes = Set(labels).sorted()
-    // A new model needs two classes; a saved model's are as many as the file holds.
-    guard classes.count >= 2 || kind == .classes else {
-      throw DataError(.malformed, file: file, "target column \"\(column)\" has only one class (\(labels[0])): nothing to learn")
-    }
-    let index = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
-    return .classes(labels: labels.map { index[$0]! }, names: classes)
-  }
-}
-
-extension NumberParser {
-  static func parse(string: String) -> Double? {
-    var s = string
-    return s.withUTF8 { parse($0) }
   }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// Splits CSV text into records as people really write it: a header row,
 /// quoted fields with `""` escapes and embedded newlines, CRLF or LF line
 /// ends, a UTF-8 byte-order mark, blank lines, spaces around fields. The
-/// delimiter (comma, semicolon or tab) is taken from the header line.
+/// delimiter (comma, semicolon or tab) is taken from the header line; in a
+/// file split by semicolons or tabs, a comma between digits (`3,14`) makes
+/// the comma its decimal mark, as European spreadsheets write them.
 ///
 /// It streams: `nextRecord` reuses one array of field locations, and values
 /// are read from the bytes only when asked, so a large file is never held as
@@ -22,6 +24,8 @@ struct CSVTokenizer {
   let bytes: UnsafeBufferPointer<UInt8>
   let file: String
   private(set) var delimiter: UInt8 = UInt8(ascii: ",")
+  /// Numbers are written `3,14` (found in the text; only when the delimiter is not a comma).
+  private(set) var decimalComma = false
   private var pos = 0
   private var line = 1
   private var lineStart = 0
@@ -34,7 +38,31 @@ struct CSVTokenizer {
     if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { pos = 3 }
     lineStart = pos
     delimiter = detectDelimiter()
+    decimalComma = delimiter != UInt8(ascii: ",") && hasDecimalComma()
   }
+
+  /// Whether a comma outside quotes stands between two digits anywhere after the header line.
+  private func hasDecimalComma() -> Bool {
+    var inQuotes = false
+    var i = pos
+    while i < bytes.count && (bytes[i] != 0x0A || inQuotes) {
+      if bytes[i] == UInt8(ascii: "\"") { inQuotes.toggle() }
+      i += 1
+    }
+    inQuotes = false
+    while i + 1 < bytes.count {
+      let b = bytes[i]
+      if b == UInt8(ascii: "\"") {
+        inQuotes.toggle()
+      } else if b == UInt8(ascii: ","), !inQuotes, i > 0, Self.isDigit(bytes[i - 1]), Self.isDigit(bytes[i + 1]) {
+        return true
+      }
+      i += 1
+    }
+    return false
+  }
+
+  private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
   /// The delimiter that splits the first line into the most fields outside quotes.
   private func detectDelimiter() -> UInt8 {
@@ -145,34 +173,61 @@ struct CSVTokenizer {
     return field.hasEscapedQuotes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
   }
 
-  /// The field as a number finite in 32 bits (nntop trains in fp32), or an
-  /// error naming the cell.
-  func number(_ field: Field, columnName: String) throws(DataError) -> Double {
+  /// The field as a number finite in 32 bits (nntop trains in fp32); nil
+  /// for anything else (then `isMissing` or `numberError` says what it is).
+  func value(_ field: Field) -> Double? {
     let slice = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
-    if let v = NumberParser.parse(slice), v.isFinite, Float(v).isFinite { return v }
+    guard let v = NumberParser.parse(slice, decimalComma: decimalComma), Float(v).isFinite else { return nil }
+    return v
+  }
+
+  /// The field as a number, or an error naming the cell.
+  func number(_ field: Field, columnName: String) throws(DataError) -> Double {
+    if let v = value(field) { return v }
+    throw numberError(field, columnName: columnName)
+  }
+
+  /// How pandas (and R) write a missing value, and UCI's `?`.
+  static let missingMarks: Set<String> = [
+    "", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None", "#N/A", "#N/A N/A", "#NA", "<NA>", "?",
+    "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN",
+  ]
+
+  /// Whether the field holds no value: empty, or one of `missingMarks`.
+  func isMissing(_ field: Field) -> Bool {
+    field.end - field.start <= 8 && Self.missingMarks.contains(string(field).trimmingCharacters(in: .whitespaces))
+  }
+
+  /// Why the field is not a number, at its line and column.
+  func numberError(_ field: Field, columnName: String) -> DataError {
     let text = string(field).trimmingCharacters(in: .whitespaces)
     let problem: String
+    let standard = decimalComma ? text.replacingOccurrences(of: ",", with: ".") : text
     if text.isEmpty {
       problem = "empty cell in column \"\(columnName)\""
-    } else if let v = Double(text), v.isFinite, !Float(v).isFinite {
+    } else if let v = Double(standard), v.isFinite, !Float(v).isFinite {
       problem = "\(text) in column \"\(columnName)\" is beyond the 32-bit float range (±3.4e38)"
-    } else if let v = Double(text) {
+    } else if let v = Double(standard), !v.isFinite {
       problem = v.isNaN ? "NaN in column \"\(columnName)\"" : "infinite value \"\(text)\" in column \"\(columnName)\""
+    } else if decimalComma && text.contains(".") && Double(text) != nil {
+      problem = "\"\(text)\" in column \"\(columnName)\" has a decimal point, but this file writes decimals with a comma (3,14)"
     } else {
       problem = "\"\(text)\" in column \"\(columnName)\" is not a number"
     }
-    throw DataError(.malformed, file: file, line: field.line, column: column(of: field), problem)
+    return DataError(.malformed, file: file, line: field.line, column: column(of: field), problem)
   }
 }
 
 /// Fast decimal parsing straight from bytes: exact (Clinger's fast path)
 /// when the digits fit in 2⁵³ and the power of ten is small, otherwise
 /// handed to the standard library. Returns nil for anything not a plain
-/// finite decimal number.
+/// finite decimal number. With `decimalComma`, `3,14` is the number and
+/// `3.14` is not.
 enum NumberParser {
   static let powersOfTen: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { acc, _ in acc * 10 } }
 
-  static func parse(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
+  static func parse(_ s: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Double? {
+    let point = decimalComma ? UInt8(ascii: ",") : UInt8(ascii: ".")
     var i = 0
     let n = s.count
     guard n > 0 else { return nil }
@@ -193,9 +248,9 @@ enum NumberParser {
           mantissa = mantissa &* 10 &+ UInt64(b - 0x30)
           if sawDot { fractionDigits += 1 }
         } else if !sawDot {
-          return slowPath(s)
+          return slowPath(s, decimalComma: decimalComma)
         }
-      } else if b == UInt8(ascii: ".") && !sawDot {
+      } else if b == point && !sawDot {
         sawDot = true
       } else {
         break
@@ -222,14 +277,20 @@ enum NumberParser {
     }
     guard i == n else { return nil }
     let power = exponent - fractionDigits
-    guard significant <= 19, mantissa < (1 << 53), abs(power) <= 22 else { return slowPath(s) }
+    guard significant <= 19, mantissa < (1 << 53), abs(power) <= 22 else { return slowPath(s, decimalComma: decimalComma) }
     var value = Double(mantissa)
     value = power >= 0 ? value * powersOfTen[power] : value / powersOfTen[-power]
     return negative ? -value : value
   }
 
-  private static func slowPath(_ s: UnsafeBufferPointer<UInt8>) -> Double? {
-    guard let v = Double(String(decoding: s, as: UTF8.self)), v.isFinite else { return nil }
+  private static func slowPath(_ s: UnsafeBufferPointer<UInt8>, decimalComma: Bool) -> Double? {
+    var text = String(decoding: s, as: UTF8.self)
+    if decimalComma {
+      guard !text.contains(".") else { return nil }
+      text = text.replacingOccurrences(of: ",", with: ".")
+    }
+    // Only plain decimals: Double("nan"), Double("inf") and hex floats are not numbers in a data file.
+    guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }), let v = Double(text), v.isFinite else { return nil }
     return v
   }
 }

@@ -11,7 +11,7 @@ public enum DataSource: Sendable, Equatable {
   public static let builtinNames = ["digits", "spirals", "xor", "moons", "circles", "gaussians", "sine", "seed-example"]
 
   /// Interprets a `--data` value: a built-in name, else a file (IDX by its
-  /// magic number, CSV otherwise).
+  /// magic number or MNIST's naming, CSV otherwise).
   public init(spec: String) throws(DataError) {
     if Self.builtinNames.contains(spec) {
       self = .builtin(spec)
@@ -23,7 +23,8 @@ public enum DataSource: Sendable, Equatable {
         .unreadable, file: spec,
         "no such file (and not a built-in data set: \(Self.builtinNames.joined(separator: ", ")))")
     }
-    if !isDirectory.boolValue && !spec.lowercased().hasSuffix(".csv") && IDXLoader.looksLikeIDX(spec) {
+    // An IDX file by its magic number, or by its name when the number is wrong (the loader says how).
+    if !isDirectory.boolValue && !spec.lowercased().hasSuffix(".csv") && (IDXLoader.looksLikeIDX(spec) || IDXLoader.namedLikeIDX(spec)) {
       self = .idx(path: spec)
     } else {
       self = .csv(path: spec)

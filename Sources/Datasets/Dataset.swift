@@ -13,6 +13,11 @@ public struct Dataset: Sendable {
   public var targets: Targets
   /// The column the targets came from (CSV files); nil for other sources.
   public var targetName: String?
+  /// Why the targets are classes or values, where it was judged (CSV files):
+  /// `"y" holds 3 whole numbers; --task regression fits them as numbers`.
+  public var targetReason: String?
+  /// What reading the file decided besides (a decimal comma, rows left out, cells filled).
+  public var readingNotes: [String] = []
   /// `(rows, cols)` when the features are the pixels of an image, row-major.
   public var imageShape: ImageShape?
   /// Settings this data set is meant to be trained with, where it has any.
@@ -59,9 +64,10 @@ public struct Dataset: Sendable {
     return copy
   }
 
-  /// A one-line description: `digits: 1,797 examples × 64 features, 10 classes`.
+  /// A one-line description: `digits: 1,797 examples × 64 features, 10 classes`,
+  /// and why, where the targets were judged: `…, 3 classes ("y" holds 3 whole numbers; …)`.
   public var summary: String {
-    "\(name): \(count.grouped) examples × \(featureCount) features, \(targets.summary)"
+    "\(name): \(counted(count, "example")) × \(counted(featureCount, "feature")), \(targets.summary)" + (targetReason.map { " (\($0))" } ?? "")
   }
 }
 
@@ -103,7 +109,7 @@ public enum Targets: Sendable, Equatable {
 
   public var summary: String {
     switch self {
-    case .classes(_, let names): "\(names.count) classes"
+    case .classes(_, let names): counted(names.count, "class", plural: "classes")
     case .values(let m, _): m.cols == 1 ? "regression" : "regression, \(m.cols) outputs"
     case .unlabeled: "no targets"
     }

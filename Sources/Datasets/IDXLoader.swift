@@ -6,6 +6,11 @@ import NeuralNet
 /// `(n, rows, cols)` or `(n, features)`) and its labels file found beside it
 /// (`…-labels-idx1-ubyte`).
 public enum IDXLoader {
+  /// Whether the file is named as IDX files are (`train-images-idx3-ubyte`, `t10k.idx`).
+  public static func namedLikeIDX(_ path: String) -> Bool {
+    URL(fileURLWithPath: path).lastPathComponent.lowercased().range(of: #"idx[0-9]?\b|ubyte"#, options: .regularExpression) != nil
+  }
+
   /// Whether the file starts like an IDX file (two zero bytes, a known type, 1–4 dimensions).
   public static func looksLikeIDX(_ path: String) -> Bool {
     guard let handle = FileHandle(forReadingAtPath: path) else { return false }
@@ -80,7 +85,11 @@ struct IDXArray {
   init(path: String) throws(DataError) {
     let bytes = try TextFile.readBytes(path)
     guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0, let size = Self.elementSize(bytes[2]), (1...4).contains(bytes[3]) else {
-      throw DataError(.malformed, file: path, "not an IDX file (bad magic number)")
+      let magic = bytes.prefix(4).map { String(format: "%02X", $0) }.joined(separator: " ")
+      throw DataError(
+        .malformed, file: path,
+        "not an IDX file: its magic number is \(magic)\(bytes.count < 4 ? " (cut short)" : ""), and an IDX file starts 00 00, "
+          + "a type (08 unsigned byte, 09 byte, 0B short, 0C int, 0D float, 0E double), then 1-4 dimensions")
     }
     let rank = Int(bytes[3])
     guard bytes.count >= 4 + 4 * rank else { throw DataError(.malformed, file: path, "IDX header is cut short") }

@@ -18,7 +18,7 @@ public enum TargetEncoding: Sendable, Equatable {
       return output == .sigmoid && names.count == 2 ? .binary(classes: names) : .oneHot(classes: names)
     case .values(let m, let names):
       guard output == .linear else {
-        throw DataError(.usage, "a \(output.rawValue) output cannot fit regression targets; use --output linear (or auto)")
+        throw DataError(.usage, "a \(output.rawValue) output cannot fit regression targets; use --output linear (or auto), or --task classification if the values are classes")
       }
       guard normalize else { return .regression(names: names, mean: Array(repeating: 0, count: m.cols), scale: Array(repeating: 1, count: m.cols)) }
       let stats = Standardizer(fitting: m)

@@ -1,16 +1,19 @@
 import Foundation
 
 /// Reads a data file whole, turning every way it can be unusable into a
-/// `DataError`: missing, a directory, unreadable, empty, compressed, binary.
+/// `DataError`: missing, a directory, unreadable, empty, binary. A
+/// gzip-compressed file is read inflated.
 enum TextFile {
   static func read(_ path: String) throws(DataError) -> [UInt8] {
-    let bytes = try readBytes(path)
+    var bytes = try readBytes(path)
     guard !bytes.isEmpty else { throw DataError(.malformed, file: path, "the file is empty") }
-    if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
-      throw DataError(.malformed, file: path, "the file is gzip-compressed; decompress it first (gunzip -k \(path))")
+    let compressed = Gzip.isCompressed(bytes)
+    if compressed {
+      bytes = try Gzip.decompress(bytes, file: path)
+      guard !bytes.isEmpty else { throw DataError(.malformed, file: path, "the file is empty once decompressed") }
     }
     if let nul = bytes.firstIndex(of: 0) {
-      throw DataError(.malformed, file: path, "binary data (a NUL byte at offset \(nul)), not CSV text")
+      throw DataError(.malformed, file: path, "binary data (a NUL byte at offset \(nul)\(compressed ? " once decompressed" : "")), not CSV text")
     }
     if String(validating: bytes, as: UTF8.self) == nil {
       let offset = firstInvalidUTF8(bytes)

@@ -86,6 +86,11 @@ public enum ChartFormat {
   }
 }
 
+/// `1 feature`, `2 features`, `1,797 examples`: a count and its noun, singular for one.
+public func counted(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+  "\(n.grouped) \(n == 1 ? noun : plural ?? noun + "s")"
+}
+
 extension Int {
   /// `1797` → `1,797`.
   public var grouped: String {

@@ -50,6 +50,7 @@ struct HeadlessRunner {
       }
     }
     print("nntop · \(setup.dataSummary)")
+    for note in setup.dataset.readingNotes { print("  \(note)") }
     print(setup.networkSummary)
     outputs.writeHeader(setup: setup, info: info, mode: "headless", checkpointPath: options.load)
     let end = session.run()

@@ -31,17 +31,28 @@ struct RunSetup {
     let saved = try o.load.map { path throws in try Checkpoint.read(from: path) }
     let seed = o.seed ?? saved?.seed ?? 1
     source = try DataSource(spec: o.data ?? preset?.data ?? "digits")
+    if case .csv = source {} else if o.task != .inferred || o.missing != .error {
+      throw DataError(.usage, "--task and --missing apply to CSV files, not \(o.data ?? preset?.data ?? "digits")")
+    }
+    if let saved, let path = o.load, o.task != .inferred, o.task != ModelColumns.targetKind(of: saved) {
+      throw RunFailure(message: "--task \(o.task.rawValue): \(path) was trained for \(ModelColumns.targetKind(of: saved).rawValue)", code: 64)
+    }
     if let saved, let path = o.load, case .csv(let file) = source,
-      let columns = try ModelColumns.selection(path: file, model: saved, modelPath: path, target: o.target, drop: o.dropColumns)
+      var columns = try ModelColumns.selection(path: file, model: saved, modelPath: path, target: o.target, drop: o.dropColumns)
     {
+      columns.missing = o.missing
       // Resuming on a CSV file: the model's columns by name, its target by default.
       guard columns.hasTarget else {
         throw DataError(.usage, file: file, "has no column \(saved.targetName.map { "\"\($0)\" " } ?? "")for \(path) to learn; name it with --target")
       }
       dataset = ModelColumns.ordered(try source.load(seed: seed, columns: columns), for: saved)
     } else {
-      let kind = saved.map(ModelColumns.targetKind(of:)) ?? .inferred
-      dataset = try source.load(seed: seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns, targetKind: kind))
+      let kind = saved.map(ModelColumns.targetKind(of:)) ?? o.task
+      dataset = try source.load(seed: seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns, targetKind: kind, missing: o.missing))
+    }
+    if saved == nil, dataset.targets.isClassification, dataset.targets.classNames.count < 2 {
+      throw DataError(
+        .malformed, file: o.data, "target column \"\(dataset.targetName ?? "")\" has only one class (\(dataset.targets.classNames.first ?? "")): nothing to learn")
     }
     // The preset's settings come before the data set's suggestions.
     var suggested = dataset.suggestions
@@ -72,7 +83,7 @@ struct RunSetup {
       guard saved.network.inputWidth == dataset.featureCount else {
         throw DataError(
           .malformed, file: o.data ?? preset?.data ?? "digits",
-          "has \(dataset.featureCount) feature\(dataset.featureCount == 1 ? "" : "s") but \(path) was trained on \(saved.network.inputWidth)")
+          "has \(counted(dataset.featureCount, "feature")) but \(path) was trained on \(saved.network.inputWidth)")
       }
       let changesArchitecture = try o.layers != nil || o.activation != nil || o.outputActivation() != nil || o.lossChoice() != nil || o.preset != nil
       if changesArchitecture {
@@ -185,6 +196,13 @@ struct RunSetup {
   var dataSummary: String {
     let validation = prepared.validation?.count ?? 0
     return "\(dataset.summary) → \(prepared.train.count.grouped) train / \(validation.grouped) validation"
+  }
+
+  /// What the dashboard says first about a CSV file: classes or values and
+  /// why, and what reading it decided.
+  var dataNotes: [String] {
+    guard let reason = dataset.targetReason else { return dataset.readingNotes }
+    return ["\(dataset.name): \(dataset.targets.summary) (\(reason))"] + dataset.readingNotes
   }
 
   /// `network 64-64-32-10 (relu → softmax, cross-entropy; 6,570 parameters) · sgd η=0.1 · batch 32 · seed 1`.

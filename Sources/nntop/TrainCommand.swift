@@ -40,7 +40,7 @@ struct Train: ParsableCommand {
     if let terminal {
       var dashboard = DashboardRunner(
         setup: setup, outputs: outputs, options: options, terminal: terminal, themes: selection.themes, themeIndex: selection.index)
-      dashboard.notes = replacing + catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } }
+      dashboard.notes = setup.dataNotes + replacing + catalog.entries.compactMap { $0.error.map { "theme not loaded: \($0.description)" } }
       ending = try dashboard.run()
     } else {
       ending = try HeadlessRunner(setup: setup, outputs: outputs, options: options).run()

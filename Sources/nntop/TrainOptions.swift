@@ -6,6 +6,9 @@ import RunEvents
 import Training
 import Diagnosis
 
+extension ColumnSelection.TargetKind: ExpressibleByArgument {}
+extension ColumnSelection.MissingCells: ExpressibleByArgument {}
+
 /// The `train` flags. Optional ones left out take the preset's value, then
 /// the data set's suggestion, then nntop's default (see `RunSetup`).
 struct TrainOptions: ParsableArguments {
@@ -20,6 +23,14 @@ struct TrainOptions: ParsableArguments {
 
   @Option(help: ArgumentHelp("CSV: columns to leave out, comma-separated (quote a name that holds a comma: '\"a,b\",c').", valueName: "col,..."))
   var drop: String?
+
+  @Option(help: ArgumentHelp(
+    "CSV: what the target holds: classification, regression, or auto (names, or up to \(ColumnSelection.maxWholeNumberClasses) distinct whole numbers like 1 or 2.0, are classes).",
+    valueName: "auto|classification|regression"))
+  var task: ColumnSelection.TargetKind = .inferred
+
+  @Option(help: ArgumentHelp("CSV: an empty cell (or NA, NaN, null, ?) is an error, drops its row, or takes its column's mean.", valueName: "error|drop|mean"))
+  var missing: ColumnSelection.MissingCells = .error
 
   @Option(help: ArgumentHelp("Hidden layer widths, comma-separated; \"none\" for no hidden layer. (default: 64,32)", valueName: "w,..."))
   var layers: String?

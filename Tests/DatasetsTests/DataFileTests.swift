@@ -14,7 +14,7 @@ struct DataFileTests {
       ("empty.csv", [], "the file is empty"),
       ("binary.csv", [0x7F, 0x45, 0x4C, 0x46, 0x02, 0x00, 0x01], "binary data (a NUL byte at offset 5), not CSV text"),
       ("latin1.csv", Array("a,y\n".utf8) + [0xE9, 0x2C, 0x31, 0x0A], "not UTF-8 text (invalid byte 0xE9 at offset 4)"),
-      ("data.csv.gz", [0x1F, 0x8B, 0x08, 0x00], "the file is gzip-compressed; decompress it first"),
+      ("data.csv.gz", [0x1F, 0x8B, 0x08, 0x00], "the gzip data is cut short (the file ends inside it)"),
     ]
     for (name, bytes, message) in cases {
       let path = dir.write(name, bytes: bytes)

@@ -35,8 +35,10 @@ struct PaceEndToEndTests {
     _ = try tmux.waitFor("a note at the top of the ladder") { DashboardEndToEndTests.status($0).contains("already at full speed") }
     // w: the curves show the recent steps, and say so.
     try tmux.send("w")
-    let window = try tmux.waitFor("the recent window") { s in s.contains { $0.hasPrefix("┌ Loss") && $0.contains("last 10% of steps") } }
-    #expect(window.contains { $0.contains("from ") && $0.contains("step ") })
+    // The title and the axis are both waited for: a capture can land between the two lines' redraws.
+    _ = try tmux.waitFor("the recent window, titled and its axis starting late") { s in
+      s.contains { $0.hasPrefix("┌ Loss") && $0.contains("last 10% of steps") } && s.contains { $0.contains("from ") && $0.contains("step ") }
+    }
     try tmux.send("<")
     _ = try tmux.waitFor("10k steps/s") { DashboardEndToEndTests.status($0).contains("pace 10k steps/s") }
     try tmux.send("q")

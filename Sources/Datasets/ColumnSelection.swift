@@ -1,0 +1,40 @@
+/// Which columns of a CSV file to learn from, and how to read them.
+public struct ColumnSelection: Sendable, Equatable {
+  /// The column to predict; nil means the last one.
+  public var target: String?
+  /// Columns to leave out.
+  public var drop: [String]
+  /// False when every column is a feature (data to predict on).
+  public var hasTarget: Bool
+  /// What the target column holds.
+  public var targetKind: TargetKind
+  /// What to do with a feature cell that holds no value.
+  public var missing: MissingCells
+
+  /// More distinct whole numbers than this are values, not classes (under `--task auto`).
+  public static let maxWholeNumberClasses = 100
+
+  /// What a target column holds: judged from its cells (`--task auto`:
+  /// strings, or a few whole numbers such as 1 or 2.0, are classes), or
+  /// said (`--task classification|regression`, or a saved model's task).
+  public enum TargetKind: String, Sendable, Equatable, CaseIterable {
+    case inferred = "auto"
+    case classes = "classification"
+    case values = "regression"
+  }
+
+  /// `--missing`: an empty cell (or NA, NaN, null, ?…) is an error, drops
+  /// its row, or takes its column's mean. A row whose target is missing is
+  /// an error, or is dropped under `drop` and `mean` alike.
+  public enum MissingCells: String, Sendable, Equatable, CaseIterable {
+    case error, drop, mean
+  }
+
+  public init(target: String? = nil, drop: [String] = [], hasTarget: Bool = true, targetKind: TargetKind = .inferred, missing: MissingCells = .error) {
+    self.target = target
+    self.drop = drop
+    self.hasTarget = hasTarget
+    self.targetKind = targetKind
+    self.missing = missing
+  }
+}

@@ -1,0 +1,143 @@
+import Datasets
+import Foundation
+import NeuralNet
+import Testing
+import TestSupport
+
+/// Files as users have them: classes written 1.0, European decimals,
+/// missing cells, gzip, a comma ending every line, a name given twice.
+struct RealFileTests {
+  func load(_ text: String, _ columns: ColumnSelection = ColumnSelection()) throws -> Dataset {
+    try CSVLoader.parse(text: text, file: "data.csv", columns: columns)
+  }
+
+  func message(_ text: String, _ columns: ColumnSelection = ColumnSelection()) -> String? {
+    do {
+      _ = try load(text, columns)
+      return nil
+    } catch {
+      return (error as? DataError)?.description
+    }
+  }
+
+  @Test func wholeNumbersWrittenWithADecimalPointAreClasses() throws {
+    let d = try load("a,y\n1,1.0\n2,2.0\n3,3.0\n4,2\n")
+    #expect(d.targets == .classes(labels: [0, 1, 2, 1], names: ["1", "2", "3"]))
+    #expect(d.targetReason == "\"y\" holds 3 whole numbers; --task regression fits them as numbers")
+    #expect(d.summary == "data.csv: 4 examples × 1 feature, 3 classes (\"y\" holds 3 whole numbers; --task regression fits them as numbers)")
+    let real = try load("a,y\n1,0.5\n2,1.5\n")
+    #expect(real.targetReason == "\"y\" holds numbers that are not whole")
+  }
+
+  @Test func manyWholeNumbersAreValuesUnlessTheTaskSaysClasses() throws {
+    let text = "a,y\n" + (0..<101).map { "\($0),\($0 * 10)\n" }.joined()
+    let values = try load(text)
+    #expect(!values.targets.isClassification)
+    #expect(values.targetReason?.contains("101 whole numbers, more than 100; --task classification") == true)
+    let classes = try load(text, ColumnSelection(targetKind: .classes))
+    #expect(classes.targets.classNames.count == 101 && classes.targets.classNames.prefix(3) == ["0", "10", "20"])
+    #expect(classes.targetReason == "--task classification")
+  }
+
+  @Test func taskRegressionFitsWholeNumbersAsValues() throws {
+    let d = try load("a,y\n1,1.0\n2,2\n3,3\n", ColumnSelection(targetKind: .values))
+    #expect(d.targets == .values(Matrix([[1], [2], [3]]), names: ["y"]))
+    #expect(message("a,y\n1,cat\n2,dog\n", ColumnSelection(targetKind: .values)) == "data.csv:2:3: target \"cat\" in column \"y\" is not a finite number (--task regression)")
+  }
+
+  @Test func taskClassificationMakesClassesOfRealNumbers() throws {
+    let d = try load("a,y\n1,0.5\n2,1.5\n3,0.5\n", ColumnSelection(targetKind: .classes))
+    #expect(d.targets == .classes(labels: [0, 1, 0], names: ["0.5", "1.5"]))
+  }
+
+  @Test func europeanFilesReadDecimalCommas() throws {
+    let d = try load("a;b;y\n3,14;-0,5;1,25\n2;1e3;2,5\n")
+    #expect(d.features == Matrix([[3.14, -0.5], [2, 1000]]))
+    #expect(d.targets == .values(Matrix([[1.25], [2.5]]), names: ["y"]))
+    #expect(d.readingNotes == ["decimals written with a comma (3,14)"])
+    // A point in such a file is named, not read as something else.
+    #expect(message("a;y\n3,14;1\n2.5;2\n") == "data.csv:3:1: \"2.5\" in column \"a\" has a decimal point, but this file writes decimals with a comma (3,14)")
+    // Commas in a comma-separated file, or in quoted names, are not decimal marks.
+    let names = try load("a;y\n1;\"x,2\"\n2.5;b\n")
+    #expect(names.features == Matrix([[1], [2.5]]) && names.readingNotes.isEmpty)
+  }
+
+  @Test func missingCellsAreAnErrorThatNamesTheFlag() {
+    #expect(message("a,b,y\n1,NA,0\n3,4,1\n") == "data.csv:2:3: missing cell (NA) in column \"b\": --missing drop leaves such rows out, --missing mean fills a feature with its column's mean")
+    #expect(message("a,y\n1,?\n2,1\n") == "data.csv:2:3: missing target (?) in column \"y\": --missing drop leaves such rows out")
+  }
+
+  @Test func missingDropLeavesTheRowsOut() throws {
+    let d = try load("a,b,y\n1,NA,0\n3,4,1\n5,,0\n7,8,null\n9,10,0\n", ColumnSelection(missing: .drop))
+    #expect(d.features == Matrix([[3, 4], [9, 10]]))
+    #expect(d.targets == .classes(labels: [1, 0], names: ["0", "1"]))
+    #expect(d.readingNotes == ["3 rows with a missing cell left out (--missing drop)"])
+    #expect(message("a,y\nNA,1\n,2\n", ColumnSelection(missing: .drop)) == "data.csv: every one of the 2 data rows has a missing cell: nothing is left to learn from")
+  }
+
+  @Test func missingMeanFillsTheColumnsMean() throws {
+    // b's mean over the rows that have it: (4 + 10) / 2 = 7; the row without a target is left out.
+    let d = try load("a,b,y\n1,NA,0\n3,4,1\n5,,0\n9,10,1\n2,2,\n", ColumnSelection(missing: .mean))
+    #expect(d.features == Matrix([[1, 7], [3, 4], [5, 7], [9, 10]]))
+    #expect(d.readingNotes == ["1 row with a missing cell left out (--missing mean)", "2 missing cells filled with the column's mean (--missing mean)"])
+    #expect(message("a,b,y\n1,NA,0\n3,,1\n", ColumnSelection(missing: .mean)) == "data.csv: column \"b\" has no values: there is no mean to fill it with; --drop it")
+  }
+
+  @Test func aCommaEndingEveryLineMakesNoColumn() throws {
+    let d = try load("a,b,y,\n1,2,x,\n3,4,z,\n")
+    #expect(d.featureNames == ["a", "b"] && d.targetName == "y")
+    #expect(d.targets.classNames == ["x", "z"])
+    // Rows without the trailing comma read the same; a value under the unnamed column is named.
+    #expect(try load("a,b,y,\n1,2,x\n3,4,z\n").featureNames == ["a", "b"])
+    #expect(message("a,b,y,\n1,2,x,\n3,4,z,9\n") == "data.csv:3:7: \"9\" is in column 4, which the header does not name")
+  }
+
+  @Test func aNameGivenTwiceIsRefused() {
+    #expect(message("x,y,x,label\n1,2,3,a\n") == "data.csv:1: column \"x\" appears twice in the header (columns 1 and 3); rename one")
+  }
+
+  @Test func gzipFilesAreReadAsTheyAre() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let text = "a,b,y\n" + (0..<500).map { "\($0),\(Double($0) / 4),\($0 % 3)\n" }.joined()
+    let plain = dir.write("data.csv", bytes: Array(text.utf8))
+    let compressed = try gzip(plain, into: dir.file("data.csv.gz"))
+    let original = try CSVLoader.load(path: plain)
+    let read = try CSVLoader.load(path: compressed)
+    #expect(read.features == original.features && read.targets == original.targets && read.featureNames == ["a", "b"])
+    // Two members, as `cat a.gz b.gz` makes them: the rows of both.
+    let second = dir.write("more.csv", bytes: Array("7,8,1\n".utf8))
+    let two = try gzip(second, into: dir.file("more.csv.gz"))
+    let joined = dir.write("joined.csv.gz", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: compressed))) + Array(try Data(contentsOf: URL(fileURLWithPath: two))))
+    #expect(try CSVLoader.load(path: joined).count == 501)
+    // Damaged: a byte of the deflate stream changed.
+    var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: compressed)))
+    bytes[bytes.count / 2] ^= 0xFF
+    let damaged = dir.write("damaged.csv.gz", bytes: bytes)
+    #expect { _ = try CSVLoader.load(path: damaged) } throws: { error in
+      let text = (error as? DataError)?.description ?? ""
+      return text.hasPrefix("\(damaged): the gzip data is damaged") || text.contains("not a number") || text.contains("not UTF-8")
+    }
+  }
+
+  /// The file compressed by the system's gzip (an independent writer).
+  func gzip(_ path: String, into output: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "gzip -c '\(path)' > '\(output)'"]
+    try process.run()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 0)
+    return output
+  }
+
+  @Test func anIDXFileWithAWrongMagicNumberIsCalledSo() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let path = dir.write("train-images-idx3-ubyte", bytes: [0, 0, 0x20, 3, 0, 0, 0, 1])
+    #expect(try DataSource(spec: path) == .idx(path: path))
+    #expect { _ = try DataSource(spec: path).load(seed: 1) } throws: { error in
+      (error as? DataError)?.description == "\(path): not an IDX file: its magic number is 00 00 20 03, and an IDX file starts 00 00, a type (08 unsigned byte, 09 byte, 0B short, 0C int, 0D float, 0E double), then 1-4 dimensions"
+    }
+  }
+}
