@@ -14,6 +14,13 @@ public struct ColumnSelection: Sendable, Equatable {
   /// More distinct whole numbers than this are values, not classes (under `--task auto`).
   public static let maxWholeNumberClasses = 100
 
+  /// Whether `distinct` whole numbers in `rows` rows are few enough to be
+  /// classes: at most 100, and at most 10 or a tenth of the rows (a class
+  /// for every row or two is a measurement, not a label).
+  public static func fewClasses(_ distinct: Int, rows: Int) -> Bool {
+    distinct <= maxWholeNumberClasses && distinct <= max(10, rows / 10)
+  }
+
   /// What a target column holds: judged from its cells (`--task auto`:
   /// strings, or a few whole numbers such as 1 or 2.0, are classes), or
   /// said (`--task classification|regression`, or a saved model's task).
@@ -28,6 +35,13 @@ public struct ColumnSelection: Sendable, Equatable {
   /// an error, or is dropped under `drop` and `mean` alike.
   public enum MissingCells: String, Sendable, Equatable, CaseIterable {
     case error, drop, mean
+  }
+
+  /// The same columns, missing cells met as `policy` says.
+  public func missing(_ policy: MissingCells) -> ColumnSelection {
+    var copy = self
+    copy.missing = policy
+    return copy
   }
 
   public init(target: String? = nil, drop: [String] = [], hasTarget: Bool = true, targetKind: TargetKind = .inferred, missing: MissingCells = .error) {

@@ -127,5 +127,28 @@ public struct Suggestions: Sendable {
   public var hiddenLayers: [Int]?
   public var activation: Activation?
   public init() {}
+
+  /// What each built-in data set suggests, by name (the seed example's
+  /// weights aside), so `--help` can say it without making the data.
+  public static func builtin(_ name: String) -> Suggestions {
+    var s = Suggestions()
+    switch name {
+    case "spirals", "xor", "moons", "circles", "gaussians":
+      s.hiddenLayers = [16, 16]
+    case "sine":
+      s.hiddenLayers = [32, 32]
+      s.activation = .tanh
+      s.learningRate = 0.05
+    case "seed-example":
+      s.hiddenLayers = [2]
+      s.activation = .sigmoid
+      s.normalize = false
+      s.validationSplit = 0
+      s.batch = 1
+      s.learningRate = 0.5
+    default: break
+    }
+    return s
+  }
 }
 

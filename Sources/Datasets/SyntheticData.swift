@@ -80,9 +80,7 @@ enum SyntheticData {
     var data = Dataset(
       name: "sine", featureNames: ["x"], features: Matrix(rows: count, cols: 1, storage: xs),
       targets: .values(Matrix(rows: count, cols: 1, storage: ys), names: ["y"]))
-    data.suggestions.hiddenLayers = [32, 32]
-    data.suggestions.activation = .tanh
-    data.suggestions.learningRate = 0.05
+    data.suggestions = .builtin("sine")
     return data
   }
 
@@ -92,15 +90,12 @@ enum SyntheticData {
     var data = Dataset(
       name: "seed-example", featureNames: ["x1", "x2"], features: Matrix([[0.5, 0.2]]),
       targets: .classes(labels: [1], names: ["0", "1"]))
+    data.suggestions = .builtin("seed-example")
     data.suggestions.network = try! Network(
       layers: [
         DenseLayer(weights: Matrix([[0.1, 0.4], [0.8, 0.6]]), bias: [0.3, 0.9], activation: .sigmoid),
         DenseLayer(weights: Matrix([[0.3, 0.7]]), bias: [0.5], activation: .sigmoid),
       ], loss: .bce)
-    data.suggestions.normalize = false
-    data.suggestions.validationSplit = 0
-    data.suggestions.batch = 1
-    data.suggestions.learningRate = 0.5
     return data
   }
 
@@ -108,7 +103,7 @@ enum SyntheticData {
     var data = Dataset(
       name: name, featureNames: ["x1", "x2"], features: Matrix(rows: labels.count, cols: 2, storage: points),
       targets: .classes(labels: labels, names: (0..<classes).map(String.init)))
-    data.suggestions.hiddenLayers = [16, 16]
+    data.suggestions = .builtin(name)
     return data
   }
 }

@@ -1,4 +1,5 @@
 import NeuralNet
+import NumberFormat
 
 /// A CSV file's target column made into targets: classes or values, as
 /// `--task` says or as its cells suggest, with the reason in words.
@@ -26,10 +27,10 @@ enum TargetColumn {
         let values = numbers.map { $0! }
         let whole = values.allSatisfy(isWhole)
         let distinct = Set(values).count
-        guard whole && distinct <= ColumnSelection.maxWholeNumberClasses else {
+        guard whole && ColumnSelection.fewClasses(distinct, rows: values.count) else {
           let reason =
             whole
-            ? "\"\(column)\" holds \(distinct) whole numbers, more than \(ColumnSelection.maxWholeNumberClasses); --task classification makes classes of them"
+            ? "\"\(column)\" holds \(distinct) distinct whole numbers in \(counted(values.count, "row")), too many to be classes; --task classification makes classes of them"
             : "\"\(column)\" holds numbers that are not whole"
           return (Self.values(values, column: column), reason)
         }

@@ -74,7 +74,7 @@ public struct OverfittingRule: Sendable {
     let f = ChartFormat.compact
     let reason =
       "validation loss \(f(validation)) (training \(f(training))) is \(OverfittingVerdict.times(validation, best: best.validation))its best"
-      + " \(f(best.validation)) (epoch \(best.epoch)) for \(risen) epochs while the training loss fell from \(f(best.training)) to \(f(trainingNow))"
+      + " \(f(best.validation)) (epoch \(best.epoch)) for \(counted(risen, "epoch")) while the training loss fell from \(f(best.training)) to \(f(trainingNow))"
     let hint =
       builtIn
       ? "try --l2 1e-3 to 1e-2, --early-stop 10, fewer units, or more data"

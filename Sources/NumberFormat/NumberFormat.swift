@@ -12,10 +12,11 @@ public func shortNumber(_ v: Float) -> String {
   return s
 }
 
-/// A loss or error for people: 4 decimals, or scientific when smaller than 0.001.
+/// A loss or error for people: 4 decimals, or scientific when smaller than
+/// 0.001 or from a million up.
 public func lossText(_ v: Double) -> String {
   guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "inf" : "-inf") }
-  return v != 0 && abs(v) < 1e-3 ? String(format: "%.2e", v) : String(format: "%.4f", v)
+  return v != 0 && (abs(v) < 1e-3 || abs(v) >= 1e6) ? String(format: "%.2e", v) : String(format: "%.4f", v)
 }
 
 /// `1.2e-07`-style formatting for norms and ratios.
@@ -24,8 +25,11 @@ public func scientific(_ v: Double, digits: Int = 1) -> String {
   return String(format: "%.\(digits)e", v)
 }
 
-/// `3.14` for `fixed(π, 2)`: a fixed number of decimals.
-public func fixed(_ v: Double, _ decimals: Int) -> String { String(format: "%.\(max(decimals, 0))f", v) }
+/// `3.14` for `fixed(π, 2)`: a fixed number of decimals; from a million up,
+/// scientific (`2.50e+07`), never thirty digits.
+public func fixed(_ v: Double, _ decimals: Int) -> String {
+  abs(v) >= 1e6 && v.isFinite ? String(format: "%.\(max(decimals, 1))e", v) : String(format: "%.\(max(decimals, 0))f", v)
+}
 
 /// `0.000123`, `1.5e+07`: `digits` significant digits, the shorter notation (C's `%g`).
 public func general(_ v: Double, digits: Int = 6) -> String { String(format: "%.\(max(digits, 1))g", v) }

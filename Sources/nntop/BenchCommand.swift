@@ -108,7 +108,7 @@ struct Bench: ParsableCommand {
           let bench = try BenchmarkRun(w, threads: t)
           let r = bench.measure(seconds: seconds, warmup: warmup)
           let tag = "\(w.name.padding(toLength: 8, withPad: " ", startingAt: 0)) nntop T=\(t) run \(run)"
-          print("  \(tag)  \(rate(r.samplesPerSecond).leftPadded(9)) samples/s  (\(fixed(r.matmulGflops, 1)) matmul GFLOP/s, \(r.steps) steps in \(fixed(r.seconds, 2))s, cpu_util \(fixed(r.cpuSeconds / r.seconds, 2)))")
+          print("  \(tag)  \(rate(r.samplesPerSecond).leftPadded(9)) samples/s  (\(fixed(r.matmulGflops, 1)) matmul GFLOP/s, \(counted(r.steps, "step")) in \(fixed(r.seconds, 2))s, cpu_util \(fixed(r.cpuSeconds / r.seconds, 2)))")
           table["\(w.name) T=\(t)", default: []].append(rate(r.samplesPerSecond))
           records.append(.object([
             ("peer", .string("nntop")), ("workload", .string(w.name)), ("threads", .number(Double(t))),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RunEvents
 import Foundation
 import NeuralNet
 import NumberFormat
@@ -11,14 +12,14 @@ struct Example: ParsableCommand {
     abstract: "Print the worked example of the reference (2-2-1 sigmoid network, BCE) step by step.")
 
   @Option(parsing: .unconditional, help: "Learning rate η for the update step.")
-  var lr: Float = 0.5
+  var lr = TypedNumber(argument: "0.5")!
 
   func validate() throws {
-    guard lr.isFinite && lr > 0 else { throw ValidationError("--lr must be a positive number (η > 0), got \(lr)") }
+    if let problem = LearningRateRange.problem(lr.value, text: lr.text, name: "--lr") { throw ValidationError(problem) }
   }
 
   func run() throws {
-    print(WorkedExample(eta: lr).text)
+    print(WorkedExample(eta: lr.floatValue).text)
   }
 }
 

@@ -5,20 +5,26 @@ import Training
 /// A CSV file read for a saved model: the model's feature columns found by
 /// name, whatever their order in this file, and its target column, so a file
 /// with its columns in another order (or more of them) still feeds the model
-/// what it was trained on.
+/// what it was trained on, and one without them is refused, never read by
+/// position unasked.
 enum ModelColumns {
   /// The columns of the CSV at `path` for `model` (read from `modelPath`),
-  /// or nil when the file has none of the model's feature names (then
-  /// columns go by position). The target is `target` if given, else the
-  /// column the model was trained to predict, else the one column left over.
-  static func selection(path: String, model: Checkpoint, modelPath: String, target: String?, drop: [String]) throws -> ColumnSelection? {
+  /// found by name. The target is `target` if given, else the column the
+  /// model was trained to predict, else the one column left over. A file
+  /// without all of the model's columns is refused, naming the missing ones
+  /// and the file's others; `positionHint` says how to read it by position
+  /// instead, where the command can.
+  static func selection(path: String, model: Checkpoint, modelPath: String, target: String?, drop: [String], positionHint: String? = nil) throws -> ColumnSelection {
     let header = try CSVLoader.header(path: path)
     let features = model.featureNames
-    guard features.contains(where: header.contains) else { return nil }
     let missing = features.filter { !header.contains($0) }
     guard missing.isEmpty else {
-      let names = missing.prefix(6).map { "\"\($0)\"" }.joined(separator: ", ") + (missing.count > 6 ? ", …" : "")
-      throw DataError(.malformed, file: path, "has no column\(missing.count == 1 ? "" : "s") \(names), which \(modelPath) was trained on")
+      let others = header.filter { !features.contains($0) && !drop.contains($0) && $0 != (target ?? model.targetName) }
+      throw DataError(
+        .malformed, file: path,
+        "has no \(missing.count == 1 ? "column" : "columns") \(quotedList(missing)), which \(modelPath) was trained on"
+          + (others.isEmpty ? "" : "; \(others.count == 1 ? "its column" : "its columns") \(quotedList(others)) \(others.count == 1 ? "is" : "are") not the model's")
+          + (positionHint.map { " (\($0))" } ?? ""))
     }
     if let target, features.contains(target) {
       throw DataError(.usage, file: path, "--target \"\(target)\" is one of the columns \(modelPath) takes as input")
@@ -27,6 +33,11 @@ enum ModelColumns {
     let chosen = target ?? model.targetName.flatMap { header.contains($0) ? $0 : nil } ?? (leftOver.count == 1 ? leftOver[0] : nil)
     let drops = header.filter { !features.contains($0) && $0 != chosen }
     return ColumnSelection(target: chosen, drop: drops, hasTarget: chosen != nil, targetKind: targetKind(of: model))
+  }
+
+  /// `"a", "b", "c", …` (six at most).
+  static func quotedList(_ names: [String]) -> String {
+    names.prefix(6).map { "\"\($0)\"" }.joined(separator: ", ") + (names.count > 6 ? ", … (\(names.count) in all)" : "")
   }
 
   /// What the target column holds for `model`: its classes (however few

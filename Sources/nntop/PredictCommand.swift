@@ -23,29 +23,41 @@ struct Predict: ParsableCommand {
   @Option(help: ArgumentHelp("CSV: columns to leave out, comma-separated (quote a name that holds a comma: '\"a,b\",c').", valueName: "col,..."))
   var drop: String?
 
+  @Flag(name: .customLong("by-position"), help: "CSV: feed the model the columns in order, whatever their names (one column more than it takes: the last is the target).")
+  var byPosition = false
+
+  @Option(help: "CSV: an empty cell (or NA, NaN, null, ?) is an error, leaves its row out (no line for it), or takes its column's mean in this file.")
+  var missing: ColumnSelection.MissingCells = .error
+
   func run() throws {
     let model = try Checkpoint.read(from: load)
     let width = model.network.inputWidth
     let source = try DataSource(spec: data)
     let drops = TrainOptions.columnList(drop)
     var dataset: Dataset
-    if case .csv(let path) = source, let columns = try ModelColumns.selection(path: path, model: model, modelPath: load, target: target, drop: drops) {
+    if case .csv(let path) = source, !byPosition {
       // The model's columns by name.
-      dataset = ModelColumns.ordered(try CSVLoader.load(path: path, columns: columns), for: model)
-    } else if case .csv(let path) = source, target == nil {
-      // No names in common: by position. Features only, unless there is one
-      // column more than the model takes: then the last is the target.
+      let columns = try ModelColumns.selection(
+        path: path, model: model, modelPath: load, target: target, drop: drops, positionHint: "--by-position feeds it the columns in order")
+      dataset = ModelColumns.ordered(try CSVLoader.load(path: path, columns: columns.missing(missing)), for: model)
+    } else if case .csv(let path) = source {
+      // By position: features only, unless there is one column more than
+      // the model takes (or --target names one).
       let columns = try CSVLoader.header(path: path).count - drops.count
       dataset = try CSVLoader.load(
-        path: path, columns: ColumnSelection(drop: drops, hasTarget: columns == width + 1, targetKind: ModelColumns.targetKind(of: model)))
+        path: path,
+        columns: ColumnSelection(
+          target: target, drop: drops, hasTarget: target != nil || columns == width + 1, targetKind: ModelColumns.targetKind(of: model), missing: missing))
     } else {
+      if byPosition || missing != .error { throw DataError(.usage, "--by-position and --missing apply to CSV files, not \(data)") }
       dataset = try source.load(seed: model.seed, columns: ColumnSelection(target: target, drop: drops, targetKind: ModelColumns.targetKind(of: model)))
     }
     guard dataset.featureCount == width else {
       throw DataError(
         .malformed, file: data,
-        "has \(dataset.featureCount) feature column\(dataset.featureCount == 1 ? "" : "s") but \(load) was trained on \(width) (\(model.featureNames.prefix(6).joined(separator: ", "))\(width > 6 ? ", …" : ""))")
+        "has \(counted(dataset.featureCount, "feature column")) but \(load) was trained on \(width) (\(ModelColumns.quotedList(model.featureNames)))")
     }
+    for note in dataset.readingNotes { FileHandle.standardError.write(Data("\(data): \(note)\n".utf8)) }
     let examples = try EncodedExamples(dataset, standardizer: model.standardizer, encoding: model.encoding)
     let evaluator = Evaluator(network: model.network, encoding: model.encoding)
     var out = ""
@@ -70,7 +82,7 @@ struct Predict: ParsableCommand {
         let correct = Int((accuracy * Double(result.count)).rounded())
         score = "accuracy \(fixed(100 * accuracy, 2))% (\(correct)/\(result.count))"
       } else {
-        score = "rmse \(general(result.rmse ?? .nan)) (\(result.count) rows)"
+        score = "rmse \(general(result.rmse ?? .nan)) (\(counted(result.count, "row")))"
       }
       FileHandle.standardError.write(Data((score + "\n").utf8))
     }

@@ -101,8 +101,8 @@ struct Replay: ParsableCommand {
     }
     return """
       \(r.info.dataName) · \(r.info.networkDescription)
-      \(samples) samples, \(epochs) epochs, \(events) events, \(weights) weight snapshots; \
-      \(lastStep) steps in \(ChartFormat.duration(player.duration)) of training\
+      \(counted(samples, "sample")), \(counted(epochs, "epoch")), \(counted(events, "event")), \(counted(weights, "weight snapshot")); \
+      \(counted(lastStep, "step")) in \(ChartFormat.duration(player.duration)) of training\
       \(r.complete ? "" : " (no summary: the run did not end cleanly)")
       """
   }

@@ -37,10 +37,8 @@ struct RunSetup {
     if let saved, let path = o.load, o.task != .inferred, o.task != ModelColumns.targetKind(of: saved) {
       throw RunFailure(message: "--task \(o.task.rawValue): \(path) was trained for \(ModelColumns.targetKind(of: saved).rawValue)", code: 64)
     }
-    if let saved, let path = o.load, case .csv(let file) = source,
-      var columns = try ModelColumns.selection(path: file, model: saved, modelPath: path, target: o.target, drop: o.dropColumns)
-    {
-      columns.missing = o.missing
+    if let saved, let path = o.load, case .csv(let file) = source {
+      let columns = try ModelColumns.selection(path: file, model: saved, modelPath: path, target: o.target, drop: o.dropColumns).missing(o.missing)
       // Resuming on a CSV file: the model's columns by name, its target by default.
       guard columns.hasTarget else {
         throw DataError(.usage, file: file, "has no column \(saved.targetName.map { "\"\($0)\" " } ?? "")for \(path) to learn; name it with --target")
@@ -66,18 +64,18 @@ struct RunSetup {
     var config = TrainingConfig()
     config.seed = seed
     config.optimizer = o.optimizer ?? .sgd
-    config.learningRate = o.lr ?? suggested.learningRate ?? Self.defaultLearningRate(config.optimizer)
-    config.momentum = o.momentum ?? 0.9
+    config.learningRate = o.lr?.floatValue ?? suggested.learningRate ?? Self.defaultLearningRate(config.optimizer)
+    config.momentum = o.momentum?.floatValue ?? 0.9
     config.batchSize = o.batch ?? suggested.batch ?? 32
     config.epochs = o.epochs ?? (headless ? preset?.headlessEpochs ?? 20 : nil)
-    config.l2 = o.l2 ?? saved?.l2 ?? 0
+    config.l2 = o.l2?.floatValue ?? saved?.l2 ?? 0
     if let patience = o.reduceLROnPlateau {
-      plateau = PlateauScheduler(factor: o.lrFactor ?? 0.1, patience: patience, minimumRate: o.minLR)
+      plateau = PlateauScheduler(factor: o.lrFactor?.floatValue ?? 0.1, patience: patience, minimumRate: o.minLR?.floatValue)
     }
     if let patience = o.earlyStop { earlyStop = EarlyStopping(patience: patience) }
     config.thresholds = o.thresholds
     let normalize = !o.noNormalize && (suggested.normalize ?? true)
-    let validationSplit = o.valSplit ?? saved?.validationSplit ?? suggested.validationSplit ?? 0.2
+    let validationSplit = o.valSplit?.value ?? saved?.validationSplit ?? suggested.validationSplit ?? 0.2
 
     if let path = o.load, let saved {
       guard saved.network.inputWidth == dataset.featureCount else {
@@ -108,7 +106,7 @@ struct RunSetup {
     spec = NetworkSpec(
       sizes: [dataset.featureCount] + hidden + [prepared.encoding.outputWidth],
       hidden: try o.hiddenActivation() ?? suggested.activation ?? .relu, output: output, loss: loss,
-      initializer: o.initializer ?? preset?.initializer ?? .auto, gain: o.initGain ?? preset?.gain ?? 1)
+      initializer: o.initializer ?? preset?.initializer ?? .auto, gain: o.initGain?.floatValue ?? preset?.gain ?? 1)
     let explicitArchitecture = o.layers != nil || o.activation != nil || o.initializer != nil || o.initGain != nil
     if let given = suggested.network, !explicitArchitecture, given.outputWidth == spec.sizes.last {
       network = given

@@ -42,7 +42,7 @@ struct ThemeCatalog {
     guard let text = String(data: data, encoding: .utf8) else {
       throw ThemeError(file: path, line: nil, message: "is not UTF-8 text")
     }
-    return try Theme.parse(toml: text, file: path)
+    return try Theme.parse(toml: text, file: path, inheriting: BuiltinThemes.defaultTOML)
   }
 
   /// The themes `t` cycles through, and which to start with: `--theme`
@@ -54,7 +54,10 @@ struct ThemeCatalog {
       // A user theme of that name that does not parse: say where and why.
       if let error = entries.first(where: { $0.theme == nil && $0.name == option })?.error { throw error }
       if option.contains("/") || option.hasSuffix(".toml") || FileManager.default.fileExists(atPath: option) {
-        let theme = try Self.load(option)
+        // A file here, else one of that name in the user's theme folder.
+        let inUserFolder = Self.userDirectory(environment: environment) + "/" + option
+        let path = !FileManager.default.fileExists(atPath: option) && !option.contains("/") && FileManager.default.fileExists(atPath: inUserFolder) ? inUserFolder : option
+        let theme = try Self.load(path)
         themes.append(theme)
         return (themes, themes.count - 1)
       }

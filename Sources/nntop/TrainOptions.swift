@@ -5,6 +5,7 @@ import NeuralNet
 import RunEvents
 import Training
 import Diagnosis
+import NumberFormat
 
 extension ColumnSelection.TargetKind: ExpressibleByArgument {}
 extension ColumnSelection.MissingCells: ExpressibleByArgument {}
@@ -24,18 +25,16 @@ struct TrainOptions: ParsableArguments {
   @Option(help: ArgumentHelp("CSV: columns to leave out, comma-separated (quote a name that holds a comma: '\"a,b\",c').", valueName: "col,..."))
   var drop: String?
 
-  @Option(help: ArgumentHelp(
-    "CSV: what the target holds: classification, regression, or auto (names, or up to \(ColumnSelection.maxWholeNumberClasses) distinct whole numbers like 1 or 2.0, are classes).",
-    valueName: "auto|classification|regression"))
+  @Option(help: "CSV: what the target holds. Under auto, names are classes, and so are a few distinct whole numbers like 1 or 2.0 (at most 10, or a tenth of the rows, up to \(ColumnSelection.maxWholeNumberClasses)).")
   var task: ColumnSelection.TargetKind = .inferred
 
-  @Option(help: ArgumentHelp("CSV: an empty cell (or NA, NaN, null, ?) is an error, drops its row, or takes its column's mean.", valueName: "error|drop|mean"))
+  @Option(help: "CSV: an empty cell (or NA, NaN, null, ?) is an error, drops its row, or takes its column's mean.")
   var missing: ColumnSelection.MissingCells = .error
 
-  @Option(help: ArgumentHelp("Hidden layer widths, comma-separated; \"none\" for no hidden layer. (default: 64,32)", valueName: "w,..."))
+  @Option(help: ArgumentHelp("Hidden layer widths, comma-separated; \"none\" for no hidden layer. (default: \(byDataSet(otherwise: "64,32") { $0.hiddenLayers?.map(String.init).joined(separator: ",") }); a --preset's own)", valueName: "w,..."))
   var layers: String?
 
-  @Option(help: "Hidden activation: sigmoid, tanh, relu, leaky-relu, linear. (default: relu)")
+  @Option(help: "Hidden activation: sigmoid, tanh, relu, leaky-relu, linear. (default: \(byDataSet(otherwise: "relu") { $0.activation?.rawValue }); a --preset's own)")
   var activation: String?
 
   @Option(help: "Output activation: auto, linear, sigmoid, softmax.")
@@ -44,56 +43,56 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "Loss: auto, mse, bce, cross-entropy.")
   var loss: String = "auto"
 
-  @Option(name: .customLong("init"), help: "Weight initialisation: auto, xavier, he, uniform, normal.")
+  @Option(name: .customLong("init"), help: "Weight initialisation. (default: auto)")
   var initializer: Initializer?
 
   @Option(name: .customLong("init-gain"), parsing: .unconditional, help: "Multiply every initial weight by this. (default: 1)")
-  var initGain: Float?
+  var initGain: TypedNumber?
 
-  @Option(help: "Optimiser: sgd, momentum, adam. (default: sgd)")
+  @Option(help: "Optimiser. (default: sgd)")
   var optimizer: OptimizerKind?
 
-  @Option(parsing: .unconditional, help: "Learning rate η. (default: 0.1 for sgd, 0.01 for momentum, 0.001 for adam)")
-  var lr: Float?
+  @Option(parsing: .unconditional, help: "Learning rate η. (default: \(byDataSet(otherwise: "0.1 for sgd, 0.01 for momentum, 0.001 for adam") { $0.learningRate.map(shortNumber) }); a --preset's own; a --load'ed model's own)")
+  var lr: TypedNumber?
 
   @Option(parsing: .unconditional, help: "Momentum μ for --optimizer momentum. (default: 0.9)")
-  var momentum: Float?
+  var momentum: TypedNumber?
 
-  @Option(parsing: .unconditional, help: "Mini-batch size. (default: 32)")
+  @Option(parsing: .unconditional, help: "Mini-batch size. (default: \(byDataSet(otherwise: "32") { $0.batch.map(String.init) }); a --preset's own; a --load'ed model's own)")
   var batch: Int?
 
   @Option(parsing: .unconditional, help: "Epochs to train. (default: 20 headless, until you quit in the dashboard)")
   var epochs: Int?
 
-  @Option(name: .customLong("val-split"), parsing: .unconditional, help: "Fraction held out for validation, in 0..<1. (default: 0.2; a --load'ed model's own)")
-  var valSplit: Double?
+  @Option(name: .customLong("val-split"), parsing: .unconditional, help: "Fraction held out for validation, in 0..<1. (default: \(byDataSet(otherwise: "0.2") { $0.validationSplit.map { general($0) } }); a --load'ed model's own)")
+  var valSplit: TypedNumber?
 
   @Option(parsing: .unconditional, help: "L2 weight decay λ: J += λ/2·Σ‖W‖². (default: 0; a --load'ed model's own)")
-  var l2: Float?
+  var l2: TypedNumber?
 
   @Option(name: .customLong("vanishing-grad"), parsing: .unconditional, help: "Flag a layer whose ‖∂J/∂W‖ is below this as vanishing. (default: 1e-6)")
-  var vanishingGrad: Double?
+  var vanishingGrad: TypedNumber?
 
   @Option(name: .customLong("vanishing-ratio"), parsing: .unconditional, help: "Flag a layer whose ‖∂J/∂W‖ is below this fraction of the largest layer's as vanishing. (default: 1e-3)")
-  var vanishingRatio: Double?
+  var vanishingRatio: TypedNumber?
 
   @Option(name: .customLong("exploding-grad"), parsing: .unconditional, help: "Flag a layer whose ‖∂J/∂W‖ is above this as exploding. (default: 1e3)")
-  var explodingGrad: Double?
+  var explodingGrad: TypedNumber?
 
   @Option(name: .customLong("dead-fraction"), parsing: .unconditional, help: "Flag a layer where more than this share of ReLUs never fire. (default: 0.5)")
-  var deadFraction: Double?
+  var deadFraction: TypedNumber?
 
   @Option(name: .customLong("saturated-fraction"), parsing: .unconditional, help: "Flag a layer where more than this share of sigmoid/tanh activations are saturated. (default: 0.5)")
-  var saturatedFraction: Double?
+  var saturatedFraction: TypedNumber?
 
   @Option(name: .customLong("update-ratio-high"), parsing: .unconditional, help: "Flag ‖ΔW‖/‖W‖ above this: η too large. (default: 0.1)")
-  var updateRatioHigh: Double?
+  var updateRatioHigh: TypedNumber?
 
   @Option(name: .customLong("update-ratio-low"), parsing: .unconditional, help: "Flag ‖ΔW‖/‖W‖ below this (while the gradient is not small): η too small. (default: 1e-6)")
-  var updateRatioLow: Double?
+  var updateRatioLow: TypedNumber?
 
   @Option(name: .customLong("overfit-rise"), parsing: .unconditional, help: "Flag the run as overfitting when the validation loss stays this fraction above its best … (default: 0.2)")
-  var overfitRise: Double?
+  var overfitRise: TypedNumber?
 
   @Option(name: .customLong("overfit-epochs"), parsing: .unconditional, help: "… for this many epochs in a row while the training loss still falls. (default: 10)")
   var overfitEpochs: Int?
@@ -102,21 +101,21 @@ struct TrainOptions: ParsableArguments {
   var reduceLROnPlateau: Int?
 
   @Option(name: .customLong("lr-factor"), parsing: .unconditional, help: "The factor --reduce-lr-on-plateau applies. (default: 0.1)")
-  var lrFactor: Float?
+  var lrFactor: TypedNumber?
 
   @Option(name: .customLong("min-lr"), parsing: .unconditional, help: "The smallest η --reduce-lr-on-plateau goes to. (default: 1e-4 × η when the run starts)")
-  var minLR: Float?
+  var minLR: TypedNumber?
 
   @Option(name: .customLong("early-stop"), parsing: .unconditional, help: ArgumentHelp("Stop when the validation loss has not improved for this many epochs.", valueName: "patience"))
   var earlyStop: Int?
 
-  @Option(parsing: .unconditional, help: "Threads for the large matrix products (2 helps networks the size of MNIST's). (default: 1)")
+  @Option(parsing: .unconditional, help: "Threads for the large matrix products (2 helps networks the size of MNIST's).")
   var threads: Int = 1
 
   @Option(parsing: .unconditional, help: "Seed for weights, shuffling and generated data. (default: 1; a --load'ed model's own)")
   var seed: UInt64?
 
-  @Flag(name: .customLong("no-normalize"), help: "Do not standardise features.")
+  @Flag(name: .customLong("no-normalize"), help: "Do not standardise features (seed-example never does).")
   var noNormalize = false
 
   @Option(help: "Dashboard theme: a built-in name (default, light, mono, solarized-dark, colorblind), a user theme or a .toml file.")
@@ -147,21 +146,24 @@ struct TrainOptions: ParsableArguments {
   var force = false
 
   mutating func validate() throws {
-    if let lr, !(lr.isFinite && lr > 0) { throw ValidationError("--lr must be a positive number (η > 0), got \(lr)") }
-    if let momentum, !(momentum.isFinite && momentum >= 0 && momentum < 1) {
+    if let lr, let problem = LearningRateRange.problem(lr.value, text: lr.text, name: "--lr") { throw ValidationError(problem) }
+    if let minLR, let problem = LearningRateRange.problem(minLR.value, text: minLR.text, name: "--min-lr") { throw ValidationError(problem) }
+    if let momentum, !(momentum.value >= 0 && momentum.value < 1) {
       throw ValidationError("--momentum must be in 0..<1, got \(momentum)")
     }
     guard (1...64).contains(threads) else { throw ValidationError("--threads must be from 1 to 64, got \(threads)") }
     if let batch, batch <= 0 { throw ValidationError("--batch must be at least 1, got \(batch)") }
     if let epochs, epochs <= 0 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    if let valSplit, !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in 0..<1, got \(valSplit)") }
-    if let l2, !(l2.isFinite && l2 >= 0) { throw ValidationError("--l2 must be a number ≥ 0, got \(l2)") }
-    if let initGain, !(initGain.isFinite && initGain > 0) { throw ValidationError("--init-gain must be a positive number, got \(initGain)") }
+    if let valSplit, !(valSplit.value >= 0 && valSplit.value < 1) { throw ValidationError("--val-split must be in 0..<1, got \(valSplit)") }
+    if let l2, !(l2.value.isFinite && l2.value >= 0) { throw ValidationError("--l2 must be a number ≥ 0, got \(l2)") }
+    if let l2 { _ = try l2.float("--l2") }
+    if let initGain, !(initGain.value.isFinite && initGain.value > 0) { throw ValidationError("--init-gain must be a positive number, got \(initGain)") }
+    if let initGain { _ = try initGain.float("--init-gain") }
     if let preset, Preset.named(preset) == nil {
       throw ValidationError("--preset must be one of \(Preset.names.joined(separator: ", ")), got \"\(preset)\"")
     }
     for (flag, value) in [("--dead-fraction", deadFraction), ("--saturated-fraction", saturatedFraction)] {
-      if let value, !(value >= 0 && value < 1) { throw ValidationError("\(flag) must be in 0..<1, got \(value)") }
+      if let value, !(value.value >= 0 && value.value < 1) { throw ValidationError("\(flag) must be in 0..<1, got \(value)") }
     }
     if let n = reduceLROnPlateau, n < 1 { throw ValidationError("--reduce-lr-on-plateau takes a patience of at least 1 epoch, got \(n)") }
     if let n = checkpointEvery {
@@ -169,20 +171,20 @@ struct TrainOptions: ParsableArguments {
       guard save != nil else { throw ValidationError("--checkpoint-every needs --save FILE to say where") }
     }
     if let n = earlyStop, n < 1 { throw ValidationError("--early-stop takes a patience of at least 1 epoch, got \(n)") }
-    if let f = lrFactor, !(f.isFinite && f > 0 && f < 1) { throw ValidationError("--lr-factor must be in 0<…<1, got \(f)") }
+    if let f = lrFactor, !(f.value > 0 && f.value < 1) { throw ValidationError("--lr-factor must be in 0<…<1, got \(f)") }
+    if let f = lrFactor { _ = try f.float("--lr-factor") }
     if lrFactor != nil && reduceLROnPlateau == nil { throw ValidationError("--lr-factor goes with --reduce-lr-on-plateau") }
-    if let m = minLR, !(m.isFinite && m > 0) { throw ValidationError("--min-lr must be a positive number, got \(m)") }
     if minLR != nil && reduceLROnPlateau == nil { throw ValidationError("--min-lr goes with --reduce-lr-on-plateau") }
     for (flag, value) in [
       ("--vanishing-grad", vanishingGrad), ("--vanishing-ratio", vanishingRatio), ("--exploding-grad", explodingGrad),
       ("--update-ratio-high", updateRatioHigh), ("--update-ratio-low", updateRatioLow),
     ] {
-      if let value, !(value.isFinite && value > 0) { throw ValidationError("\(flag) must be a positive number, got \(value)") }
+      if let value, !(value.value.isFinite && value.value > 0) { throw ValidationError("\(flag) must be a positive number, got \(value)") }
     }
     _ = try givenPace()
-    if let overfitRise, !(overfitRise.isFinite && overfitRise > 0) { throw ValidationError("--overfit-rise must be a positive fraction (0.2 is 20 %), got \(overfitRise)") }
+    if let overfitRise, !(overfitRise.value.isFinite && overfitRise.value > 0) { throw ValidationError("--overfit-rise must be a positive fraction (0.2 is 20 %), got \(overfitRise)") }
     if let overfitEpochs, overfitEpochs < 1 { throw ValidationError("--overfit-epochs must be at least 1, got \(overfitEpochs)") }
-    if let vanishingRatio, vanishingRatio >= 1 { throw ValidationError("--vanishing-ratio must be below 1, got \(vanishingRatio)") }
+    if let vanishingRatio, vanishingRatio.value >= 1 { throw ValidationError("--vanishing-ratio must be below 1, got \(vanishingRatio)") }
     _ = try hiddenActivation()
     _ = try hiddenLayers()
     _ = try outputActivation()
@@ -232,14 +234,14 @@ struct TrainOptions: ParsableArguments {
   /// The health thresholds, defaults replaced by the flags given.
   var thresholds: HealthThresholds {
     var t = HealthThresholds()
-    if let vanishingGrad { t.vanishingNorm = vanishingGrad }
-    if let vanishingRatio { t.vanishingRatio = vanishingRatio }
-    if let explodingGrad { t.explodingNorm = explodingGrad }
-    if let deadFraction { t.deadFraction = deadFraction }
-    if let saturatedFraction { t.saturatedFraction = saturatedFraction }
-    if let updateRatioHigh { t.updateRatioHigh = updateRatioHigh }
-    if let updateRatioLow { t.updateRatioLow = updateRatioLow }
-    if let overfitRise { t.overfitRise = overfitRise }
+    if let vanishingGrad { t.vanishingNorm = vanishingGrad.value }
+    if let vanishingRatio { t.vanishingRatio = vanishingRatio.value }
+    if let explodingGrad { t.explodingNorm = explodingGrad.value }
+    if let deadFraction { t.deadFraction = deadFraction.value }
+    if let saturatedFraction { t.saturatedFraction = saturatedFraction.value }
+    if let updateRatioHigh { t.updateRatioHigh = updateRatioHigh.value }
+    if let updateRatioLow { t.updateRatioLow = updateRatioLow.value }
+    if let overfitRise { t.overfitRise = overfitRise.value }
     if let overfitEpochs { t.overfitEpochs = overfitEpochs }
     return t
   }
@@ -261,6 +263,17 @@ struct TrainOptions: ParsableArguments {
     if let given = try? givenPace() { return given }
     if case .builtin = setup.source, setup.network.inputWidth == 2 { return .watchable }
     return .full
+  }
+
+  /// `16,16 for spirals, xor, …; 32,32 for sine; otherwise 64,32`: a default
+  /// as each built-in data set has it (`value` nil: the general one).
+  static func byDataSet(otherwise: String, _ value: (Suggestions) -> String?) -> String {
+    var groups: [(value: String, names: [String])] = []
+    for name in DataSource.builtinNames {
+      guard let v = value(.builtin(name)) else { continue }
+      if let i = groups.firstIndex(where: { $0.value == v }) { groups[i].names.append(name) } else { groups.append((v, [name])) }
+    }
+    return (groups.map { "\($0.value) for \($0.names.joined(separator: ", "))" } + ["otherwise \(otherwise)"]).joined(separator: "; ")
   }
 
   var dropColumns: [String] { Self.columnList(drop) }

@@ -50,6 +50,26 @@ struct ThemeTests {
     #expect(steps?.message == "[heatmap] steps must be a whole number from 1 to 16")
   }
 
+  @Test func aThemeInheritsWhatItDoesNotSetFromTheDefault() throws {
+    let standard = BuiltinThemes.standard
+    let one = try Theme.parse(toml: "name = \"one\"\n[chart]\ntrain = \"red\"\n", file: "one.toml", inheriting: valid)
+    var expected = standard
+    expected.name = "one"
+    expected.description = ""
+    expected.train = .indexed(1)
+    #expect(one == expected)
+    // A heatmap end set alone: the ramp is made again from it and the default's other two.
+    let ramp = try Theme.parse(toml: "name = \"r\"\n[heatmap]\npositive = \"#ff0000\"\n", file: "r.toml", inheriting: valid)
+    #expect(ramp.heatmap == Theme.ramp(negative: .nearest(r: 0x2f, g: 0x6f, b: 0xde), zero: .indexed(236), positive: .nearest(r: 255, g: 0, b: 0), steps: 6))
+    // Unknown keys are still named, and a name is still needed.
+    #expect(throws: ThemeError(file: "u.toml", line: 3, message: "unknown key \"trian\" in [chart]")) {
+      try Theme.parse(toml: "name = \"u\"\n[chart]\ntrian = 1\n", file: "u.toml", inheriting: valid)
+    }
+    #expect(throws: ThemeError(file: "n.toml", line: nil, message: "needs a name = \"...\"")) {
+      try Theme.parse(toml: "[chart]\ntrain = 1\n", file: "n.toml", inheriting: valid)
+    }
+  }
+
   @Test func hexAndNamedColoursParse() throws {
     let t = try Theme.parse(toml: valid.replacingOccurrences(of: "text = 252", with: "text = \"#ff0000\"").replacingOccurrences(of: "dim = 244", with: "dim = \"bright-blue\""), file: "x")
     #expect(t.text == .indexed(196) && t.dim == .indexed(12))

@@ -30,13 +30,18 @@ struct RealFileTests {
   }
 
   @Test func manyWholeNumbersAreValuesUnlessTheTaskSaysClasses() throws {
-    let text = "a,y\n" + (0..<101).map { "\($0),\($0 * 10)\n" }.joined()
+    // 101 values in 2,020 rows: more than 100. 64 in 64 rows: more than a tenth of the rows.
+    let text = "a,y\n" + (0..<2020).map { "\($0),\($0 % 101 * 10)\n" }.joined()
     let values = try load(text)
     #expect(!values.targets.isClassification)
-    #expect(values.targetReason?.contains("101 whole numbers, more than 100; --task classification") == true)
+    #expect(values.targetReason == "\"y\" holds 101 distinct whole numbers in 2,020 rows, too many to be classes; --task classification makes classes of them")
     let classes = try load(text, ColumnSelection(targetKind: .classes))
     #expect(classes.targets.classNames.count == 101 && classes.targets.classNames.prefix(3) == ["0", "10", "20"])
     #expect(classes.targetReason == "--task classification")
+    let everyRow = try load("a,y\n" + (0..<64).map { "\($0),\($0 + 1)e11\n" }.joined())
+    #expect(!everyRow.targets.isClassification && everyRow.targetReason?.contains("64 distinct whole numbers in 64 rows") == true)
+    // 100 classes in 1,000 rows (digits-like data with many classes) are classes.
+    #expect(try load("a,y\n" + (0..<1000).map { "\($0),\($0 % 100)\n" }.joined()).targets.classNames.count == 100)
   }
 
   @Test func taskRegressionFitsWholeNumbersAsValues() throws {

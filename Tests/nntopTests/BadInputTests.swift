@@ -27,7 +27,7 @@ struct BadInputTests {
     Case(name: "ragged row", arguments: ["--data", "r.csv"], file: ("r.csv", text("a,b,y\n1,2,0\n1,2\n")), message: "r.csv:3: row has 2 fields"),
     Case(name: "non-numeric cell", arguments: ["--data", "n.csv"], file: ("n.csv", text("a,b,y\n1,two,0\n")), message: "n.csv:2:3: \"two\" in column \"b\" is not a number"),
     Case(name: "empty cell", arguments: ["--data", "e.csv"], file: ("e.csv", text("a,b,y\n1,,0\n")), message: "e.csv:2:3: empty cell"),
-    Case(name: "NaN cell", arguments: ["--data", "nan.csv"], file: ("nan.csv", text("a,b,y\n1,2,0\nNaN,2,1\n")), message: "nan.csv:3:1: NaN in column \"a\""),
+    Case(name: "NaN cell", arguments: ["--data", "nan.csv"], file: ("nan.csv", text("a,b,y\n1,2,0\nNaN,2,1\n")), message: "nan.csv:3:1: missing cell (NaN) in column \"a\": --missing drop leaves such rows out"),
     Case(name: "a cell beyond fp32", arguments: ["--data", "big.csv"], file: ("big.csv", text("a,b,y\n1,2,0\n1e39,2,1\n")), message: "big.csv:3:1: 1e39 in column \"a\" is beyond the 32-bit float range"),
     Case(name: "infinite cell", arguments: ["--data", "inf.csv"], file: ("inf.csv", text("a,b,y\n1,Infinity,0\n")), message: "inf.csv:2:3: infinite value"),
     Case(name: "unknown target", arguments: ["--data", "t.csv", "--target", "price"], file: ("t.csv", text("a,b,y\n1,2,0\n3,4,1\n")), message: "no column \"price\" for --target; the columns are a, b, y"),

@@ -101,13 +101,24 @@ struct CommandLineTests {
     let one = dir.write("one.csv", "x1,x2,label\n3,3,pos\n")
     let p1 = try NNTopProcess.run(["predict", "--load", model, "--data", one])
     #expect(p1.status == 0 && p1.stdout == "pos\n" && p1.stderr == "accuracy 100.00% (1/1)\n", "\(p1.stderr)")
-    // Another width: one line naming both widths.
+    // Other names: refused, naming the missing and the unexpected columns, never read by position unasked.
     let wide = dir.write("wide.csv", "a,b,c,d\n1,2,3,4\n5,6,7,8\n")
     let p3 = try NNTopProcess.run(["predict", "--load", model, "--data", wide])
     #expect(p3.status == 65 && p3.stderrLines.count == 1)
-    #expect(p3.stderr.contains("has 4 feature columns but \(model) was trained on 2"))
+    #expect(
+      p3.stderr == "nntop: \(wide): has no columns \"x1\", \"x2\", which \(model) was trained on; its columns \"a\", \"b\", \"c\", \"d\" are not the model's "
+        + "(--by-position feeds it the columns in order)\n", "\(p3.stderr)")
     let t3 = try NNTopProcess.run(["--headless", "--data", wide, "--load", model])
-    #expect(t3.status != 0 && t3.stderr.contains("has 3 features but \(model) was trained on 2"))
+    #expect(t3.status == 65 && t3.stderr.contains("has no columns \"x1\", \"x2\", which \(model) was trained on"), "\(t3.stderr)")
+    // By position, asked for: another width names both widths.
+    let p4 = try NNTopProcess.run(["predict", "--load", model, "--data", wide, "--by-position"])
+    #expect(p4.status == 65 && p4.stderr.contains("has 4 feature columns but \(model) was trained on 2 (\"x1\", \"x2\")"), "\(p4.stderr)")
+    // Renamed columns by position: the predictions of the named file.
+    let renamed = dir.write("renamed.csv", csv.replacingOccurrences(of: "x1,x2,label", with: "p,q,label"))
+    let refused = try NNTopProcess.run(["predict", "--load", model, "--data", renamed])
+    #expect(refused.status == 65 && refused.stderr.contains("its columns \"p\", \"q\" are not the model's"), "\(refused.stderr)")
+    let inOrder = try NNTopProcess.run(["predict", "--load", model, "--data", renamed, "--by-position"])
+    #expect(inOrder.status == 0 && inOrder.stdout == predict.stdout && inOrder.stderr == predict.stderr, "\(inOrder.stderr)")
   }
 
   @Test func savingThroughASymbolicLinkKeepsTheLink() throws {

@@ -70,6 +70,38 @@ struct ThemeCommandTests {
     #expect(unknown.status == 64 && unknown.stderr.contains("no theme \"neon\"; the themes are default, light, mono, solarized-dark, colorblind"))
   }
 
+  @Test func oneFileGetsOneErrorFromThemesAndFromTheFlag() throws {
+    // Several problems in one file (two missing sections, a bad colour):
+    // the same error however it is reached, run after run.
+    let config = TemporaryDirectory()
+    defer { config.remove() }
+    try FileManager.default.createDirectory(atPath: config.path + "/nntop/themes", withIntermediateDirectories: true)
+    let path = config.write("nntop/themes/bad.toml", "name = \"bad\"\n[base]\ntext = 999\n[chart]\nshadow = 1\n")
+    var seen: Set<String> = []
+    for _ in 0..<3 {
+      let listed = try NNTopProcess.run(["themes"], environment: ["XDG_CONFIG_HOME": config.path])
+      seen.insert(listed.stdout.split(separator: "\n").first { $0.contains("broken:") }.map { String($0.split(separator: "broken: ")[1]) } ?? "")
+      for option in ["bad", "bad.toml", path] {
+        let flagged = try NNTopProcess.run(["--headless", "--data", "xor", "--theme", option], environment: ["XDG_CONFIG_HOME": config.path])
+        #expect(flagged.status == 65)
+        seen.insert(flagged.stderr.replacingOccurrences(of: "nntop: ", with: "").trimmingCharacters(in: .newlines))
+      }
+    }
+    // Unknown keys are named before bad values, sections in file order.
+    #expect(seen == ["\(path):5: unknown key \"shadow\" in [chart]"], "\(seen)")
+  }
+
+  @Test func aUserThemeMaySetOneColourAndInheritsTheRest() throws {
+    let config = TemporaryDirectory()
+    defer { config.remove() }
+    try FileManager.default.createDirectory(atPath: config.path + "/nntop/themes", withIntermediateDirectories: true)
+    config.write("nntop/themes/red.toml", "name = \"red-train\"\n[chart]\ntrain = \"red\"\n")
+    let listed = try NNTopProcess.run(["themes"], environment: ["XDG_CONFIG_HOME": config.path])
+    #expect(listed.status == 0 && listed.stdout.contains("  red-train ") && !listed.stdout.contains("broken"), "\(listed.stdout)")
+    let run = try NNTopProcess.run(["--headless", "--data", "xor", "--epochs", "1", "--theme", "red-train"], environment: ["XDG_CONFIG_HOME": config.path])
+    #expect(run.status == 0, "\(run.stderr)")
+  }
+
   @Test func noColorMeansNoColourOnScreen() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }

@@ -193,7 +193,7 @@ public enum DashboardScreen {
       let tiles = ImageTiles(weights: w, imageRows: shape.rows, imageCols: shape.cols)
       let shown = tiles.render(inner, &buffer, theme: theme, symbols: symbols)
       if shown < w.rows {
-        let more = " +\(w.rows - shown) units "
+        let more = " +\(counted(w.rows - shown, "unit")) "
         buffer.setString(x: max(area.right - 1 - more.count, area.x + 1), y: area.bottom - 1, more, style: theme.dimmed)
       }
     } else {

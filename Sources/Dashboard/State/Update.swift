@@ -202,12 +202,16 @@ extension DashboardState {
       if !text.isEmpty { text.removeLast() }
     case .enter:
       let trimmed = text.trimmingCharacters(in: .whitespaces)
-      guard let eta = Float(trimmed), eta.isFinite, eta > 0 else {
-        showNote(trimmed.isEmpty ? "type a number for η, or Esc" : "not a positive number: \"\(trimmed)\"", .error)
+      guard let eta = Double(trimmed) else {
+        showNote(trimmed.isEmpty ? "type a number for η, or Esc" : "not a number: \"\(trimmed)\"", .error)
+        return []
+      }
+      if let problem = LearningRateRange.problem(eta, text: trimmed) {
+        showNote(problem, .error)
         return []
       }
       learningRateEntry = nil
-      return [.send(.setLearningRate(eta))]
+      return [.send(.setLearningRate(Float(eta)))]
     case .character(let c) where c.isNumber || ".eE-+".contains(c):
       if text.count < 16 { text.append(c) }
     default:

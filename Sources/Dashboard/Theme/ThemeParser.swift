@@ -18,48 +18,62 @@ public struct ThemeError: Error, CustomStringConvertible, Equatable {
 }
 
 extension Theme {
-  /// Parses a theme from TOML text; `file` names it in errors. Every key the
-  /// format has is required except `description` and `monochrome`; unknown
-  /// keys are errors too (a typo should not pass silently).
-  public static func parse(toml text: String, file: String) throws(ThemeError) -> Theme {
-    let table: ThemeTOML.Table
+  /// Parses a theme from TOML text; `file` names it in errors. A theme
+  /// inherits every colour it does not set from `base` (the default theme's
+  /// text, for every theme but the default itself): a user theme may set
+  /// one colour. Without a base every key is required except `description`
+  /// and `monochrome`. Unknown keys are errors (a typo should not pass
+  /// silently); problems are named in the file's order, the same each time.
+  public static func parse(toml text: String, file: String, inheriting base: String? = nil) throws(ThemeError) -> Theme {
+    let own = try table(text, file: file)
+    let inherited = try base.map { text throws(ThemeError) in try table(text, file: "the default theme") }
+    let reader = ThemeReader(own: own, table: inherited.map { own.merged(over: $0) } ?? own, text: text, file: file)
+    return try reader.theme()
+  }
+
+  private static func table(_ text: String, file: String) throws(ThemeError) -> ThemeTOML.Table {
     do {
-      table = try ThemeTOML.parse(text)
+      return try ThemeTOML.parse(text)
     } catch {
       throw ThemeError(file: file, line: error.line, message: "not valid TOML: \(error.message)")
     }
-    var reader = ThemeReader(table: table, text: text, file: file)
-    return try reader.theme()
   }
 }
 
 /// Reads the sections of a parsed theme file, finding lines for errors.
 private struct ThemeReader {
+  /// The file's own keys (checked for unknown ones), and them over the base (read).
+  let own: ThemeTOML.Table
   let table: ThemeTOML.Table
   let text: String
   let file: String
 
-  static let sections: [String: [String]] = [
-    "base": ["background", "text", "dim", "border", "title", "accent"],
-    "chart": ["train", "validation", "axis", "marks"],
-    "health": ["ok", "warn", "bad"],
-    "state": ["running", "paused", "finished", "diverged"],
-    "heatmap": ["negative", "zero", "positive", "steps"],
-    "classes": ["colors"],
+  /// The sections and their keys, in the order problems are named.
+  static let sections: [(name: String, keys: [String])] = [
+    ("base", ["background", "text", "dim", "border", "title", "accent"]),
+    ("chart", ["train", "validation", "axis", "marks"]),
+    ("health", ["ok", "warn", "bad"]),
+    ("state", ["running", "paused", "finished", "diverged"]),
+    ("heatmap", ["negative", "zero", "positive", "steps"]),
+    ("classes", ["colors"]),
   ]
 
-  mutating func theme() throws(ThemeError) -> Theme {
-    for key in table.keys where !["name", "description", "monochrome"].contains(key) && Self.sections[key] == nil {
+  func theme() throws(ThemeError) -> Theme {
+    for key in own.keys where !["name", "description", "monochrome"].contains(key) && !Self.sections.contains(where: { $0.name == key }) {
       throw error("unknown key \"\(key)\"", key: key, section: nil)
     }
-    guard let name = table["name"]?.string, !name.isEmpty else {
+    guard let name = own["name"]?.string, !name.isEmpty else {
       throw error("needs a name = \"...\"", key: "name", section: nil)
     }
-    for (section, keys) in Self.sections {
-      guard let t = table[section]?.table else { throw error("needs a [\(section)] section", key: nil, section: nil) }
-      for key in t.keys where !keys.contains(key) {
-        throw error("unknown key \"\(key)\" in [\(section)]", key: key, section: section)
+    for key in own.keys {
+      guard let keys = Self.sections.first(where: { $0.name == key })?.keys else { continue }
+      guard let t = own[key]?.table else { throw error("\(key) must be a [\(key)] section", key: key, section: nil) }
+      for k in t.keys where !keys.contains(k) {
+        throw error("unknown key \"\(k)\" in [\(key)]", key: k, section: key)
       }
+    }
+    for (section, _) in Self.sections where table[section]?.table == nil {
+      throw error("needs a [\(section)] section", key: nil, section: nil)
     }
     let steps = try integer("heatmap", "steps", in: 1...16)
     let classList = table["classes"]?.table?["colors"]?.array
@@ -71,7 +85,7 @@ private struct ThemeReader {
     let monochrome = table["monochrome"]?.bool ?? false
     let negative = try color("heatmap", "negative"), zero = try color("heatmap", "zero"), positive = try color("heatmap", "positive")
     return Theme(
-      name: name, description: table["description"]?.string ?? "", monochrome: monochrome,
+      name: name, description: own["description"]?.string ?? "", monochrome: monochrome,
       background: try color("base", "background"), text: try color("base", "text"), dim: try color("base", "dim"),
       border: try color("base", "border"), title: try color("base", "title"), accent: try color("base", "accent"),
       train: try color("chart", "train"), validation: try color("chart", "validation"), axis: try color("chart", "axis"),

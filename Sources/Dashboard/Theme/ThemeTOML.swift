@@ -36,6 +36,18 @@ enum ThemeTOML {
       return true
     }
 
+    /// This table over `base`: every key of both, this one's values winning;
+    /// a section both have is merged key by key.
+    func merged(over base: Table) -> Table {
+      var result = base
+      for (key, value) in entries {
+        let combined: Value
+        if case .table(let mine) = value, case .table(let theirs)? = base[key] { combined = .table(mine.merged(over: theirs)) } else { combined = value }
+        if let i = result.entries.firstIndex(where: { $0.key == key }) { result.entries[i].value = combined } else { result.entries.append((key, combined)) }
+      }
+      return result
+    }
+
     mutating func update(_ key: String, _ body: (inout Table) -> Void) {
       guard let i = entries.firstIndex(where: { $0.key == key }), case .table(var t) = entries[i].value else { return }
       body(&t)

@@ -45,7 +45,7 @@ public struct RunSummary: Sendable {
   public var text: String {
     let pct = ChartFormat.percent
     let word = ending == .completed ? "done" : ending == .earlyStopped ? "stopped early" : ending.rawValue
-    var s = "\(word): \(epochs) epoch\(epochs == 1 ? "" : "s"), \(steps.grouped) steps in \(fixed(time, 2)) s"
+    var s = "\(word): \(counted(epochs, "epoch")), \(counted(steps, "step")) in \(fixed(time, 2)) s"
     if let last {
       if let v = last.validationAccuracy {
         s += " · val_acc \(pct(v))"

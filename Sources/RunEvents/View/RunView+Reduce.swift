@@ -115,7 +115,7 @@ extension RunView {
       notify("early stop: no improvement since epoch \(best)", .info)
     case .finished(let epoch):
       state = .finished
-      notify("finished \(epoch) epochs", .info)
+      notify("finished \(counted(epoch, "epoch"))", .info)
     case .overfitting(let since, let best, let bestLoss, let loss):
       notify("overfitting since epoch \(since): validation loss \(ChartFormat.compact(loss)), \(OverfittingVerdict.times(loss, best: bestLoss))its best (epoch \(best))", .warning)
     case .pace(_, let to):

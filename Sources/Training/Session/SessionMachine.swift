@@ -1,4 +1,5 @@
 import RunEvents
+import NumberFormat
 
 /// The session's decisions on a person's commands, as a pure function
 /// (`update`): the state before and the command in, the state after and
@@ -75,9 +76,10 @@ public struct SessionMachine: Sendable, Equatable {
       pendingSteps += n
       return effects + [.log(.step(count: n))]
     case .setLearningRate(let eta):
-      return change(learningRate, to: eta)
+      return change(learningRate, to: Double(eta))
     case .scaleLearningRate(let factor):
-      return change(learningRate, to: learningRate * factor)
+      // In Double: past Float's largest the product is named, not called infinite.
+      return change(learningRate, to: Double(learningRate) * Double(factor))
     case .rollBack:
       guard state == .diverged else { return [.notify("d rolls back only after a divergence; - halves η", .warning)] }
       guard canRollBack else { return [.notify("no weights from before the divergence to go back to: r re-initialises", .warning)] }
@@ -98,9 +100,9 @@ public struct SessionMachine: Sendable, Equatable {
     }
   }
 
-  private func change(_ old: Float, to eta: Float) -> [Effect] {
-    guard eta.isFinite && eta > 0 else { return [.notify("η must be a positive number", .error)] }
-    return [.setLearningRate(eta), .log(.learningRate(from: old, to: eta))]
+  private func change(_ old: Float, to eta: Double) -> [Effect] {
+    if let problem = LearningRateRange.problem(eta, text: general(eta, digits: 3)) { return [.notify(problem, .error)] }
+    return [.setLearningRate(Float(eta)), .log(.learningRate(from: old, to: Float(eta)))]
   }
 
   /// NaN or infinity appeared: the run pauses itself until `r` or `d`.

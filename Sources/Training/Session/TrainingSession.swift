@@ -253,13 +253,13 @@ public final class TrainingSession {
       earlyStop?.rearm()
       guard options.interactive else { return .earlyStopped }
       machine.state = .finished
-      view.notify("early stop: no improvement for \(stopper.patience) epochs (best at epoch \(stopper.bestEpoch)): space trains on", .info)
+      view.notify("early stop: no improvement for \(counted(stopper.patience, "epoch")) (best at epoch \(stopper.bestEpoch)): space trains on", .info)
       publish()
     } else if let epochs = options.epochs, !machine.openEnded, trainer.epoch >= epochs, machine.state == .running {
       guard options.interactive else { return .completed }
       machine.state = .finished
       emit(.finished(epoch: trainer.epoch))
-      view.notify("finished \(epochs) epochs: space trains on, q quits", .info)
+      view.notify("finished \(counted(epochs, "epoch")): space trains on, q quits", .info)
       publish()
     }
     return nil
