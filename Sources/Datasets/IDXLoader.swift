@@ -2,7 +2,7 @@ import RunEvents
 import Foundation
 import NeuralNet
 
-/// Reads the IDX format of MNIST: an images file (`…-images-idx3-ubyte`,
+/// Reads the IDX format of MNIST, plain or gzip-compressed: an images file (`…-images-idx3-ubyte`,
 /// `(n, rows, cols)` or `(n, features)`) and its labels file found beside it
 /// (`…-labels-idx1-ubyte`).
 public enum IDXLoader {
@@ -83,7 +83,9 @@ struct IDXArray {
   }
 
   init(path: String) throws(DataError) {
-    let bytes = try TextFile.readBytes(path)
+    var bytes = try TextFile.readBytes(path)
+    // MNIST is handed out gzip-compressed (`train-images-idx3-ubyte.gz`).
+    if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes, file: path) }
     guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0, let size = Self.elementSize(bytes[2]), (1...4).contains(bytes[3]) else {
       let magic = bytes.prefix(4).map { String(format: "%02X", $0) }.joined(separator: " ")
       throw DataError(

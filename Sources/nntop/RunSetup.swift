@@ -196,11 +196,12 @@ struct RunSetup {
     return "\(dataset.summary) → \(prepared.train.count.grouped) train / \(validation.grouped) validation"
   }
 
-  /// What the dashboard says first about a CSV file: classes or values and
-  /// why, and what reading it decided.
+  /// What the dashboard says first about a CSV file, in one note (the
+  /// dashboard shows one at a time): classes or values and why, and what
+  /// reading it decided.
   var dataNotes: [String] {
-    guard let reason = dataset.targetReason else { return dataset.readingNotes }
-    return ["\(dataset.name): \(dataset.targets.summary) (\(reason))"] + dataset.readingNotes
+    let parts = (dataset.targetReason.map { ["\(dataset.name): \(dataset.targets.summary) (\($0))"] } ?? []) + dataset.readingNotes
+    return parts.isEmpty ? [] : [parts.joined(separator: " · ")]
   }
 
   /// `network 64-64-32-10 (relu → softmax, cross-entropy; 6,570 parameters) · sgd η=0.1 · batch 32 · seed 1`.

@@ -134,12 +134,22 @@ struct UpdateTests {
     _ = s.update(.key(.character("e")))
     for c in "1e" { _ = s.update(.key(.character(c))) }
     #expect(s.update(.key(.enter)) == [] && s.learningRateEntry == "1e")
-    #expect(s.visibleNotice?.text == "not a positive number: \"1e\"")
+    #expect(s.visibleNotice?.text == "not a number: \"1e\"")
     _ = s.update(.key(.backspace))
     _ = s.update(.key(.backspace))
     for c in "-3" { _ = s.update(.key(.character(c))) }
     #expect(s.update(.key(.enter)) == [])
+    #expect(s.visibleNotice?.text == "η must be a positive number, got -3")
     #expect(s.update(.key(.escape)) == [] && s.learningRateEntry == nil)
+    // Positive, but not a 32-bit float: the value typed and the real bound.
+    for (typed, note) in [
+      ("1e-50", "η 1e-50 is below the smallest 32-bit float, 1.2e-38"), ("1e39", "η 1e39 is beyond the largest 32-bit float, 3.4e38"),
+    ] {
+      _ = s.update(.key(.character("e")))
+      for c in typed { _ = s.update(.key(.character(c))) }
+      #expect(s.update(.key(.enter)) == [] && s.visibleNotice?.text == note)
+      _ = s.update(.key(.escape))
+    }
   }
 
   @Test func rollBackOnlyAfterDivergence() {
@@ -191,6 +201,23 @@ struct UpdateTests {
     _ = s.update(.snapshot(snap))
     #expect(s.visibleNotice?.text == "η 0.1 → 1")
     _ = s.update(.tick(seconds: 7))
+    #expect(s.visibleNotice == nil)
+  }
+
+  /// The dashboard's opening warning (how a CSV file was read) is not
+  /// hidden by the run's opening news; a warning from the run still is newer.
+  @Test func theRunsNewsDoesNotHideAnOpeningWarning() {
+    var s = state()
+    var snap = s.snapshot!
+    _ = s.update(.note("data.csv: 3 classes (…)", .warning))
+    _ = s.update(.tick(seconds: 0.5))
+    snap.notice = Notice(text: "pace: 10 steps/s", level: .info, id: 8)
+    _ = s.update(.snapshot(snap))
+    #expect(s.visibleNotice?.text == "data.csv: 3 classes (…)")
+    snap.notice = Notice(text: "W1 vanishing", level: .warning, id: 9)
+    _ = s.update(.snapshot(snap))
+    #expect(s.visibleNotice?.text == "W1 vanishing")
+    _ = s.update(.tick(seconds: 10))
     #expect(s.visibleNotice == nil)
   }
 

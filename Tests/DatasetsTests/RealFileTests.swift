@@ -136,6 +136,20 @@ struct RealFileTests {
     return output
   }
 
+  @Test func gzippedIDXFilesAreReadAsMNISTHandsThemOut() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    let images = dir.write("t-images-idx3-ubyte", bytes: [0, 0, 0x08, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 255, 128, 1])
+    let labels = dir.write("t-labels-idx1-ubyte", bytes: [0, 0, 0x08, 1, 0, 0, 0, 2, 3, 5])
+    let gzImages = try gzip(images, into: images + ".gz")
+    _ = try gzip(labels, into: labels + ".gz")
+    let plain = try DataSource(spec: images).load(seed: 1)
+    let source = try DataSource(spec: gzImages)
+    #expect(source == .idx(path: gzImages))
+    let read = try source.load(seed: 1)
+    #expect(read.features == plain.features && read.targets == plain.targets && read.targets.classNames == ["3", "5"])
+  }
+
   @Test func anIDXFileWithAWrongMagicNumberIsCalledSo() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }

@@ -83,8 +83,11 @@ struct SessionMachineTests {
 
   @Test func aBadEtaIsRefusedAndStopEnds() {
     var m = SessionMachine(state: .running)
-    #expect(m.update(.setLearningRate(-1), learningRate: 1) == [.notify("η must be a positive number", .error)])
-    #expect(m.update(.scaleLearningRate(.infinity), learningRate: 1) == [.notify("η must be a positive number", .error)])
+    #expect(m.update(.setLearningRate(-1), learningRate: 1) == [.notify("η must be a positive number, got -1", .error)])
+    // + past Float's largest: the product named, not called infinite or not positive.
+    #expect(m.update(.scaleLearningRate(2), learningRate: 3e38) == [.notify("η 6e+38 is beyond the largest 32-bit float, 3.4e38", .error)])
+    #expect(m.update(.scaleLearningRate(0.5), learningRate: 2e-38) == [.notify("η 1e-38 is below the smallest 32-bit float, 1.2e-38", .error)])
+    #expect(m.update(.scaleLearningRate(2), learningRate: 1e38) == [.setLearningRate(2e38), .log(.learningRate(from: 1e38, to: 2e38))])
     #expect(m.update(.save(path: "m.safetensors"), learningRate: 1) == [.save(path: "m.safetensors")])
     #expect(m.update(.stop, learningRate: 1) == [.stop])
   }

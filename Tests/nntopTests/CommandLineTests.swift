@@ -121,6 +121,56 @@ struct CommandLineTests {
     #expect(inOrder.status == 0 && inOrder.stdout == predict.stdout && inOrder.stderr == predict.stderr, "\(inOrder.stderr)")
   }
 
+  /// `--help` says each data set's defaults, and they are the ones its runs use.
+  @Test func helpTellsEachDataSetsDefaultsTruthfully() throws {
+    let help = try NNTopProcess.run(["train", "--help"]).stdout.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
+    #expect(help.contains("Hidden layer widths, comma-separated; \"none\" for no hidden layer. (default: 16,16 for spirals, xor, moons, circles, gaussians; 32,32 for sine; 2 for seed-example; otherwise 64,32; a --preset's own)"), "\(help)")
+    #expect(help.contains("(default: tanh for sine; sigmoid for seed-example; otherwise relu; a --preset's own)"))
+    #expect(help.contains("Learning rate η. (default: 0.05 for sine; 0.5 for seed-example; otherwise 0.1 for sgd, 0.01 for momentum, 0.001 for adam;"))
+    #expect(help.contains("Mini-batch size. (default: 1 for seed-example; otherwise 32;"))
+    #expect(!help.contains("(default: 1) (default: 1)"))
+    // What the runs print: the network, its activation, η and batch.
+    for (data, expected) in [
+      ("spirals", "network 2-16-16-3 (relu → softmax"), ("sine", "network 1-32-32-1 (tanh → linear"),
+      ("seed-example", "network 2-2-1 (sigmoid → sigmoid"), ("digits", "network 64-64-32-10 (relu → softmax"),
+    ] {
+      let run = try NNTopProcess.run(["--headless", "--data", data, "--epochs", "1"])
+      let line = run.stdout.split(separator: "\n").first { $0.hasPrefix("network ") } ?? ""
+      #expect(line.hasPrefix(expected), "\(data): \(line)")
+    }
+    let sine = try NNTopProcess.run(["--headless", "--data", "sine", "--epochs", "1"]).stdout
+    #expect(sine.contains("sgd η=0.05 · batch 32"), "\(sine)")
+    let seed = try NNTopProcess.run(["--headless", "--data", "seed-example", "--epochs", "1"]).stdout
+    #expect(seed.contains("sgd η=0.5 · batch 1"), "\(seed)")
+    // seed-example with only --activation changed keeps its 2-unit hidden layer, as --help says.
+    let tanh = try NNTopProcess.run(["--headless", "--data", "seed-example", "--epochs", "1", "--activation", "tanh"]).stdout
+    #expect(tanh.contains("network 2-2-1 (tanh → sigmoid"), "\(tanh)")
+  }
+
+  /// Real files as users have them, through the command line: the header
+  /// line says which task was chosen and why, and what reading decided.
+  @Test func theHeaderLineSaysWhatTheFileWasReadAs() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    var european = "x;y;label\n"
+    for i in 0..<90 { european += "\(i % 3),\(i % 7);-\(i % 3),5;\(i % 3 + 1),0\n" }
+    european += "NA;1,5;2,0\n"
+    let path = dir.write("euro.csv", european)
+    let r = try NNTopProcess.run(["--headless", "--data", path, "--epochs", "1", "--missing", "drop"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n")
+    #expect(lines.first == "nntop · euro.csv: 90 examples × 2 features, 3 classes (\"label\" holds 3 whole numbers; --task regression fits them as numbers) → 72 train / 18 validation")
+    #expect(lines.dropFirst().prefix(2) == ["  decimals written with a comma (3,14)", "  1 row with a missing cell left out (--missing drop)"])
+    let regression = try NNTopProcess.run(["--headless", "--data", path, "--epochs", "1", "--missing", "mean", "--task", "regression"])
+    #expect(regression.stdout.hasPrefix("nntop · euro.csv: 91 examples × 2 features, regression (--task regression) → "), "\(regression.stdout)")
+    // Huge values stay readable: scientific, never thirty digits.
+    let huge = dir.write("huge.csv", "x,y\n" + (0..<64).map { "\(Double($0) / 64),\($0 + 1)e11\n" }.joined())
+    let big = try NNTopProcess.run(["--headless", "--data", huge, "--epochs", "1", "--no-normalize", "--lr", "1e-30"])
+    let epoch = big.stdout.split(separator: "\n").first { $0.hasPrefix("epoch 1/1") } ?? ""
+    #expect(epoch.range(of: #"loss [0-9]\.[0-9]{2}e\+2[0-9]  val_loss [0-9]\.[0-9]{2}e\+2[0-9]"#, options: .regularExpression) != nil, "\(big.stdout)")
+    #expect(big.stdout.range(of: "[0-9]{10}", options: .regularExpression) == nil, "\(big.stdout)")
+  }
+
   @Test func savingThroughASymbolicLinkKeepsTheLink() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }
@@ -212,6 +262,8 @@ struct CommandLineTests {
     // Resuming on the reordered file trains on the same columns and target.
     let resumed = try NNTopProcess.run(["--headless", "--data", reversed, "--load", model, "--epochs", "1"])
     #expect(resumed.status == 0 && resumed.stdout.contains("rmse"), "\(resumed.stderr)")
+    let otherTask = try NNTopProcess.run(["--headless", "--data", reversed, "--load", model, "--epochs", "1", "--task", "classification"])
+    #expect(otherTask.status == 64 && otherTask.stderr == "nntop: --task classification: \(model) was trained for regression\n", "\(otherTask.stderr)")
     let noTarget = try NNTopProcess.run(["--headless", "--data", featuresOnly, "--load", model, "--epochs", "1"])
     #expect(noTarget.status == 64 && noTarget.stderr.contains("has no column \"a\" for \(model) to learn"))
   }

@@ -66,6 +66,19 @@ struct DashboardEndToEndTests {
     #expect(objects.last??["type"] as? String == "summary" && objects.last??["ending"] as? String == "quit")
   }
 
+  @Test func aCSVRunSaysFirstWhatItsFileWasReadAs() throws {
+    let dir = TemporaryDirectory()
+    defer { dir.remove() }
+    dir.write("euro.csv", "x;y;label\n" + (0..<60).map { "\($0 % 3),5;-\($0 % 3),25;\($0 % 3 + 1),0\n" }.joined())
+    let tmux = Tmux(width: 200, height: 40)
+    try tmux.launchNNTop(in: dir, "--data euro.csv --pace 10")
+    _ = try tmux.waitFor("the note on how the file was read") { s in
+      Self.status(s).contains("euro.csv: 3 classes (\"label\" holds 3 whole numbers; --task regression fits them as numbers) · deci")
+    }
+    try tmux.send("q")
+    #expect(try dir.exitStatus() == "EXIT=0")
+  }
+
   @Test func resizeRedrawsAndTooSmallSaysSo() throws {
     let dir = TemporaryDirectory()
     defer { dir.remove() }

@@ -116,13 +116,17 @@ public struct DashboardState: Sendable {
   public var layerCount: Int { snapshot?.info.layerNames.count ?? 0 }
 
   /// The notice to show now: the newer of the dashboard's own note and the
-  /// trainer's latest notice, each for `noticeSeconds`.
+  /// trainer's latest notice, each for `noticeSeconds` — except that the
+  /// trainer's news (`pace: 10 steps/s`) does not hide a warning of the
+  /// dashboard's own while it lasts (how a file was read, a theme not
+  /// loaded); the answer to a mistyped key (an error) gives way to it.
   public var visibleNotice: Notice? {
     let own = note.flatMap { now < noteUntil ? $0 : nil }
     guard let notice = snapshot?.notice, let seen = noticeSeen, seen.id == notice.id, now - seen.at < Self.noticeSeconds else {
       return own
     }
     guard let own else { return notice }
-    return seen.order > noteOrder ? notice : own
+    let outranked = notice.level == .info && own.level == .warning
+    return seen.order > noteOrder && !outranked ? notice : own
   }
 }
