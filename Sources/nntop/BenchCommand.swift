@@ -24,10 +24,10 @@ struct Bench: ParsableCommand {
   var threads: String = "1"
 
   @Option(parsing: .unconditional, help: "Measured seconds per case.")
-  var seconds: Double = 3
+  var seconds = TypedNumber(argument: "3")!
 
   @Option(parsing: .unconditional, help: "Warm-up seconds per case.")
-  var warmup: Double = 0.5
+  var warmup = TypedNumber(argument: "0.5")!
 
   @Option(help: "Run the whole matrix this many times, interleaved.")
   var `repeat`: Int = 1
@@ -47,8 +47,8 @@ struct Bench: ParsableCommand {
   func validate() throws {
     _ = try workloads()
     _ = try threadCounts()
-    guard seconds.isFinite && seconds > 0 else { throw ValidationError("--seconds must be positive, got \(seconds)") }
-    guard warmup.isFinite && warmup >= 0 else { throw ValidationError("--warmup must be ≥ 0, got \(warmup)") }
+    guard seconds.value.isFinite && seconds.value > 0 else { throw ValidationError("--seconds must be a positive number, got \(seconds)") }
+    guard warmup.value.isFinite && warmup.value >= 0 else { throw ValidationError("--warmup must be a number ≥ 0, got \(warmup)") }
     guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1, got \(`repeat`)") }
   }
 
@@ -106,7 +106,7 @@ struct Bench: ParsableCommand {
       for t in try threadCounts() {
         for w in try workloads() {
           let bench = try BenchmarkRun(w, threads: t)
-          let r = bench.measure(seconds: seconds, warmup: warmup)
+          let r = bench.measure(seconds: seconds.value, warmup: warmup.value)
           let tag = "\(w.name.padding(toLength: 8, withPad: " ", startingAt: 0)) nntop T=\(t) run \(run)"
           print("  \(tag)  \(rate(r.samplesPerSecond).leftPadded(9)) samples/s  (\(fixed(r.matmulGflops, 1)) matmul GFLOP/s, \(counted(r.steps, "step")) in \(fixed(r.seconds, 2))s, cpu_util \(fixed(r.cpuSeconds / r.seconds, 2)))")
           table["\(w.name) T=\(t)", default: []].append(rate(r.samplesPerSecond))
@@ -124,7 +124,7 @@ struct Bench: ParsableCommand {
         }
         if gemm {
           for n in [2048, 512] {
-            let g = GEMMBenchmark.measure(n: n, threads: t, seconds: seconds)
+            let g = GEMMBenchmark.measure(n: n, threads: t, seconds: seconds.value)
             print("  gemm-\(n) nntop T=\(t)  \(fixed(g.gflops, 1)) GFLOP/s (best call \(fixed(g.best, 1)))")
             records.append(.object([
               ("peer", .string("nntop-gemm")), ("workload", .string("gemm-\(n)")), ("threads", .number(Double(t))),

@@ -22,7 +22,7 @@ struct Replay: ParsableCommand {
   var files: [String]
 
   @Option(parsing: .unconditional, help: "Playback speed, in seconds of training per second (default: the whole run in about a minute).")
-  var speed: Double?
+  var speed: TypedNumber?
 
   @Flag(help: "Open at the end of the run instead of playing it.")
   var end = false
@@ -33,8 +33,8 @@ struct Replay: ParsableCommand {
   func validate() throws {
     if files.isEmpty { throw ValidationError("name a run log to play") }
     if files.count > 26 { throw ValidationError("at most 26 runs compared at once (A to Z), not \(files.count)") }
-    if let speed, !(speed > 0 && speed.isFinite) {
-      throw ValidationError("--speed must be a positive number, not \(speed)")
+    if let speed, !(speed.value > 0 && speed.value.isFinite) {
+      throw ValidationError("--speed must be a positive number, got \(speed)")
     }
   }
 
@@ -45,7 +45,7 @@ struct Replay: ParsableCommand {
       recording.warnings.forEach(warn)
       return (file, recording)
     }
-    try Self.play(recordings, speed: speed, end: end, theme: theme)
+    try Self.play(recordings, speed: speed?.value, end: end, theme: theme)
   }
 
   /// Plays the recordings in the dashboard (or describes them without a

@@ -92,6 +92,8 @@ struct BadInputTests {
     Case(name: "replay a missing log among several", arguments: ["replay", "none.jsonl", "other.jsonl"], message: "none.jsonl: no such file", status: 66),
     Case(name: "replay speed 0", arguments: ["replay", "r.jsonl", "--speed", "0"], message: "--speed must be a positive number"),
     Case(name: "negative replay speed", arguments: ["replay", "r.jsonl", "--speed", "-2"], message: "--speed must be a positive number"),
+    Case(name: "replay speed beyond Double", arguments: ["replay", "r.jsonl", "--speed", "1e400"], message: "--speed must be a positive number, got 1e400"),
+    Case(name: "bench seconds beyond Double", arguments: ["bench", "--seconds", "1e400"], message: "--seconds must be a positive number, got 1e400"),
     Case(name: "plot without --out", arguments: ["plot", "r.jsonl"], message: "Missing expected argument '--out"),
     Case(name: "bench into a missing folder", arguments: ["bench", "--workload", "tiny", "--seconds", "60", "--json", "no/such/b.json"], message: "no/such/b.json: cannot save there: no folder", status: 73),
     Case(name: "plot into a missing folder", arguments: ["plot", "r.jsonl", "--out", "no/such/dir/p.svg"], file: ("r.jsonl", text(BadInputTests.minimalLog)), message: "no/such/dir/p.svg: cannot save there: no folder", status: 73),

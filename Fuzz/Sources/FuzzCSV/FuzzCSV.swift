@@ -3,8 +3,9 @@ import FuzzSupport
 
 // CSV tokenizer and loader. The input is a CSV file: read through the file
 // path (`CSVLoader.load`, which also runs the empty/gzip/NUL/UTF-8 checks)
-// and as in-memory text (`CSVLoader.parse`, where invalid UTF-8 has already
-// become U+FFFD) under other column selections. Thrown `DataError`s are the
+// (gzip inflated) and as in-memory text (`CSVLoader.parse`, where invalid
+// UTF-8 has already become U+FFFD) under other column selections, tasks and
+// ways of meeting missing cells. Thrown `DataError`s are the
 // expected outcome for most inputs; only traps, crashes and hangs count.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -16,5 +17,10 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   _ = try? CSVLoader.parse(text: text, file: "fuzz.csv", columns: ColumnSelection(hasTarget: false))
   _ = try? CSVLoader.parse(text: text, file: "fuzz.csv", columns: ColumnSelection(targetKind: .classes))
   _ = try? CSVLoader.parse(text: text, file: "fuzz.csv", columns: ColumnSelection(target: "y", drop: ["a"], targetKind: .values))
+  // Missing cells left out or filled, under every task.
+  for kind in ColumnSelection.TargetKind.allCases {
+    _ = try? CSVLoader.parse(text: text, file: "fuzz.csv", columns: ColumnSelection(targetKind: kind, missing: .drop))
+    _ = try? CSVLoader.parse(text: text, file: "fuzz.csv", columns: ColumnSelection(targetKind: kind, missing: .mean))
+  }
   return 0
 }
