@@ -7,18 +7,11 @@ import TestSupport
 /// Files as users have them: classes written 1.0, European decimals,
 /// missing cells, gzip, a comma ending every line, a name given twice.
 struct RealFileTests {
-  func load(_ text: String, _ columns: ColumnSelection = ColumnSelection()) throws -> Dataset {
-    try CSVLoader.parse(text: text, file: "data.csv", columns: columns)
-  }
+  let csv = CSVLoaderTests()
 
-  func message(_ text: String, _ columns: ColumnSelection = ColumnSelection()) -> String? {
-    do {
-      _ = try load(text, columns)
-      return nil
-    } catch {
-      return (error as? DataError)?.description
-    }
-  }
+  func load(_ text: String, _ columns: ColumnSelection = ColumnSelection()) throws -> Dataset { try csv.load(text, columns) }
+
+  func message(_ text: String, _ columns: ColumnSelection = ColumnSelection()) -> String? { csv.error(text, columns)?.description }
 
   @Test func wholeNumbersWrittenWithADecimalPointAreClasses() throws {
     let d = try load("a,y\n1,1.0\n2,2.0\n3,3.0\n4,2\n")
