@@ -41,7 +41,10 @@ struct CSVTokenizer {
     decimalComma = delimiter != UInt8(ascii: ",") && hasDecimalComma()
   }
 
-  /// Whether a comma outside quotes stands between two digits anywhere after the header line.
+  /// Whether the file writes decimals with a comma: the first unquoted
+  /// field after the header that is a number with a decimal mark decides
+  /// (`3,14`: a comma; `3.14`: a point). A comma inside a name (`"1,2"`,
+  /// `x 1,2`) is no number and decides nothing.
   private func hasDecimalComma() -> Bool {
     var inQuotes = false
     var i = pos
@@ -49,15 +52,20 @@ struct CSVTokenizer {
       if bytes[i] == UInt8(ascii: "\"") { inQuotes.toggle() }
       i += 1
     }
+    var fieldStart = i + 1
     inQuotes = false
-    while i + 1 < bytes.count {
-      let b = bytes[i]
-      if b == UInt8(ascii: "\"") {
-        inQuotes.toggle()
-      } else if b == UInt8(ascii: ","), !inQuotes, i > 0, Self.isDigit(bytes[i - 1]), Self.isDigit(bytes[i + 1]) {
-        return true
-      }
+    while i < bytes.count {
       i += 1
+      let end = i == bytes.count || (!inQuotes && (bytes[i] == delimiter || bytes[i] == 0x0A || bytes[i] == 0x0D))
+      if i < bytes.count && bytes[i] == UInt8(ascii: "\"") { inQuotes.toggle() }
+      guard end else { continue }
+      var a = fieldStart, b = i
+      while a < b && isPadding(bytes[a]) { a += 1 }
+      while b > a && isPadding(bytes[b - 1]) { b -= 1 }
+      let field = UnsafeBufferPointer(rebasing: bytes[a..<b])
+      if field.contains(UInt8(ascii: ",")), NumberParser.parse(field, decimalComma: true) != nil { return true }
+      if field.contains(UInt8(ascii: ".")), NumberParser.parse(field) != nil { return false }
+      fieldStart = i + 1
     }
     return false
   }
@@ -211,6 +219,8 @@ struct CSVTokenizer {
       problem = v.isNaN ? "NaN in column \"\(columnName)\"" : "infinite value \"\(text)\" in column \"\(columnName)\""
     } else if decimalComma && text.contains(".") && Double(text) != nil {
       problem = "\"\(text)\" in column \"\(columnName)\" has a decimal point, but this file writes decimals with a comma (3,14)"
+    } else if !decimalComma && delimiter != UInt8(ascii: ","), NumberParser.parse(string: text, decimalComma: true) != nil {
+      problem = "\"\(text)\" in column \"\(columnName)\" has a decimal comma, but this file writes decimals with a point (3.14)"
     } else {
       problem = "\"\(text)\" in column \"\(columnName)\" is not a number"
     }

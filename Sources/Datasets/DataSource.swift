@@ -24,7 +24,7 @@ public enum DataSource: Sendable, Equatable {
         "no such file (and not a built-in data set: \(Self.builtinNames.joined(separator: ", ")))")
     }
     // An IDX file by its magic number, or by its name when the number is wrong (the loader says how).
-    if !isDirectory.boolValue && !spec.lowercased().hasSuffix(".csv") && (IDXLoader.looksLikeIDX(spec) || IDXLoader.namedLikeIDX(spec)) {
+    if !isDirectory.boolValue && !spec.lowercased().contains(".csv") && (IDXLoader.looksLikeIDX(spec) || IDXLoader.namedLikeIDX(spec)) {
       self = .idx(path: spec)
     } else {
       self = .csv(path: spec)

@@ -55,9 +55,10 @@ struct RealFileTests {
     #expect(d.readingNotes == ["decimals written with a comma (3,14)"])
     // A point in such a file is named, not read as something else.
     #expect(message("a;y\n3,14;1\n2.5;2\n") == "data.csv:3:1: \"2.5\" in column \"a\" has a decimal point, but this file writes decimals with a comma (3,14)")
-    // Commas in a comma-separated file, or in quoted names, are not decimal marks.
-    let names = try load("a;y\n1;\"x,2\"\n2.5;b\n")
-    #expect(names.features == Matrix([[1], [2.5]]) && names.readingNotes.isEmpty)
+    // Commas in quoted names or in words are not decimal marks; the first decimal decides.
+    let names = try load("a;y\n1;\"x,2\"\n1;class 1,2\n2.5;b\n")
+    #expect(names.features == Matrix([[1], [1], [2.5]]) && names.readingNotes.isEmpty)
+    #expect(message("a;y\n2.5;b\n3,5;c\n") == "data.csv:3:1: \"3,5\" in column \"a\" has a decimal comma, but this file writes decimals with a point (3.14)")
   }
 
   @Test func missingCellsAreAnErrorThatNamesTheFlag() {
@@ -148,6 +149,9 @@ struct RealFileTests {
     defer { dir.remove() }
     let path = dir.write("train-images-idx3-ubyte", bytes: [0, 0, 0x20, 3, 0, 0, 0, 1])
     #expect(try DataSource(spec: path) == .idx(path: path))
+    // A CSV file whose name holds "idx" is still a CSV file.
+    let csv = dir.write("my-idx.csv.gz", bytes: [0x1F, 0x8B])
+    #expect(try DataSource(spec: csv) == .csv(path: csv))
     #expect { _ = try DataSource(spec: path).load(seed: 1) } throws: { error in
       (error as? DataError)?.description == "\(path): not an IDX file: its magic number is 00 00 20 03, and an IDX file starts 00 00, a type (08 unsigned byte, 09 byte, 0B short, 0C int, 0D float, 0E double), then 1-4 dimensions"
     }
