@@ -17,7 +17,7 @@ public enum CSVLoader {
   public static func header(path: String) throws(DataError) -> [String] {
     let bytes = try TextFile.read(path)
     return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
-      var tokenizer = CSVTokenizer(bytes: buffer, file: path)
+      var tokenizer = try CSVTokenizer(bytes: buffer, file: path, decimal: .point)
       return try readHeader(&tokenizer, file: path)
     }
   }
@@ -54,7 +54,7 @@ public enum CSVLoader {
   }
 
   static func parse(_ buffer: UnsafeBufferPointer<UInt8>, file: String, columns: ColumnSelection) throws(DataError) -> Dataset {
-    var tokenizer = CSVTokenizer(bytes: buffer, file: file)
+    var tokenizer = try CSVTokenizer(bytes: buffer, file: file, decimal: columns.decimal)
     let header = try readHeader(&tokenizer, file: file)
     let headerLine = tokenizer.recordLine
     let targetIndex = columns.hasTarget ? try resolveTarget(columns.target, header: header, file: file) : -1
@@ -75,13 +75,11 @@ public enum CSVLoader {
 
     var fields: [CSVTokenizer.Field] = []
     var storage: [Float] = []
-    var labels: [String] = []
-    var labelPositions: [TargetColumn.Position] = []
-    var rows = 0, droppedRows = 0, filledCells = 0
+    var labels: [TargetColumn.Label] = []
+    var rows = 0, rowsWithoutFeatures = 0
     rows: while try tokenizer.nextRecord(into: &fields) {
       try checkWidth(fields, header: header, tokenizer: tokenizer, file: file)
       let rowStart = storage.count
-      var rowMissing = 0
       for i in featureIndices {
         let field = fields[i]
         if let v = tokenizer.value(field) {
@@ -91,55 +89,66 @@ public enum CSVLoader {
         guard tokenizer.isMissing(field) else { throw tokenizer.numberError(field, columnName: header[i]) }
         switch columns.missing {
         case .error:
-          throw missingError(field, what: "cell", column: header[i], tokenizer: tokenizer, file: file)
+          throw missingError(tokenizer.string(field), what: "cell", column: header[i], at: (field.line, tokenizer.column(of: field)), file: file)
         case .drop:
           storage.removeSubrange(rowStart...)
-          droppedRows += 1
+          rowsWithoutFeatures += 1
           continue rows
         case .mean:
           storage.append(.nan)
-          rowMissing += 1
         }
       }
       if targetIndex >= 0 {
         let field = fields[targetIndex]
-        if tokenizer.isMissing(field) {
-          guard columns.missing != .error else {
-            throw missingError(field, what: "target", column: header[targetIndex], tokenizer: tokenizer, file: file)
-          }
-          storage.removeSubrange(rowStart...)
-          droppedRows += 1
-          continue rows
-        }
-        labels.append(tokenizer.string(field).trimmingCharacters(in: .whitespaces))
-        labelPositions.append((field.line, tokenizer.column(of: field)))
+        labels.append(TargetColumn.Label(text: tokenizer.string(field).trimmingCharacters(in: .whitespaces), line: field.line, column: tokenizer.column(of: field)))
       }
-      filledCells += rowMissing
       rows += 1
     }
+    // Rows without a target are left out; a column with no target at all is none.
+    let missingTargets = TargetColumn.missing(labels, decimalComma: tokenizer.decimalComma)
+    let noTargets = targetIndex >= 0 && rows > 0 && missingTargets.allSatisfy { $0 }
+    var rowsWithoutTarget = 0
+    if !noTargets, let first = missingTargets.firstIndex(of: true) {
+      let label = labels[first]
+      guard columns.missing != .error else {
+        throw missingError(label.text, what: "target", column: header[targetIndex], at: (label.line, label.column), file: file)
+      }
+      let width = featureIndices.count
+      storage = missingTargets.indices.filter { !missingTargets[$0] }.flatMap { storage[($0 * width)..<(($0 + 1) * width)] }
+      labels = labels.indices.filter { !missingTargets[$0] }.map { labels[$0] }
+      rowsWithoutTarget = rows - labels.count
+      rows = labels.count
+    }
     guard rows > 0 else {
-      if droppedRows > 0 {
-        throw DataError(.malformed, file: file, "every one of the \(counted(droppedRows, "data row")) has a missing cell: nothing is left to learn from")
+      if rowsWithoutFeatures + rowsWithoutTarget > 0 {
+        throw DataError(
+          .malformed, file: file,
+          "no row is left to learn from: \(counted(rowsWithoutFeatures + rowsWithoutTarget, "row")) with a missing cell left out (--missing \(columns.missing.rawValue))")
       }
       throw DataError(.malformed, file: file, line: headerLine, "a header but no data rows")
     }
     var features = Matrix(rows: rows, cols: featureIndices.count, storage: storage)
+    let filledCells = storage.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
     if filledCells > 0 { try fillWithMeans(&features, names: featureIndices.map { header[$0] }, file: file) }
     var notes: [String] = []
     if tokenizer.decimalComma { notes.append("decimals written with a comma (3,14)") }
-    if droppedRows > 0 {
-      notes.append("\(counted(droppedRows, "row")) with a missing cell left out (--missing \(columns.missing.rawValue))")
+    if rowsWithoutFeatures > 0 {
+      notes.append("\(counted(rowsWithoutFeatures, "row")) with a missing cell left out (--missing \(columns.missing.rawValue))")
+    }
+    if rowsWithoutTarget > 0 {
+      notes.append("\(counted(rowsWithoutTarget, "row")) without a target left out (--missing \(columns.missing.rawValue))")
     }
     if filledCells > 0 { notes.append("\(counted(filledCells, "missing cell")) filled with the column's mean (--missing mean)") }
+    if noTargets { notes.append("the target column \"\(header[targetIndex])\" holds no values: no target") }
 
     var dataset: Dataset
     let name = URL(fileURLWithPath: file).lastPathComponent
     let featureNames = featureIndices.map { header[$0] }
-    if targetIndex < 0 {
+    if targetIndex < 0 || noTargets {
       dataset = Dataset(name: name, featureNames: featureNames, features: features, targets: .unlabeled(count: rows))
     } else {
       let (targets, reason) = try TargetColumn.targets(
-        labels, positions: labelPositions, column: header[targetIndex], file: file, kind: columns.targetKind, decimalComma: tokenizer.decimalComma)
+        labels, column: header[targetIndex], file: file, kind: columns.targetKind, decimalComma: tokenizer.decimalComma)
       dataset = Dataset(name: name, featureNames: featureNames, features: features, targets: targets)
       dataset.targetName = header[targetIndex]
       dataset.targetReason = reason
@@ -163,10 +172,10 @@ public enum CSVLoader {
   }
 
   /// `empty cell in column "x"` or `missing target (NA) in column "y"`, and the flag that says what to do.
-  private static func missingError(_ field: CSVTokenizer.Field, what: String, column: String, tokenizer: CSVTokenizer, file: String) -> DataError {
-    let text = tokenizer.string(field).trimmingCharacters(in: .whitespaces)
+  private static func missingError(_ cell: String, what: String, column: String, at position: (line: Int, column: Int), file: String) -> DataError {
+    let text = cell.trimmingCharacters(in: .whitespaces)
     return DataError(
-      .malformed, file: file, line: field.line, column: tokenizer.column(of: field),
+      .malformed, file: file, line: position.line, column: position.column,
       "\(text.isEmpty ? "empty \(what)" : "missing \(what) (\(text))") in column \"\(column)\": "
         + (what == "target" ? "--missing drop leaves such rows out" : "--missing drop leaves such rows out, --missing mean fills a feature with its column's mean"))
   }
@@ -186,7 +195,8 @@ public enum CSVLoader {
     }
   }
 
-  static func resolveTarget(_ target: String?, header: [String], file: String) throws(DataError) -> Int {
+  /// The column `--target` names: exactly, or the one column whose name differs only in case.
+  public static func resolveTarget(_ target: String?, header: [String], file: String) throws(DataError) -> Int {
     guard let target else { return header.count - 1 }
     if let i = header.firstIndex(of: target) { return i }
     let folded = header.indices.filter { header[$0].lowercased() == target.lowercased() }

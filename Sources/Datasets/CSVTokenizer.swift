@@ -3,9 +3,9 @@ import Foundation
 /// Splits CSV text into records as people really write it: a header row,
 /// quoted fields with `""` escapes and embedded newlines, CRLF or LF line
 /// ends, a UTF-8 byte-order mark, blank lines, spaces around fields. The
-/// delimiter (comma, semicolon or tab) is taken from the header line; in a
-/// file split by semicolons or tabs, a comma between digits (`3,14`) makes
-/// the comma its decimal mark, as European spreadsheets write them.
+/// delimiter (comma, semicolon or tab) is taken from the header line; a
+/// file split by semicolons or tabs may write its decimals with a comma
+/// (`3,14`), as European spreadsheets do.
 ///
 /// It streams: `nextRecord` reuses one array of field locations, and values
 /// are read from the bytes only when asked, so a large file is never held as
@@ -32,60 +32,101 @@ struct CSVTokenizer {
   /// The line the last record returned started on.
   private(set) var recordLine = 0
 
-  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
+  /// `decimal` says how numbers write their decimals; under `.auto` the
+  /// file's first decimal number decides (see `detectDecimalComma`).
+  init(bytes: UnsafeBufferPointer<UInt8>, file: String, decimal: ColumnSelection.DecimalMark = .auto) throws(DataError) {
     self.bytes = bytes
     self.file = file
     if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { pos = 3 }
     lineStart = pos
-    delimiter = detectDelimiter()
-    decimalComma = delimiter != UInt8(ascii: ",") && hasDecimalComma()
+    let (headerStart, headerEnd) = headerLine()
+    delimiter = detectDelimiter(headerStart, headerEnd)
+    switch decimal {
+    case .point: decimalComma = false
+    case .comma:
+      guard delimiter != UInt8(ascii: ",") else {
+        throw DataError(.usage, file: file, "--decimal comma needs a file split by semicolons or tabs; this one is split by commas")
+      }
+      decimalComma = true
+    case .auto: decimalComma = delimiter == UInt8(ascii: ",") ? false : try detectDecimalComma(after: headerEnd)
+    }
   }
 
-  /// Whether the file writes decimals with a comma: the first unquoted
-  /// field after the header that is a number with a decimal mark decides
-  /// (`3,14`: a comma; `3.14`: a point). A comma inside a name (`"1,2"`,
-  /// `x 1,2`) is no number and decides nothing.
-  private func hasDecimalComma() -> Bool {
-    var inQuotes = false
+  private func isLineEnd(_ b: UInt8) -> Bool { b == 0x0A || b == 0x0D }
+
+  /// Where the header line is: the first line that is not blank, up to its
+  /// end outside quotes (LF, CRLF or CR).
+  private func headerLine() -> (start: Int, end: Int) {
+    var start = pos
     var i = pos
-    while i < bytes.count && (bytes[i] != 0x0A || inQuotes) {
+    while i < bytes.count && (bytes[i] == UInt8(ascii: " ") || bytes[i] == UInt8(ascii: "\t") || isLineEnd(bytes[i])) {
+      if isLineEnd(bytes[i]) { start = i + 1 }
+      i += 1
+    }
+    var inQuotes = false
+    i = start
+    while i < bytes.count && (inQuotes || !isLineEnd(bytes[i])) {
       if bytes[i] == UInt8(ascii: "\"") { inQuotes.toggle() }
       i += 1
     }
-    var fieldStart = i + 1
-    inQuotes = false
-    while i < bytes.count {
-      i += 1
-      let end = i == bytes.count || (!inQuotes && (bytes[i] == delimiter || bytes[i] == 0x0A || bytes[i] == 0x0D))
+    return (start, i)
+  }
+
+  /// The delimiter that splits the header line into the most fields outside
+  /// quotes; a tie goes to the comma, then the semicolon.
+  private func detectDelimiter(_ start: Int, _ end: Int) -> UInt8 {
+    let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")]
+    var counts = [0, 0, 0]
+    var inQuotes = false
+    for i in start..<end {
+      if bytes[i] == UInt8(ascii: "\"") { inQuotes.toggle() }
+      if !inQuotes, let k = candidates.firstIndex(of: bytes[i]) { counts[k] += 1 }
+    }
+    let best = counts.indices.max { counts[$0] < counts[$1] || (counts[$0] == counts[$1] && $0 > $1) }!
+    return counts[best] > 0 ? candidates[best] : UInt8(ascii: ",")
+  }
+
+  /// Whether the file writes decimals with a comma: the first field after
+  /// the header that is a number with a decimal mark decides (`3,14`: a
+  /// comma; `3.14`: a point). A comma in a name (`x 1,2`) is no number.
+  /// `1,234` alone could be 1.234 or a thousands separator: if nothing else
+  /// decides, the file is refused rather than misread.
+  private func detectDecimalComma(after headerEnd: Int) throws(DataError) -> Bool {
+    var ambiguous: (text: String, line: Int)?
+    var line = 1 + bytes[..<headerEnd].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    var fieldStart = headerEnd, inQuotes = false
+    var i = headerEnd
+    while i <= bytes.count {
+      let atEnd = i == bytes.count || (!inQuotes && (bytes[i] == delimiter || isLineEnd(bytes[i])))
       if i < bytes.count && bytes[i] == UInt8(ascii: "\"") { inQuotes.toggle() }
-      guard end else { continue }
-      var a = fieldStart, b = i
-      while a < b && isPadding(bytes[a]) { a += 1 }
-      while b > a && isPadding(bytes[b - 1]) { b -= 1 }
-      let field = UnsafeBufferPointer(rebasing: bytes[a..<b])
-      if field.contains(UInt8(ascii: ",")), NumberParser.parse(field, decimalComma: true) != nil { return true }
-      if field.contains(UInt8(ascii: ".")), NumberParser.parse(field) != nil { return false }
-      fieldStart = i + 1
+      if atEnd {
+        var a = fieldStart, b = i
+        while a < b && (isPadding(bytes[a]) || bytes[a] == UInt8(ascii: "\"")) { a += 1 }
+        while b > a && (isPadding(bytes[b - 1]) || bytes[b - 1] == UInt8(ascii: "\"")) { b -= 1 }
+        let field = UnsafeBufferPointer(rebasing: bytes[a..<b])
+        if field.contains(UInt8(ascii: ",")), NumberParser.parse(field, decimalComma: true) != nil {
+          let text = String(decoding: field, as: UTF8.self)
+          guard Self.couldGroupThousands(text) else { return true }
+          if ambiguous == nil { ambiguous = (text, line) }
+        } else if field.contains(UInt8(ascii: ".")), NumberParser.parse(field) != nil {
+          return false
+        }
+        fieldStart = i + 1
+      }
+      if i < bytes.count && bytes[i] == 0x0A { line += 1 }
+      i += 1
+    }
+    if let ambiguous {
+      throw DataError(
+        .malformed, file: file, line: ambiguous.line,
+        "\"\(ambiguous.text)\" could be \(ambiguous.text.replacingOccurrences(of: ",", with: ".")) or \(ambiguous.text.replacingOccurrences(of: ",", with: "")), and no other number in the file says which: --decimal comma reads it as the first (nntop reads no thousands separators)")
     }
     return false
   }
 
-  private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-
-  /// The delimiter that splits the first line into the most fields outside quotes.
-  private func detectDelimiter() -> UInt8 {
-    var counts: [UInt8: Int] = [UInt8(ascii: ","): 0, UInt8(ascii: ";"): 0, UInt8(ascii: "\t"): 0]
-    var inQuotes = false
-    var i = pos
-    while i < bytes.count {
-      let b = bytes[i]
-      if b == UInt8(ascii: "\"") { inQuotes.toggle() }
-      if !inQuotes && (b == 0x0A || b == 0x0D) { break }
-      if !inQuotes, counts[b] != nil { counts[b]! += 1 }
-      i += 1
-    }
-    let best = counts.max { a, b in a.value < b.value || (a.value == b.value && a.key != UInt8(ascii: ",")) }!
-    return best.value > 0 ? best.key : UInt8(ascii: ",")
+  /// `1,234` or `-12,500`: one comma, one to three digits before it and three after.
+  private static func couldGroupThousands(_ text: String) -> Bool {
+    text.range(of: #"^[+-]?[0-9]{1,3},[0-9]{3}$"#, options: .regularExpression) != nil
   }
 
   /// Reads the next non-blank record into `fields`; false at the end of the text.
@@ -189,12 +230,6 @@ struct CSVTokenizer {
     return v
   }
 
-  /// The field as a number, or an error naming the cell.
-  func number(_ field: Field, columnName: String) throws(DataError) -> Double {
-    if let v = value(field) { return v }
-    throw numberError(field, columnName: columnName)
-  }
-
   /// How pandas (and R) write a missing value, and UCI's `?`.
   static let missingMarks: Set<String> = [
     "", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None", "#N/A", "#N/A N/A", "#NA", "<NA>", "?",
@@ -211,9 +246,7 @@ struct CSVTokenizer {
     let text = string(field).trimmingCharacters(in: .whitespaces)
     let problem: String
     let standard = decimalComma ? text.replacingOccurrences(of: ",", with: ".") : text
-    if text.isEmpty {
-      problem = "empty cell in column \"\(columnName)\""
-    } else if let v = Double(standard), v.isFinite, !Float(v).isFinite {
+    if let v = Double(standard), v.isFinite, !Float(v).isFinite {
       problem = "\(text) in column \"\(columnName)\" is beyond the 32-bit float range (±3.4e38)"
     } else if let v = Double(standard), !v.isFinite {
       problem = v.isNaN ? "NaN in column \"\(columnName)\"" : "infinite value \"\(text)\" in column \"\(columnName)\""

@@ -10,6 +10,8 @@ public struct ColumnSelection: Sendable, Equatable {
   public var targetKind: TargetKind
   /// What to do with a feature cell that holds no value.
   public var missing: MissingCells
+  /// How the file writes its decimals.
+  public var decimal: DecimalMark
 
   /// More distinct whole numbers than this are values, not classes (under `--task auto`).
   public static let maxWholeNumberClasses = 100
@@ -37,18 +39,28 @@ public struct ColumnSelection: Sendable, Equatable {
     case error, drop, mean
   }
 
-  /// The same columns, missing cells met as `policy` says.
-  public func missing(_ policy: MissingCells) -> ColumnSelection {
+  /// The same columns, missing cells met as `policy` says and decimals read as `decimal` says.
+  public func reading(missing policy: MissingCells, decimal: DecimalMark) -> ColumnSelection {
     var copy = self
     copy.missing = policy
+    copy.decimal = decimal
     return copy
   }
 
-  public init(target: String? = nil, drop: [String] = [], hasTarget: Bool = true, targetKind: TargetKind = .inferred, missing: MissingCells = .error) {
+  /// `--decimal`: how numbers write their decimals. Under `auto` a file
+  /// split by commas writes `3.14`, and one split by semicolons or tabs
+  /// writes what its first decimal number writes.
+  public enum DecimalMark: String, Sendable, Equatable, CaseIterable {
+    case auto, point, comma
+  }
+
+  public init(target: String? = nil, drop: [String] = [], hasTarget: Bool = true, targetKind: TargetKind = .inferred, missing: MissingCells = .error, decimal: DecimalMark = .auto
+  ) {
     self.target = target
     self.drop = drop
     self.hasTarget = hasTarget
     self.targetKind = targetKind
     self.missing = missing
+    self.decimal = decimal
   }
 }

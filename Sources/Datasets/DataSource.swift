@@ -24,7 +24,8 @@ public enum DataSource: Sendable, Equatable {
         "no such file (and not a built-in data set: \(Self.builtinNames.joined(separator: ", ")))")
     }
     // An IDX file by its magic number, or by its name when the number is wrong (the loader says how).
-    if !isDirectory.boolValue && !spec.lowercased().contains(".csv") && (IDXLoader.looksLikeIDX(spec) || IDXLoader.namedLikeIDX(spec)) {
+    let csvName = URL(fileURLWithPath: spec).lastPathComponent.lowercased().contains(".csv")
+    if !isDirectory.boolValue && !csvName && (IDXLoader.looksLikeIDX(spec) || IDXLoader.namedLikeIDX(spec) || IDXLoader.startsLikeIDX(spec)) {
       self = .idx(path: spec)
     } else {
       self = .csv(path: spec)

@@ -22,9 +22,17 @@ enum Gzip {
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     var problem: String?
     bytes.withUnsafeBufferPointer { input in
-      stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-      stream.avail_in = uInt(input.count)
+      // zlib counts in 32 bits: a larger file goes in as pieces.
+      var fed = 0
+      func feed() {
+        guard stream.avail_in == 0 && fed < input.count else { return }
+        let piece = min(input.count - fed, Int(UInt32.max))
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + fed)
+        stream.avail_in = uInt(piece)
+        fed += piece
+      }
       while true {
+        feed()
         let status = chunk.withUnsafeMutableBufferPointer { c in
           stream.next_out = c.baseAddress
           stream.avail_out = uInt(c.count)
@@ -35,11 +43,11 @@ enum Gzip {
           problem = "the gzip data inflates to more than \(byteSize(Double(limit))), half of this machine's memory"
           return
         }
+        let rest = Int(stream.avail_in) + input.count - fed
         switch status {
         case Z_OK: continue
         case Z_STREAM_END:
           // Another member may follow; anything else after the end is not gzip.
-          let rest = Int(stream.avail_in)
           guard rest > 0 else { return }
           let next = input.count - rest
           guard rest >= 2 && input[next] == 0x1F && input[next + 1] == 0x8B else {
@@ -47,7 +55,7 @@ enum Gzip {
             return
           }
           inflateReset(&stream)
-        case Z_BUF_ERROR where stream.avail_in == 0:
+        case Z_BUF_ERROR where rest == 0:
           problem = "the gzip data is cut short (the file ends inside it)"
           return
         default:

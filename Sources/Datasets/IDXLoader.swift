@@ -1,3 +1,4 @@
+import NumberFormat
 import RunEvents
 import Foundation
 import NeuralNet
@@ -6,9 +7,17 @@ import NeuralNet
 /// `(n, rows, cols)` or `(n, features)`) and its labels file found beside it
 /// (`…-labels-idx1-ubyte`).
 public enum IDXLoader {
-  /// Whether the file is named as IDX files are (`train-images-idx3-ubyte`, `t10k.idx`).
+  /// Whether the file is named as MNIST's IDX files are (`train-images-idx3-ubyte`, `.gz` too).
   public static func namedLikeIDX(_ path: String) -> Bool {
-    URL(fileURLWithPath: path).lastPathComponent.lowercased().range(of: #"idx[0-9]?\b|ubyte"#, options: .regularExpression) != nil
+    URL(fileURLWithPath: path).lastPathComponent.lowercased().range(of: #"idx[0-9]-ubyte(\.gz)?$"#, options: .regularExpression) != nil
+  }
+
+  /// Whether the file starts with two zero bytes, as IDX files do (and no text file does).
+  public static func startsLikeIDX(_ path: String) -> Bool {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    defer { try? handle.close() }
+    guard let head = try? handle.read(upToCount: 2), head.count == 2 else { return false }
+    return head.allSatisfy { $0 == 0 }
   }
 
   /// Whether the file starts like an IDX file (two zero bytes, a known type, 1–4 dimensions).
@@ -45,7 +54,7 @@ public enum IDXLoader {
     }
     let n = images.dimensions[0]
     guard labels.dimensions[0] == n else {
-      throw DataError(.malformed, file: labelsPath, "\(labels.dimensions[0]) labels for \(n) images in \(imagesPath)")
+      throw DataError(.malformed, file: labelsPath, "\(counted(labels.dimensions[0], "label")) for \(counted(n, "image")) in \(imagesPath)")
     }
     guard n > 0 else { throw DataError(.malformed, file: imagesPath, "holds no images") }
     let width = images.dimensions.dropFirst().reduce(1, *)

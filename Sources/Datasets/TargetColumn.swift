@@ -4,21 +4,45 @@ import NumberFormat
 /// A CSV file's target column made into targets: classes or values, as
 /// `--task` says or as its cells suggest, with the reason in words.
 enum TargetColumn {
-  /// Where a label was read, for errors.
-  typealias Position = (line: Int, column: Int)
+  /// A target cell: its text, and where it was read, for errors.
+  struct Label {
+    var text: String
+    var line: Int
+    var column: Int
+  }
+
+  /// Which labels are missing: empty ones, and the marks pandas reads as
+  /// missing (NA, NaN, null, ?…) in a column of numbers. In a column of
+  /// names they are names (NA: North America).
+  static func missing(_ labels: [Label], decimalComma: Bool) -> [Bool] {
+    let marked = labels.map { CSVTokenizer.missingMarks.contains($0.text) }
+    let numbers = labels.indices.filter { !marked[$0] }.allSatisfy { NumberParser.parse(string: labels[$0].text, decimalComma: decimalComma) != nil }
+    return labels.indices.map { labels[$0].text.isEmpty || (marked[$0] && numbers) }
+  }
 
   /// The targets and why they are classes or values: `"y" holds 3 whole
   /// numbers; --task regression fits them as numbers`.
   static func targets(
-    _ labels: [String], positions: [Position], column: String, file: String, kind: ColumnSelection.TargetKind, decimalComma: Bool
+    _ cells: [Label], column: String, file: String, kind: ColumnSelection.TargetKind, decimalComma: Bool
   ) throws(DataError) -> (targets: Targets, reason: String) {
-    let numbers = labels.map { NumberParser.parse(string: $0, decimalComma: decimalComma) }
-    func notANumber(_ i: Int, _ why: String) -> DataError {
-      DataError(.malformed, file: file, line: positions[i].line, column: positions[i].column, "target \"\(labels[i])\" in column \"\(column)\" \(why)")
+    let labels = cells.map(\.text)
+    // Numbers a 32-bit float holds (nntop trains in fp32).
+    let numbers = labels.map { NumberParser.parse(string: $0, decimalComma: decimalComma).flatMap { Float($0).isFinite ? $0 : nil } }
+    func notANumber(_ i: Int, _ task: String = "") -> DataError {
+      let text = labels[i]
+      let why: String
+      if let v = Double(decimalComma ? text.replacingOccurrences(of: ",", with: ".") : text), v.isFinite, !Float(v).isFinite {
+        why = "is beyond the 32-bit float range (±3.4e38)"
+      } else if decimalComma && text.contains("."), Double(text) != nil {
+        why = "has a decimal point, but this file writes decimals with a comma (3,14)"
+      } else {
+        why = "is not a finite number" + task
+      }
+      return DataError(.malformed, file: file, line: cells[i].line, column: cells[i].column, "target \"\(text)\" in column \"\(column)\" \(why)")
     }
     switch kind {
     case .values:
-      if let bad = numbers.firstIndex(where: { $0 == nil }) { throw notANumber(bad, "is not a finite number (--task regression)") }
+      if let bad = numbers.firstIndex(where: { $0 == nil }) { throw notANumber(bad, " (--task regression)") }
       return (values(numbers.map { $0! }, column: column), "--task regression")
     case .classes:
       return (classes(labels, numbers: numbers), "--task classification")
@@ -39,7 +63,7 @@ enum TargetColumn {
       }
       // NaN or infinity among otherwise real labels.
       if let bad = labels.indices.first(where: { numbers[$0] == nil && Double(labels[$0]) != nil }) {
-        throw notANumber(bad, "is not a finite number")
+        throw notANumber(bad)
       }
       let targets = classes(labels, numbers: numbers)
       try requireTwo(targets.classNames.count, labels, column: column, file: file)

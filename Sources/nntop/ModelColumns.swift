@@ -10,7 +10,8 @@ import Training
 enum ModelColumns {
   /// The columns of the CSV at `path` for `model` (read from `modelPath`),
   /// found by name. The target is `target` if given, else the column the
-  /// model was trained to predict, else the one column left over. A file
+  /// model was trained to predict, else (for a model that names none) the
+  /// one column left over. A file
   /// without all of the model's columns is refused, naming the missing ones
   /// and the file's others; `positionHint` says how to read it by position
   /// instead, where the command can.
@@ -26,11 +27,14 @@ enum ModelColumns {
           + (others.isEmpty ? "" : "; \(others.count == 1 ? "its column" : "its columns") \(quotedList(others)) \(others.count == 1 ? "is" : "are") not the model's")
           + (positionHint.map { " (\($0))" } ?? ""))
     }
-    if let target, features.contains(target) {
-      throw DataError(.usage, file: path, "--target \"\(target)\" is one of the columns \(modelPath) takes as input")
+    // --target as the loader reads it (a name that differs only in case is that column).
+    let named = try target.map { name throws in header[try CSVLoader.resolveTarget(name, header: header, file: path)] }
+    if let named, features.contains(named) {
+      throw DataError(.usage, file: path, "--target \"\(target!)\" is one of the columns \(modelPath) takes as input")
     }
+    // A model that knows its target's name takes no other column for it.
     let leftOver = header.filter { !features.contains($0) && !drop.contains($0) }
-    let chosen = target ?? model.targetName.flatMap { header.contains($0) ? $0 : nil } ?? (leftOver.count == 1 ? leftOver[0] : nil)
+    let chosen = named ?? model.targetName.flatMap { header.contains($0) ? $0 : nil } ?? (model.targetName == nil && leftOver.count == 1 ? leftOver[0] : nil)
     let drops = header.filter { !features.contains($0) && $0 != chosen }
     return ColumnSelection(target: chosen, drop: drops, hasTarget: chosen != nil, targetKind: targetKind(of: model))
   }

@@ -29,6 +29,9 @@ struct Predict: ParsableCommand {
   @Option(help: "CSV: an empty cell (or NA, NaN, null, ?) is an error, leaves its row out (no line for it), or takes its column's mean in this file.")
   var missing: ColumnSelection.MissingCells = .error
 
+  @Option(help: "CSV: how numbers write their decimals (as for train).")
+  var decimal: ColumnSelection.DecimalMark = .auto
+
   func run() throws {
     let model = try Checkpoint.read(from: load)
     let width = model.network.inputWidth
@@ -39,7 +42,7 @@ struct Predict: ParsableCommand {
       // The model's columns by name.
       let columns = try ModelColumns.selection(
         path: path, model: model, modelPath: load, target: target, drop: drops, positionHint: "--by-position feeds it the columns in order")
-      dataset = ModelColumns.ordered(try CSVLoader.load(path: path, columns: columns.missing(missing)), for: model)
+      dataset = ModelColumns.ordered(try CSVLoader.load(path: path, columns: columns.reading(missing: missing, decimal: decimal)), for: model)
     } else if case .csv(let path) = source {
       // By position: features only, unless there is one column more than
       // the model takes (or --target names one).
@@ -47,9 +50,11 @@ struct Predict: ParsableCommand {
       dataset = try CSVLoader.load(
         path: path,
         columns: ColumnSelection(
-          target: target, drop: drops, hasTarget: target != nil || columns == width + 1, targetKind: ModelColumns.targetKind(of: model), missing: missing))
+          target: target, drop: drops, hasTarget: target != nil || columns == width + 1, targetKind: ModelColumns.targetKind(of: model), missing: missing, decimal: decimal))
     } else {
-      if byPosition || missing != .error { throw DataError(.usage, "--by-position and --missing apply to CSV files, not \(data)") }
+      if byPosition || missing != .error || decimal != .auto {
+        throw DataError(.usage, "--by-position, --missing and --decimal apply to CSV files, not \(data)")
+      }
       dataset = try source.load(seed: model.seed, columns: ColumnSelection(target: target, drop: drops, targetKind: ModelColumns.targetKind(of: model)))
     }
     guard dataset.featureCount == width else {

@@ -31,14 +31,14 @@ struct RunSetup {
     let saved = try o.load.map { path throws in try Checkpoint.read(from: path) }
     let seed = o.seed ?? saved?.seed ?? 1
     source = try DataSource(spec: o.data ?? preset?.data ?? "digits")
-    if case .csv = source {} else if o.task != .inferred || o.missing != .error {
-      throw DataError(.usage, "--task and --missing apply to CSV files, not \(o.data ?? preset?.data ?? "digits")")
+    if case .csv = source {} else if o.task != .inferred || o.missing != .error || o.decimal != .auto {
+      throw DataError(.usage, "--task, --missing and --decimal apply to CSV files, not \(o.data ?? preset?.data ?? "digits")")
     }
     if let saved, let path = o.load, o.task != .inferred, o.task != ModelColumns.targetKind(of: saved) {
       throw RunFailure(message: "--task \(o.task.rawValue): \(path) was trained for \(ModelColumns.targetKind(of: saved).rawValue)", code: 64)
     }
     if let saved, let path = o.load, case .csv(let file) = source {
-      let columns = try ModelColumns.selection(path: file, model: saved, modelPath: path, target: o.target, drop: o.dropColumns).missing(o.missing)
+      let columns = try ModelColumns.selection(path: file, model: saved, modelPath: path, target: o.target, drop: o.dropColumns).reading(missing: o.missing, decimal: o.decimal)
       // Resuming on a CSV file: the model's columns by name, its target by default.
       guard columns.hasTarget else {
         throw DataError(.usage, file: file, "has no column \(saved.targetName.map { "\"\($0)\" " } ?? "")for \(path) to learn; name it with --target")
@@ -46,8 +46,10 @@ struct RunSetup {
       dataset = ModelColumns.ordered(try source.load(seed: seed, columns: columns), for: saved)
     } else {
       let kind = saved.map(ModelColumns.targetKind(of:)) ?? o.task
-      dataset = try source.load(seed: seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns, targetKind: kind, missing: o.missing))
+      dataset = try source.load(seed: seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns, targetKind: kind, missing: o.missing, decimal: o.decimal))
     }
+    // A resumed model's task is its own, whatever the cells look like.
+    if let path = o.load, dataset.targetReason != nil { dataset.targetReason = "as \(path) was trained" }
     if saved == nil, dataset.targets.isClassification, dataset.targets.classNames.count < 2 {
       throw DataError(
         .malformed, file: o.data, "target column \"\(dataset.targetName ?? "")\" has only one class (\(dataset.targets.classNames.first ?? "")): nothing to learn")

@@ -51,13 +51,15 @@ struct ThemeCatalog {
     var themes = entries.compactMap(\.theme)
     if let option {
       if let i = themes.firstIndex(where: { $0.name == option }) { return (themes, i) }
-      // A user theme of that name that does not parse: say where and why.
-      if let error = entries.first(where: { $0.theme == nil && $0.name == option })?.error { throw error }
+      // A user theme by its file's name (`ocean` or `ocean.toml`): the one `t` cycles through, or why it does not parse.
+      let stem = option.hasSuffix(".toml") ? String(option.dropLast(5)) : option
+      if !option.contains("/"), let entry = entries.first(where: { $0.source.hasSuffix("/" + stem + ".toml") && !FileManager.default.fileExists(atPath: option) }) {
+        if let error = entry.error { throw error }
+        if let theme = entry.theme, let i = themes.firstIndex(of: theme) { return (themes, i) }
+      }
       if option.contains("/") || option.hasSuffix(".toml") || FileManager.default.fileExists(atPath: option) {
-        // A file here, else one of that name in the user's theme folder.
-        let inUserFolder = Self.userDirectory(environment: environment) + "/" + option
-        let path = !FileManager.default.fileExists(atPath: option) && !option.contains("/") && FileManager.default.fileExists(atPath: inUserFolder) ? inUserFolder : option
-        let theme = try Self.load(path)
+        let theme = try Self.load(option)
+        if let i = themes.firstIndex(of: theme) { return (themes, i) }
         themes.append(theme)
         return (themes, themes.count - 1)
       }

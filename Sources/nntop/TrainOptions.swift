@@ -9,11 +9,12 @@ import NumberFormat
 
 extension ColumnSelection.TargetKind: ExpressibleByArgument {}
 extension ColumnSelection.MissingCells: ExpressibleByArgument {}
+extension ColumnSelection.DecimalMark: ExpressibleByArgument {}
 
 /// The `train` flags. Optional ones left out take the preset's value, then
 /// the data set's suggestion, then nntop's default (see `RunSetup`).
 struct TrainOptions: ParsableArguments {
-  @Option(help: "A built-in data set (\(DataSource.builtinNames.joined(separator: ", "))), a .csv file or an IDX file. (default: digits)")
+  @Option(help: "A built-in data set (\(DataSource.builtinNames.joined(separator: ", "))), a .csv file or an IDX file. (default: digits; a --preset's own)")
   var data: String?
 
   @Option(help: "A run that shows one problem on purpose: \(Preset.names.joined(separator: ", ")) (see README).")
@@ -31,6 +32,9 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "CSV: an empty cell (or NA, NaN, null, ?) is an error, drops its row, or takes its column's mean.")
   var missing: ColumnSelection.MissingCells = .error
 
+  @Option(help: "CSV: how numbers write their decimals; under auto, 3.14 in a comma-separated file, and in one split by semicolons or tabs what its first decimal number writes (3,14 or 3.14).")
+  var decimal: ColumnSelection.DecimalMark = .auto
+
   @Option(help: ArgumentHelp("Hidden layer widths, comma-separated; \"none\" for no hidden layer. (default: \(byDataSet(otherwise: "64,32") { $0.hiddenLayers?.map(String.init).joined(separator: ",") }); a --preset's own)", valueName: "w,..."))
   var layers: String?
 
@@ -43,13 +47,13 @@ struct TrainOptions: ParsableArguments {
   @Option(help: "Loss: auto, mse, bce, cross-entropy.")
   var loss: String = "auto"
 
-  @Option(name: .customLong("init"), help: "Weight initialisation. (default: auto)")
+  @Option(name: .customLong("init"), help: "Weight initialisation. (default: auto: he for relu and leaky-relu, xavier otherwise; a --preset's own)")
   var initializer: Initializer?
 
-  @Option(name: .customLong("init-gain"), parsing: .unconditional, help: "Multiply every initial weight by this. (default: 1)")
+  @Option(name: .customLong("init-gain"), parsing: .unconditional, help: "Multiply every initial weight by this. (default: 1; a --preset's own)")
   var initGain: TypedNumber?
 
-  @Option(help: "Optimiser. (default: sgd)")
+  @Option(help: "Optimiser. (default: sgd; a --load'ed model's own)")
   var optimizer: OptimizerKind?
 
   @Option(parsing: .unconditional, help: "Learning rate η. (default: \(byDataSet(otherwise: "0.1 for sgd, 0.01 for momentum, 0.001 for adam") { $0.learningRate.map(shortNumber) }); a --preset's own; a --load'ed model's own)")
@@ -61,7 +65,7 @@ struct TrainOptions: ParsableArguments {
   @Option(parsing: .unconditional, help: "Mini-batch size. (default: \(byDataSet(otherwise: "32") { $0.batch.map(String.init) }); a --preset's own; a --load'ed model's own)")
   var batch: Int?
 
-  @Option(parsing: .unconditional, help: "Epochs to train. (default: 20 headless, until you quit in the dashboard)")
+  @Option(parsing: .unconditional, help: "Epochs to train. (default: 20 headless, or a --preset's own; until you quit in the dashboard)")
   var epochs: Int?
 
   @Option(name: .customLong("val-split"), parsing: .unconditional, help: "Fraction held out for validation, in 0..<1. (default: \(byDataSet(otherwise: "0.2") { $0.validationSplit.map { general($0) } }); a --load'ed model's own)")

@@ -65,8 +65,10 @@ struct ThemeTests {
     #expect(throws: ThemeError(file: "u.toml", line: 3, message: "unknown key \"trian\" in [chart]")) {
       try Theme.parse(toml: "name = \"u\"\n[chart]\ntrian = 1\n", file: "u.toml", inheriting: valid)
     }
+    // A name left out is the file's; the default theme itself still needs one.
+    #expect(try Theme.parse(toml: "[chart]\ntrain = 1\n", file: "/home/u/.config/nntop/themes/sea.toml", inheriting: valid).name == "sea")
     #expect(throws: ThemeError(file: "n.toml", line: nil, message: "needs a name = \"...\"")) {
-      try Theme.parse(toml: "[chart]\ntrain = 1\n", file: "n.toml", inheriting: valid)
+      try Theme.parse(toml: "[chart]\ntrain = 1\n", file: "n.toml")
     }
   }
 

@@ -219,6 +219,25 @@ struct UpdateTests {
     #expect(s.visibleNotice?.text == "W1 vanishing")
     _ = s.update(.tick(seconds: 10))
     #expect(s.visibleNotice == nil)
+    // The answer to a key the user pressed is not hidden by the warning.
+    _ = s.update(.note("theme not loaded: x.toml:3: …", .warning))
+    _ = s.update(.key(.character("+")))
+    snap.notice = Notice(text: "η 0.1 → 0.2", level: .info, id: 10)
+    _ = s.update(.snapshot(snap))
+    #expect(s.visibleNotice?.text == "η 0.1 → 0.2")
+  }
+
+  /// Opening notes come one after another, none lost to the next.
+  @Test func openingNotesAreShownInTurn() {
+    var s = state()
+    _ = s.update(.tick(seconds: 0))
+    _ = s.update(.note("data.csv: 3 classes (…)", .warning))
+    _ = s.update(.note("theme not loaded: x.toml", .warning))
+    #expect(s.visibleNotice?.text == "data.csv: 3 classes (…)")
+    _ = s.update(.tick(seconds: 4.5))
+    #expect(s.visibleNotice?.text == "theme not loaded: x.toml")
+    _ = s.update(.tick(seconds: 9))
+    #expect(s.visibleNotice == nil)
   }
 
   /// A snapshot's notice, then a key's note, within one tick (a run that

@@ -70,16 +70,55 @@ struct RealFileTests {
     let d = try load("a,b,y\n1,NA,0\n3,4,1\n5,,0\n7,8,null\n9,10,0\n", ColumnSelection(missing: .drop))
     #expect(d.features == Matrix([[3, 4], [9, 10]]))
     #expect(d.targets == .classes(labels: [1, 0], names: ["0", "1"]))
-    #expect(d.readingNotes == ["3 rows with a missing cell left out (--missing drop)"])
-    #expect(message("a,y\nNA,1\n,2\n", ColumnSelection(missing: .drop)) == "data.csv: every one of the 2 data rows has a missing cell: nothing is left to learn from")
+    #expect(d.readingNotes == ["2 rows with a missing cell left out (--missing drop)", "1 row without a target left out (--missing drop)"])
+    #expect(message("a,y\nNA,1\n,2\n", ColumnSelection(missing: .drop)) == "data.csv: no row is left to learn from: 2 rows with a missing cell left out (--missing drop)")
   }
 
   @Test func missingMeanFillsTheColumnsMean() throws {
     // b's mean over the rows that have it: (4 + 10) / 2 = 7; the row without a target is left out.
     let d = try load("a,b,y\n1,NA,0\n3,4,1\n5,,0\n9,10,1\n2,2,\n", ColumnSelection(missing: .mean))
     #expect(d.features == Matrix([[1, 7], [3, 4], [5, 7], [9, 10]]))
-    #expect(d.readingNotes == ["1 row with a missing cell left out (--missing mean)", "2 missing cells filled with the column's mean (--missing mean)"])
+    #expect(d.readingNotes == ["1 row without a target left out (--missing mean)", "2 missing cells filled with the column's mean (--missing mean)"])
     #expect(message("a,b,y\n1,NA,0\n3,,1\n", ColumnSelection(missing: .mean)) == "data.csv: column \"b\" has no values: there is no mean to fill it with; --drop it")
+  }
+
+  @Test func aMarkIsAMissingTargetAmongNumbersAndAClassAmongNames() throws {
+    // Continents: NA is North America.
+    let names = try load("a,continent\n1,EU\n2,NA\n3,AS\n")
+    #expect(names.targets.classNames == ["AS", "EU", "NA"])
+    #expect(message("a,y\n1,2\n2,NA\n3,1\n") == "data.csv:3:3: missing target (NA) in column \"y\": --missing drop leaves such rows out")
+    let numbers = try load("a,y\n1,2\n2,NA\n3,1\n", ColumnSelection(missing: .drop))
+    #expect(numbers.count == 2 && numbers.targets.classNames == ["1", "2"])
+    // A target column with no values at all (rows waiting for a prediction) is no target.
+    let waiting = try load("a,b,y\n1,2,\n3,4,\n")
+    #expect(waiting.targets == .unlabeled(count: 2) && waiting.readingNotes == ["the target column \"y\" holds no values: no target"])
+  }
+
+  @Test func targetsBeyondFloatAreNamedNotMadeInfinite() {
+    #expect(message("a,y\n1,1e39\n2,5\n", ColumnSelection(targetKind: .values)) == "data.csv:2:3: target \"1e39\" in column \"y\" is beyond the 32-bit float range (±3.4e38)")
+    #expect(message("a,y\n1,1e39\n2,0.5\n") == "data.csv:2:3: target \"1e39\" in column \"y\" is beyond the 32-bit float range (±3.4e38)")
+    #expect(message("a;y\n1,5;2,5\n2;2.5\n", ColumnSelection(targetKind: .values)) == "data.csv:3:3: target \"2.5\" in column \"y\" has a decimal point, but this file writes decimals with a comma (3,14)")
+  }
+
+  @Test func aCommaThatCouldGroupThousandsIsNotGuessed() throws {
+    // 1,234 alone: 1.234, or 1234 with a thousands separator? Refused, and --decimal says.
+    #expect(message("pop\tarea\n1,234\t5\n2,500\t7\n") == "data.csv:2: \"1,234\" could be 1.234 or 1234, and no other number in the file says which: --decimal comma reads it as the first (nntop reads no thousands separators)")
+    #expect(try load("pop\tarea\n1,234\t5\n2,500\t7\n", ColumnSelection(hasTarget: false, decimal: .comma)).features == Matrix([[1.234, 5], [2.5, 7]]))
+    // Another number decides: 2,5 has one decimal, so the comma is the decimal mark.
+    #expect(try load("pop\tarea\n1,234\t2,5\n", ColumnSelection(hasTarget: false)).features == Matrix([[1.234, 2.5]]))
+    #expect(message("a,b\n1,2\n", ColumnSelection(hasTarget: false, decimal: .comma)) == "data.csv: --decimal comma needs a file split by semicolons or tabs; this one is split by commas")
+  }
+
+  @Test func detectionSeesQuotedNumbersBlankFirstLinesAndCarriageReturns() throws {
+    // Every field quoted, as some spreadsheets export: the decimal comma is still seen.
+    let quoted = try load("\"a\";\"y\"\n\"1,5\";\"x\"\n\"2,5\";\"z\"\n")
+    #expect(quoted.features == Matrix([[1.5], [2.5]]))
+    // A blank line before the header: the delimiter is still the header's.
+    let blank = try load("\n\na;b;y\n1;2;x\n3;4;z\n")
+    #expect(blank.featureNames == ["a", "b"] && blank.features == Matrix([[1, 2], [3, 4]]))
+    // Old Mac line ends (CR alone).
+    let cr = try load("a;y\r1,5;x\r2;z\r")
+    #expect(cr.features == Matrix([[1.5], [2]]))
   }
 
   @Test func aCommaEndingEveryLineMakesNoColumn() throws {
@@ -149,9 +188,14 @@ struct RealFileTests {
     defer { dir.remove() }
     let path = dir.write("train-images-idx3-ubyte", bytes: [0, 0, 0x20, 3, 0, 0, 0, 1])
     #expect(try DataSource(spec: path) == .idx(path: path))
-    // A CSV file whose name holds "idx" is still a CSV file.
+    // A CSV file whose name holds "idx" is still a CSV file; so is a text file named so.
     let csv = dir.write("my-idx.csv.gz", bytes: [0x1F, 0x8B])
     #expect(try DataSource(spec: csv) == .csv(path: csv))
+    let tsv = dir.write("covid_idx.tsv", bytes: Array("a\tb\n1\t2\n".utf8))
+    #expect(try DataSource(spec: tsv) == .csv(path: tsv))
+    // No name to go by, but two zero bytes: IDX, named as such.
+    let unnamed = dir.write("images", bytes: [0, 0, 0x20, 3])
+    #expect(try DataSource(spec: unnamed) == .idx(path: unnamed))
     #expect { _ = try DataSource(spec: path).load(seed: 1) } throws: { error in
       (error as? DataError)?.description == "\(path): not an IDX file: its magic number is 00 00 20 03, and an IDX file starts 00 00, a type (08 unsigned byte, 09 byte, 0B short, 0C int, 0D float, 0E double), then 1-4 dimensions"
     }

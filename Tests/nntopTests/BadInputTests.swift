@@ -46,8 +46,8 @@ struct BadInputTests {
     Case(name: "split beyond Double", arguments: ["--val-split", "1e400"], message: "--val-split must be in 0..<1, got 1e400"),
     Case(name: "a task nntop has not", arguments: ["--task", "ranking"], message: "The value 'ranking' is invalid for '--task <task>'"),
     Case(name: "a missing policy nntop has not", arguments: ["--missing", "zero"], message: "The value 'zero' is invalid for '--missing <missing>'"),
-    Case(name: "a task for built-in data", arguments: ["--data", "xor", "--task", "regression"], message: "--task and --missing apply to CSV files, not xor"),
-    Case(name: "by position on built-in data", arguments: ["predict", "--load", "m.safetensors", "--data", "xor", "--by-position"], message: "--by-position and --missing apply to CSV files, not xor"),
+    Case(name: "a task for built-in data", arguments: ["--data", "xor", "--task", "regression"], message: "--task, --missing and --decimal apply to CSV files, not xor"),
+    Case(name: "by position on built-in data", arguments: ["predict", "--load", "m.safetensors", "--data", "xor", "--by-position"], message: "--by-position, --missing and --decimal apply to CSV files, not xor"),
     Case(
       name: "classification of one class", arguments: ["--data", "one.csv", "--task", "classification"], file: ("one.csv", text("a,y\n1,0.5\n2,0.5\n")),
       message: "one.csv: target column \"y\" has only one class (0.5): nothing to learn"),

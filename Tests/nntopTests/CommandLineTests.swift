@@ -244,6 +244,15 @@ struct CommandLineTests {
     let explicit = try NNTopProcess.run(["predict", "--load", model, "--data", ordered, "--target", "a"])
     #expect(byName.status == 0 && byName.stdout.split(separator: "\n").count == 120)
     #expect(byName.stderr == explicit.stderr && byName.stdout == explicit.stdout)
+    // --target as the loader reads names: differing in case only, the same column (once a trap).
+    let folded = try NNTopProcess.run(["predict", "--load", model, "--data", ordered, "--target", "A"])
+    #expect(folded.status == 0 && folded.stdout == byName.stdout && folded.stderr == byName.stderr, "\(folded.stderr)")
+    let featureAsTarget = try NNTopProcess.run(["predict", "--load", model, "--data", ordered, "--target", "B"])
+    #expect(featureAsTarget.status == 64 && featureAsTarget.stderr.contains("--target \"B\" is one of the columns \(model) takes as input"), "\(featureAsTarget.stderr)")
+    // A column the model was not trained to predict is never scored against: an id is just left out.
+    let withID = dir.write("ybid.csv", "y,b,id\n" + rows.enumerated().map { "\($1.y),\($1.b),\($0)\n" }.joined())
+    let noScore = try NNTopProcess.run(["predict", "--load", model, "--data", withID])
+    #expect(noScore.status == 0 && noScore.stdout == byName.stdout && noScore.stderr.isEmpty, "\(noScore.stderr)")
     let rmse = try #require(byName.stderr.split(separator: " ").dropFirst().first.flatMap { Double($0) })
     #expect(rmse < 0.5, "\(byName.stderr)")
     // Columns in another order, or only the features: the same predictions.

@@ -42,6 +42,10 @@ public struct DashboardState: Sendable {
   /// time again, in floating point).
   var noticeCount = 0
   var noteOrder = 0
+  /// Where the last key press falls among the notices: what comes after it answers it.
+  var keyOrder = 0
+  /// Notes given while one is showing (the opening ones), shown in turn.
+  var pendingNotes: [(text: String, level: Notice.Level)] = []
   /// Seconds since the dashboard started (from ticks).
   public var now = 0.0
   /// Where `s` saves.
@@ -119,14 +123,14 @@ public struct DashboardState: Sendable {
   /// trainer's latest notice, each for `noticeSeconds` — except that the
   /// trainer's news (`pace: 10 steps/s`) does not hide a warning of the
   /// dashboard's own while it lasts (how a file was read, a theme not
-  /// loaded); the answer to a mistyped key (an error) gives way to it.
+  /// loaded), unless a key was pressed since: then it may be the answer.
   public var visibleNotice: Notice? {
     let own = note.flatMap { now < noteUntil ? $0 : nil }
     guard let notice = snapshot?.notice, let seen = noticeSeen, seen.id == notice.id, now - seen.at < Self.noticeSeconds else {
       return own
     }
     guard let own else { return notice }
-    let outranked = notice.level == .info && own.level == .warning
+    let outranked = notice.level == .info && own.level == .warning && keyOrder < noteOrder
     return seen.order > noteOrder && !outranked ? notice : own
   }
 }

@@ -38,6 +38,10 @@ extension DashboardState {
       return []
     case .tick(let seconds):
       now = seconds
+      if now >= noteUntil, !pendingNotes.isEmpty {
+        let next = pendingNotes.removeFirst()
+        showNote(next.text, next.level)
+      }
       return []
     case .snapshot(let s):
       show(s)
@@ -48,13 +52,20 @@ extension DashboardState {
       if let view = runs.isEmpty ? nil : runs[selectedRun].view { show(view) }
       return []
     case .key(let key):
+      noticeCount += 1
+      keyOrder = noticeCount
       return handle(key)
     case .replayStatus(let speed, let progress):
       replaySpeed = speed
       replayProgress = progress
       return []
     case .note(let text, let level):
-      showNote(text, level)
+      // One at a time: a note given while another shows waits its turn.
+      if note != nil && now < noteUntil || !pendingNotes.isEmpty {
+        pendingNotes.append((text, level))
+      } else {
+        showNote(text, level)
+      }
       return []
     }
   }

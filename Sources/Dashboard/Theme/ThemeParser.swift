@@ -27,7 +27,9 @@ extension Theme {
   public static func parse(toml text: String, file: String, inheriting base: String? = nil) throws(ThemeError) -> Theme {
     let own = try table(text, file: file)
     let inherited = try base.map { text throws(ThemeError) in try table(text, file: "the default theme") }
-    let reader = ThemeReader(own: own, table: inherited.map { own.merged(over: $0) } ?? own, text: text, file: file)
+    // A theme that inherits may leave out its name too: the file's is taken.
+    let fallbackName = base == nil ? nil : URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+    let reader = ThemeReader(own: own, table: inherited.map { own.merged(over: $0) } ?? own, text: text, file: file, fallbackName: fallbackName)
     return try reader.theme()
   }
 
@@ -47,6 +49,7 @@ private struct ThemeReader {
   let table: ThemeTOML.Table
   let text: String
   let file: String
+  let fallbackName: String?
 
   /// The sections and their keys, in the order problems are named.
   static let sections: [(name: String, keys: [String])] = [
@@ -62,7 +65,7 @@ private struct ThemeReader {
     for key in own.keys where !["name", "description", "monochrome"].contains(key) && !Self.sections.contains(where: { $0.name == key }) {
       throw error("unknown key \"\(key)\"", key: key, section: nil)
     }
-    guard let name = own["name"]?.string, !name.isEmpty else {
+    guard let name = own["name"]?.string ?? fallbackName, !name.isEmpty else {
       throw error("needs a name = \"...\"", key: "name", section: nil)
     }
     for key in own.keys {
