@@ -23,9 +23,10 @@ public enum DataSource: Sendable, Equatable {
         .unreadable, file: spec,
         "no such file (and not a built-in data set: \(Self.builtinNames.joined(separator: ", ")))")
     }
-    // An IDX file by its magic number, or by its name when the number is wrong (the loader says how).
+    // An IDX file by the two zero bytes its magic number starts with, or by
+    // its name when the number is wrong (the loader says how).
     let csvName = URL(fileURLWithPath: spec).lastPathComponent.lowercased().contains(".csv")
-    if !isDirectory.boolValue && !csvName && (IDXLoader.looksLikeIDX(spec) || IDXLoader.namedLikeIDX(spec) || IDXLoader.startsLikeIDX(spec)) {
+    if !isDirectory.boolValue && !csvName && (IDXLoader.startsLikeIDX(spec) || IDXLoader.namedLikeIDX(spec)) {
       self = .idx(path: spec)
     } else {
       self = .csv(path: spec)

@@ -20,15 +20,6 @@ public enum IDXLoader {
     return head.allSatisfy { $0 == 0 }
   }
 
-  /// Whether the file starts like an IDX file (two zero bytes, a known type, 1–4 dimensions).
-  public static func looksLikeIDX(_ path: String) -> Bool {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-    defer { try? handle.close() }
-    guard let head = try? handle.read(upToCount: 4), head.count == 4 else { return false }
-    let bytes = [UInt8](head)
-    return bytes[0] == 0 && bytes[1] == 0 && IDXArray.elementSize(bytes[2]) != nil && (1...4).contains(bytes[3])
-  }
-
   /// The labels file that goes with an images file, by the MNIST naming.
   public static func labelsPath(for imagesPath: String) -> String {
     let url = URL(fileURLWithPath: imagesPath)

@@ -29,7 +29,7 @@ public func fuzzIDX(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     imagesPath = ScratchFile.write(bytes, named: imagesName)
     ScratchFile.remove(named: labelsName)
   }
-  _ = IDXLoader.looksLikeIDX(imagesPath)
+  _ = IDXLoader.startsLikeIDX(imagesPath)
   _ = try? IDXLoader.load(imagesPath: imagesPath)
   return 0
 }
