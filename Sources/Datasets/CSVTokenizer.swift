@@ -244,20 +244,49 @@ struct CSVTokenizer {
   /// Why the field is not a number, at its line and column.
   func numberError(_ field: Field, columnName: String) -> DataError {
     let text = string(field).trimmingCharacters(in: .whitespaces)
-    let problem: String
+    let column = "in column \"\(columnName)\""
+    let kind = NumberProblem(text, decimalComma: decimalComma, commaPossible: delimiter != UInt8(ascii: ","))
+    let problem =
+      switch kind {
+      case .beyondFloat: "\(text) \(column) \(kind.phrase!)"
+      case .nan: "NaN \(column)"
+      case .infinite: "infinite value \"\(text)\" \(column)"
+      case .decimalPoint, .decimalComma: "\"\(text)\" \(column) \(kind.phrase!)"
+      case .notANumber: "\"\(text)\" \(column) is not a number"
+      }
+    return DataError(.malformed, file: file, line: field.line, column: self.column(of: field), problem)
+  }
+}
+
+/// Why a cell's text is no number nntop reads, for the errors on feature
+/// cells and on targets alike.
+enum NumberProblem {
+  case beyondFloat, nan, infinite, decimalPoint, decimalComma, notANumber
+
+  /// `commaPossible`: the file could have written decimals with a comma (it is not split by commas).
+  init(_ text: String, decimalComma: Bool, commaPossible: Bool) {
     let standard = decimalComma ? text.replacingOccurrences(of: ",", with: ".") : text
     if let v = Double(standard), v.isFinite, !Float(v).isFinite {
-      problem = "\(text) in column \"\(columnName)\" is beyond the 32-bit float range (±3.4e38)"
+      self = .beyondFloat
     } else if let v = Double(standard), !v.isFinite {
-      problem = v.isNaN ? "NaN in column \"\(columnName)\"" : "infinite value \"\(text)\" in column \"\(columnName)\""
-    } else if decimalComma && text.contains(".") && Double(text) != nil {
-      problem = "\"\(text)\" in column \"\(columnName)\" has a decimal point, but this file writes decimals with a comma (3,14)"
-    } else if !decimalComma && delimiter != UInt8(ascii: ","), NumberParser.parse(string: text, decimalComma: true) != nil {
-      problem = "\"\(text)\" in column \"\(columnName)\" has a decimal comma, but this file writes decimals with a point (3.14)"
+      self = v.isNaN ? .nan : .infinite
+    } else if decimalComma && text.contains("."), Double(text) != nil {
+      self = .decimalPoint
+    } else if !decimalComma && commaPossible, NumberParser.parse(string: text, decimalComma: true) != nil {
+      self = .decimalComma
     } else {
-      problem = "\"\(text)\" in column \"\(columnName)\" is not a number"
+      self = .notANumber
     }
-    return DataError(.malformed, file: file, line: field.line, column: column(of: field), problem)
+  }
+
+  /// What is wrong with the value, where it is more than "not a number".
+  var phrase: String? {
+    switch self {
+    case .beyondFloat: "is beyond the 32-bit float range (±3.4e38)"
+    case .decimalPoint: "has a decimal point, but this file writes decimals with a comma (3,14)"
+    case .decimalComma: "has a decimal comma, but this file writes decimals with a point (3.14)"
+    case .nan, .infinite, .notANumber: nil
+    }
   }
 }
 

@@ -30,14 +30,8 @@ enum TargetColumn {
     let numbers = labels.map { NumberParser.parse(string: $0, decimalComma: decimalComma).flatMap { Float($0).isFinite ? $0 : nil } }
     func notANumber(_ i: Int, _ task: String = "") -> DataError {
       let text = labels[i]
-      let why: String
-      if let v = Double(decimalComma ? text.replacingOccurrences(of: ",", with: ".") : text), v.isFinite, !Float(v).isFinite {
-        why = "is beyond the 32-bit float range (±3.4e38)"
-      } else if decimalComma && text.contains("."), Double(text) != nil {
-        why = "has a decimal point, but this file writes decimals with a comma (3,14)"
-      } else {
-        why = "is not a finite number" + task
-      }
+      let kind = NumberProblem(text, decimalComma: decimalComma, commaPossible: false)
+      let why = kind.phrase ?? "is not a finite number" + task
       return DataError(.malformed, file: file, line: cells[i].line, column: cells[i].column, "target \"\(text)\" in column \"\(column)\" \(why)")
     }
     switch kind {
