@@ -7,18 +7,15 @@ import NumberFormat
 /// `TargetColumn`; how missing cells are met, by `ColumnSelection.missing`.
 public enum CSVLoader {
   public static func load(path: String, columns: ColumnSelection = ColumnSelection()) throws(DataError) -> Dataset {
-    let bytes = try TextFile.read(path)
-    return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
-      try parse(buffer, file: path, columns: columns)
-    }
+    try load(path: path) { _ in columns }
   }
 
-  /// The column names of a CSV file's header row (trailing empty cells left out).
-  public static func header(path: String) throws(DataError) -> [String] {
+  /// Reads a CSV file whose columns are chosen from its header's names (a
+  /// saved model's, found by name): the file is read once.
+  public static func load(path: String, columnsFor choose: ([String]) throws(DataError) -> ColumnSelection) throws(DataError) -> Dataset {
     let bytes = try TextFile.read(path)
     return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
-      var tokenizer = try CSVTokenizer(bytes: buffer, file: path, decimal: .point)
-      return try readHeader(&tokenizer, file: path)
+      try parse(buffer, file: path, columnsFor: choose)
     }
   }
 
@@ -26,7 +23,7 @@ public enum CSVLoader {
   public static func parse(text: String, file: String, columns: ColumnSelection = ColumnSelection()) throws(DataError) -> Dataset {
     let bytes = Array(text.utf8)
     return try bytes.withUnsafeBufferPointer { buffer throws(DataError) in
-      try parse(buffer, file: file, columns: columns)
+      try parse(buffer, file: file) { _ in columns }
     }
   }
 
@@ -53,10 +50,12 @@ public enum CSVLoader {
     return names
   }
 
-  static func parse(_ buffer: UnsafeBufferPointer<UInt8>, file: String, columns: ColumnSelection) throws(DataError) -> Dataset {
-    var tokenizer = try CSVTokenizer(bytes: buffer, file: file, decimal: columns.decimal)
+  static func parse(_ buffer: UnsafeBufferPointer<UInt8>, file: String, columnsFor choose: ([String]) throws(DataError) -> ColumnSelection) throws(DataError) -> Dataset {
+    var tokenizer = CSVTokenizer(bytes: buffer, file: file)
     let header = try readHeader(&tokenizer, file: file)
     let headerLine = tokenizer.recordLine
+    let columns = try choose(header)
+    try tokenizer.readDecimals(columns.decimal)
     let targetIndex = columns.hasTarget ? try resolveTarget(columns.target, header: header, file: file) : -1
     var dropped = Set<Int>()
     for name in columns.drop {

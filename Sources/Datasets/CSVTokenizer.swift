@@ -24,23 +24,30 @@ struct CSVTokenizer {
   let bytes: UnsafeBufferPointer<UInt8>
   let file: String
   private(set) var delimiter: UInt8 = UInt8(ascii: ",")
-  /// Numbers are written `3,14` (found in the text; only when the delimiter is not a comma).
+  /// Numbers are written `3,14` (see `readDecimals`; only when the delimiter is not a comma).
   private(set) var decimalComma = false
+  /// Where the header line ends: the numbers after it tell the decimal mark.
+  private var headerEnd = 0
   private var pos = 0
   private var line = 1
   private var lineStart = 0
   /// The line the last record returned started on.
   private(set) var recordLine = 0
 
-  /// `decimal` says how numbers write their decimals; under `.auto` the
-  /// file's first decimal number decides (see `detectDecimalComma`).
-  init(bytes: UnsafeBufferPointer<UInt8>, file: String, decimal: ColumnSelection.DecimalMark = .auto) throws(DataError) {
+  /// The text, its delimiter found; numbers are read with a point until `readDecimals` says otherwise.
+  init(bytes: UnsafeBufferPointer<UInt8>, file: String) {
     self.bytes = bytes
     self.file = file
     if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { pos = 3 }
     lineStart = pos
     let (headerStart, headerEnd) = headerLine()
+    self.headerEnd = headerEnd
     delimiter = detectDelimiter(headerStart, headerEnd)
+  }
+
+  /// How the numbers write their decimals: as `decimal` says, or under
+  /// `.auto` as the file's first decimal number does (see `detectDecimalComma`).
+  mutating func readDecimals(_ decimal: ColumnSelection.DecimalMark) throws(DataError) {
     switch decimal {
     case .point: decimalComma = false
     case .comma:

@@ -8,15 +8,16 @@ import Training
 /// what it was trained on, and one without them is refused, never read by
 /// position unasked.
 enum ModelColumns {
-  /// The columns of the CSV at `path` for `model` (read from `modelPath`),
+  /// The columns of the CSV at `path`, whose header is `header`, for `model` (read from `modelPath`),
   /// found by name. The target is `target` if given, else the column the
   /// model was trained to predict, else (for a model that names none) the
   /// one column left over. A file
   /// without all of the model's columns is refused, naming the missing ones
   /// and the file's others; `positionHint` says how to read it by position
   /// instead, where the command can.
-  static func selection(path: String, model: Checkpoint, modelPath: String, target: String?, drop: [String], positionHint: String? = nil) throws -> ColumnSelection {
-    let header = try CSVLoader.header(path: path)
+  static func selection(
+    header: [String], path: String, model: Checkpoint, modelPath: String, target: String?, drop: [String], positionHint: String? = nil
+  ) throws(DataError) -> ColumnSelection {
     let features = model.featureNames
     let missing = features.filter { !header.contains($0) }
     guard missing.isEmpty else {
@@ -28,7 +29,7 @@ enum ModelColumns {
           + (positionHint.map { " (\($0))" } ?? ""))
     }
     // --target as the loader reads it (a name that differs only in case is that column).
-    let named = try target.map { name throws in header[try CSVLoader.resolveTarget(name, header: header, file: path)] }
+    let named = try target.map { name throws(DataError) in header[try CSVLoader.resolveTarget(name, header: header, file: path)] }
     if let named, features.contains(named) {
       throw DataError(.usage, file: path, "--target \"\(target!)\" is one of the columns \(modelPath) takes as input")
     }

@@ -40,17 +40,21 @@ struct Predict: ParsableCommand {
     var dataset: Dataset
     if case .csv(let path) = source, !byPosition {
       // The model's columns by name.
-      let columns = try ModelColumns.selection(
-        path: path, model: model, modelPath: load, target: target, drop: drops, positionHint: "--by-position feeds it the columns in order")
-      dataset = ModelColumns.ordered(try CSVLoader.load(path: path, columns: columns.reading(missing: missing, decimal: decimal)), for: model)
+      let read = try CSVLoader.load(path: path) { header throws(DataError) in
+        try ModelColumns.selection(
+          header: header, path: path, model: model, modelPath: load, target: target, drop: drops,
+          positionHint: "--by-position feeds it the columns in order"
+        ).reading(missing: missing, decimal: decimal)
+      }
+      dataset = ModelColumns.ordered(read, for: model)
     } else if case .csv(let path) = source {
       // By position: features only, unless there is one column more than
       // the model takes (or --target names one).
-      let columns = try CSVLoader.header(path: path).count - drops.count
-      dataset = try CSVLoader.load(
-        path: path,
-        columns: ColumnSelection(
-          target: target, drop: drops, hasTarget: target != nil || columns == width + 1, targetKind: ModelColumns.targetKind(of: model), missing: missing, decimal: decimal))
+      dataset = try CSVLoader.load(path: path) { header in
+        ColumnSelection(
+          target: target, drop: drops, hasTarget: target != nil || header.count - drops.count == width + 1, targetKind: ModelColumns.targetKind(of: model),
+          missing: missing, decimal: decimal)
+      }
     } else {
       if byPosition || missing != .error || decimal != .auto {
         throw DataError(.usage, "--by-position, --missing and --decimal apply to CSV files, not \(data)")

@@ -38,12 +38,15 @@ struct RunSetup {
       throw RunFailure(message: "--task \(o.task.rawValue): \(path) was trained for \(ModelColumns.targetKind(of: saved).rawValue)", code: 64)
     }
     if let saved, let path = o.load, case .csv(let file) = source {
-      let columns = try ModelColumns.selection(path: file, model: saved, modelPath: path, target: o.target, drop: o.dropColumns).reading(missing: o.missing, decimal: o.decimal)
       // Resuming on a CSV file: the model's columns by name, its target by default.
-      guard columns.hasTarget else {
-        throw DataError(.usage, file: file, "has no column \(saved.targetName.map { "\"\($0)\" " } ?? "")for \(path) to learn; name it with --target")
+      let read = try CSVLoader.load(path: file) { header throws(DataError) in
+        let columns = try ModelColumns.selection(header: header, path: file, model: saved, modelPath: path, target: o.target, drop: o.dropColumns)
+        guard columns.hasTarget else {
+          throw DataError(.usage, file: file, "has no column \(saved.targetName.map { "\"\($0)\" " } ?? "")for \(path) to learn; name it with --target")
+        }
+        return columns.reading(missing: o.missing, decimal: o.decimal)
       }
-      dataset = ModelColumns.ordered(try source.load(seed: seed, columns: columns), for: saved)
+      dataset = ModelColumns.ordered(read, for: saved)
     } else {
       let kind = saved.map(ModelColumns.targetKind(of:)) ?? o.task
       dataset = try source.load(seed: seed, columns: ColumnSelection(target: o.target, drop: o.dropColumns, targetKind: kind, missing: o.missing, decimal: o.decimal))

@@ -12,7 +12,8 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let bytes = UnsafeBufferPointer(start: data, count: size)
   let path = ScratchFile.write(bytes, named: "fuzz.csv")
   _ = try? CSVLoader.load(path: path)
-  _ = try? CSVLoader.header(path: path)
+  // Columns chosen from the header, as for a saved model: the first column is the target.
+  _ = try? CSVLoader.load(path: path) { header in ColumnSelection(target: header.first, targetKind: .classes) }
   let text = String(decoding: bytes, as: UTF8.self)
   _ = try? CSVLoader.parse(text: text, file: "fuzz.csv", columns: ColumnSelection(hasTarget: false))
   _ = try? CSVLoader.parse(text: text, file: "fuzz.csv", columns: ColumnSelection(targetKind: .classes))
