@@ -8,13 +8,13 @@ import Training
 /// what it was trained on, and one without them is refused, never read by
 /// position unasked.
 enum ModelColumns {
-  /// The columns of the CSV at `path`, whose header is `header`, for `model` (read from `modelPath`),
-  /// found by name. The target is `target` if given, else the column the
-  /// model was trained to predict, else (for a model that names none) the
-  /// one column left over. A file
-  /// without all of the model's columns is refused, naming the missing ones
-  /// and the file's others; `positionHint` says how to read it by position
-  /// instead, where the command can.
+  /// The columns of the CSV at `path`, whose header is `header`, for `model`
+  /// (read from `modelPath`), found by name. The target is `target` if
+  /// given, else the column the model was trained to predict, else (for a
+  /// model that names none) the one column left over. A file without all of
+  /// the model's columns is refused, naming the missing ones and the file's
+  /// others; `positionHint` says how to read it by position instead, where
+  /// the command can.
   static func selection(
     header: [String], path: String, model: Checkpoint, modelPath: String, target: String?, drop: [String], positionHint: String? = nil
   ) throws(DataError) -> ColumnSelection {

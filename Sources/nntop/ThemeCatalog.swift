@@ -53,7 +53,7 @@ struct ThemeCatalog {
       if let i = themes.firstIndex(where: { $0.name == option }) { return (themes, i) }
       // A user theme by its file's name (`ocean` or `ocean.toml`): the one `t` cycles through, or why it does not parse.
       let stem = option.hasSuffix(".toml") ? String(option.dropLast(5)) : option
-      if !option.contains("/"), let entry = entries.first(where: { $0.source.hasSuffix("/" + stem + ".toml") && !FileManager.default.fileExists(atPath: option) }) {
+      if !option.contains("/"), !FileManager.default.fileExists(atPath: option), let entry = entries.first(where: { $0.source.hasSuffix("/" + stem + ".toml") }) {
         if let error = entry.error { throw error }
         if let theme = entry.theme, let i = themes.firstIndex(of: theme) { return (themes, i) }
       }
