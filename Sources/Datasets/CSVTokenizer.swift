@@ -131,9 +131,10 @@ struct CSVTokenizer {
     return false
   }
 
-  /// `1,234` or `-12,500`: one comma, one to three digits before it and three after.
+  /// `1,234` or `-12,500`: one comma, one to three digits before it (not
+  /// starting with 0: `0,565` groups nothing) and three after.
   private static func couldGroupThousands(_ text: String) -> Bool {
-    text.range(of: #"^[+-]?[0-9]{1,3},[0-9]{3}$"#, options: .regularExpression) != nil
+    text.range(of: #"^[+-]?[1-9][0-9]{0,2},[0-9]{3}$"#, options: .regularExpression) != nil
   }
 
   /// Reads the next non-blank record into `fields`; false at the end of the text.

@@ -104,8 +104,9 @@ struct RealFileTests {
     // 1,234 alone: 1.234, or 1234 with a thousands separator? Refused, and --decimal says.
     #expect(message("pop\tarea\n1,234\t5\n2,500\t7\n") == "data.csv:2: \"1,234\" could be 1.234 or 1234, and no other number in the file says which: --decimal comma reads it as the first (nntop reads no thousands separators)")
     #expect(try load("pop\tarea\n1,234\t5\n2,500\t7\n", ColumnSelection(hasTarget: false, decimal: .comma)).features == Matrix([[1.234, 5], [2.5, 7]]))
-    // Another number decides: 2,5 has one decimal, so the comma is the decimal mark.
+    // Another number decides: 2,5 has one decimal, so the comma is the decimal mark; so does 0,565 (no thousands there).
     #expect(try load("pop\tarea\n1,234\t2,5\n", ColumnSelection(hasTarget: false)).features == Matrix([[1.234, 2.5]]))
+    #expect(try load("x;y\n1,386;-0,565\n", ColumnSelection(hasTarget: false)).features == Matrix([[1.386, -0.565]]))
     #expect(message("a,b\n1,2\n", ColumnSelection(hasTarget: false, decimal: .comma)) == "data.csv: --decimal comma needs a file split by semicolons or tabs; this one is split by commas")
   }
 
