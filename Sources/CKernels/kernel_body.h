@@ -37,6 +37,7 @@ const nntop_kernel_set NNTOP_SET = {
   .micro_half = micro_half,
   .gemm_direct = gemm_direct,
   .transpose = transpose,
+  .pack_panel = pack_panel,
   .activate = activate,
   .multiply_derivative = multiply_derivative,
   .softmax_columns = softmax_columns,

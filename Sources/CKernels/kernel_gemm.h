@@ -111,6 +111,26 @@ static void transpose(const float *src, long ld, long rows, long cols, float *ds
   }
 }
 
+/// op(B)'s k × cols panel into dst(k, NR), zeros past cols: two vector
+/// copies a row for a whole panel of a row-major B, 8 × 8-block transposes
+/// of its `cols` stored rows for a stored-transposed one.
+static void pack_panel(int trans_b, const float *b, long ldb, long k, long cols, float *dst) {
+  if (trans_b) {
+    transpose(b, ldb, cols, k, dst, NR);
+  } else if (cols == NR) {
+    for (long p = 0; p < k; p++) {
+      store(dst + p * NR, load(b + p * ldb));
+      store(dst + p * NR + L, load(b + p * ldb + L));
+    }
+    return;
+  } else {
+    for (long p = 0; p < k; p++)
+      for (long j = 0; j < cols; j++) dst[p * NR + j] = b[p * ldb + j];
+  }
+  for (long p = 0; p < k; p++)
+    for (long j = cols; j < NR; j++) dst[p * NR + j] = 0;
+}
+
 /// C *= beta over (rows, cols); beta == 0 writes zeros (NaN-safe).
 INLINE void scale_rows(float *c, long rows, long cols, long ldc, float beta) {
   if (beta == 1) return;

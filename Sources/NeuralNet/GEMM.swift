@@ -36,6 +36,6 @@ public func gemm(
     kernels.gemmDirect(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
     return
   }
-  let ctx = context ?? GEMMContext(maxK: k, maxN: n)
+  let ctx = context ?? GEMMContext()
   ctx.run(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
 }

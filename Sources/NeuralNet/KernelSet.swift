@@ -95,6 +95,11 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
     table.pointee.transpose!(src, ld, rows, cols, dst, ldd)
   }
 
+  /// op(B)'s `k × cols` panel (`cols ≤ tileColumns`) into `dst` as (k, NR), zeros past `cols`.
+  func packPanel(_ transB: Transpose, _ b: UnsafePointer<Float>, ldb: Int, k: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
+    table.pointee.pack_panel!(transB == .transposed ? 1 : 0, b, ldb, k, cols, dst)
+  }
+
   func activate(_ activation: Activation, _ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, units: Int, batch: Int) {
     table.pointee.activate!(activation.kernelCode, z, bias, units, batch)
   }

@@ -39,8 +39,7 @@ public final class Workspace {
     logits = buffer(network.outputWidth * capacity)
     weightGradients = network.layers.map { buffer($0.weights.count) }
     biasGradients = network.layers.map { buffer($0.outputs) }
-    let largest = max(widths.max() ?? 1, capacity)
-    gemm = GEMMContext(maxK: largest, maxN: largest, runner: runner, kernels: kernels)
+    gemm = GEMMContext(runner: runner, kernels: kernels)
   }
 
   deinit {

@@ -180,7 +180,7 @@ enum GEMMBenchmark {
     var c = [Float](repeating: 0, count: n * n)
     let pool = threads > 1 ? WorkerPool(threads: threads) : nil
     defer { pool?.shutdown() }
-    let context = GEMMContext(maxK: n, maxN: n, runner: pool)
+    let context = GEMMContext(runner: pool)
     let flop = 2 * Double(n) * Double(n) * Double(n)
     var times: [Double] = []
     let clock = ContinuousClock()

@@ -19,10 +19,11 @@ struct GEMMTests {
   /// Shapes hitting every path of every set: direct loops, whole tiles
   /// (4 × 8, 6 × 16, 8 × 32), partial bottom tiles (packed), partial right
   /// panels (padded), k not a multiple of anything or past a k block (256),
-  /// transposes with odd sizes and 8 × 8 blocks.
+  /// transposes with odd sizes and 8 × 8 blocks, more rows than a row block
+  /// (256) against several packed panels.
   static let shapes = [
     (1, 1, 1), (2, 3, 4), (4, 8, 200), (6, 16, 8), (7, 17, 9), (8, 32, 16), (13, 33, 300), (64, 32, 64), (128, 129, 257),
-    (5, 300, 3), (257, 10, 64), (10, 64, 128), (24, 48, 17), (9, 784, 33), (12, 64, 600),
+    (5, 300, 3), (257, 10, 64), (10, 64, 128), (24, 48, 17), (9, 784, 33), (12, 64, 600), (300, 70, 20),
   ]
   static let cases: [Case] = shapes.flatMap { s in
     [Transpose.none, .transposed].flatMap { ta in

@@ -78,12 +78,15 @@ struct WorkerPoolTests {
     #expect(woken, "the sleeping worker was woken")
   }
 
-  @Test(arguments: [(256, 128, 784), (64, 32, 64), (10, 300, 64), (250, 7, 129)])
+  /// Split by row tiles (256 × 128 × 784, 600 × 96 × 32: several row blocks),
+  /// by column panels (128 × 784 × 256, 16 × 2048 × 40: two row tiles), and
+  /// too small to split.
+  @Test(arguments: [(256, 128, 784), (600, 96, 32), (128, 784, 256), (16, 2048, 40), (64, 32, 64), (10, 300, 64), (250, 7, 129)])
   func parallelGEMMEqualsTheReference(shape: (Int, Int, Int)) {
     let (m, n, k) = shape
     let pool = WorkerPool(threads: 2)
     defer { pool.shutdown() }
-    let context = GEMMContext(maxK: k, maxN: n, runner: pool)
+    let context = GEMMContext(runner: pool)
     var rng = SeededGenerator(seed: 3)
     for (ta, tb) in [(Transpose.none, Transpose.none), (.transposed, .none), (.none, .transposed), (.transposed, .transposed)] {
       let a = (0..<(m * k)).map { _ in rng.uniform(-1, 1) }, b = (0..<(k * n)).map { _ in rng.uniform(-1, 1) }

@@ -65,6 +65,10 @@ typedef struct nntop_kernel_set {
                       const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
   /// dst[c · ldd + r] = src[r · ld + c] for r < rows, c < cols.
   void (*transpose)(const float *src, long ld, long rows, long cols, float *dst, long ldd);
+  /// The GEMM's packed B panel: op(B)'s k rows of `cols` (≤ NR) columns
+  /// into dst(k, NR), contiguous, zeros past `cols`. `trans_b` nonzero: B is
+  /// stored transposed, the panel's columns are `cols` stored rows `ldb` apart.
+  void (*pack_panel)(int trans_b, const float *b, long ldb, long k, long cols, float *dst);
 
   /// z(units, batch) ← σ(z + bias), the bias (NULL: none) per row.
   void (*activate)(int activation, float *z, const float *bias, long units, long batch);
