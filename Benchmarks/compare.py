@@ -9,8 +9,11 @@ ratio to the best peer, with the targets of issue 13 checked; nntop's T2 ÷ T1
 per workload; and the matmul FLOP rate of nntop's mnist workload against
 NumPy's fp32 GEMM rate (peers.py --gemm) at each thread count.
 
-`--kernel avx2` runs nntop with NNTOP_KERNEL=avx2: on an AVX-512 machine, the
-kernels an AVX2-only CPU would get (the peers are unchanged).
+`--isa avx2` measures, on an AVX-512 machine, what an AVX2-only CPU of the
+same kind would run: nntop with NNTOP_KERNEL=avx2, and each peer's libraries
+held to AVX2 by their own switches (AVX2_CAPS: OpenBLAS's Haswell kernels, the
+kind numpy picks on an AVX2 EPYC; MKL and oneDNN at AVX2, which torch and
+jax's XLA use for their products; numpy's own loops without AVX-512).
 
 Usage (from the repository root, after `swift build -c release`):
   python3 Benchmarks/compare.py --peers ../shared/bench/peers.py \\
@@ -30,6 +33,15 @@ PEERS = ["numpy", "torch", "jax", "sklearn"]
 TARGET = {"tiny": 2.0, "spirals": 2.0, "digits": 2.0, "mnist": 1.2, "deep": 2.0}
 # mnist's matmul rate as a share of NumPy's fp32 GEMM, per thread count.
 GEMM_SHARE = {1: 0.80, 2: 0.75}
+# Each peer library's own switch that holds it to AVX2 (and FMA).
+AVX2_CAPS = {
+    "OPENBLAS_CORETYPE": "Haswell",                                 # numpy's and scipy's OpenBLAS
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",      # numpy's own loops
+    "MKL_ENABLE_INSTRUCTIONS": "AVX2",                              # torch's BLAS
+    "ATEN_CPU_CAPABILITY": "avx2",                                  # torch's own kernels
+    "ONEDNN_MAX_CPU_ISA": "AVX2",                                   # torch's and XLA's oneDNN
+    "XLA_FLAGS": "--xla_cpu_max_isa=AVX2",                          # jax's generated code
+}
 
 
 def run(cmd, env=None):
@@ -55,7 +67,7 @@ def main():
     ap.add_argument("--peers", required=True, help="path to peers.py")
     ap.add_argument("--python", default=sys.executable, help="python with the peers' packages")
     ap.add_argument("--nntop", default=".build/release/nntop")
-    ap.add_argument("--kernel", help="run nntop with NNTOP_KERNEL set to this (avx512, avx2, baseline)")
+    ap.add_argument("--isa", choices=["avx2"], help="hold nntop and the peers to this instruction set (see above)")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--seconds", type=float, default=3.0)
@@ -68,8 +80,9 @@ def main():
         peer_env.pop(var, None)
     nntop_env = dict(os.environ)
     nntop_env.pop("NNTOP_KERNEL", None)
-    if args.kernel:
-        nntop_env["NNTOP_KERNEL"] = args.kernel
+    if args.isa:
+        peer_env.update(AVX2_CAPS)
+        nntop_env["NNTOP_KERNEL"] = args.isa
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(1, args.repeat + 1):
             peers_json = os.path.join(tmp, "peers-%d.json" % r)
@@ -100,7 +113,8 @@ def main():
         return "%.2fM" % (x / 1e6) if x >= 1e6 else "%.1fk" % (x / 1e3) if x >= 1e3 else "%.0f" % x
 
     thread_counts = [int(v) for v in args.threads.split(",")]
-    print("On %s, nntop's %s kernels; median of %d runs of %g s per case." % (cpu_name(), kernel, args.repeat, args.seconds))
+    held = ", the peers held to AVX2 (%s)" % " ".join("%s=%s" % kv for kv in AVX2_CAPS.items()) if args.isa else ""
+    print("On %s, nntop's %s kernels%s; median of %d runs of %g s per case." % (cpu_name(), kernel, held, args.repeat, args.seconds))
     failures = 0
     for t in thread_counts:
         print("\n### %d thread%s (samples/s)\n" % (t, "" if t == 1 else "s"))
