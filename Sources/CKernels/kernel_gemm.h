@@ -34,25 +34,6 @@ INLINE void tile(long k, const float *a, long step, long row, const float *b, lo
   }
 }
 
-/// A's MR values for each k contiguous, steps `a_stride` apart (a packed tile, a transposed A).
-static void micro_strided(long k, const float *a, long a_stride, const float *b, long ldb,
-                          float *c, long ldc, float alpha, float beta) {
-  tile(k, a, a_stride, 1, b, ldb, c, ldc, alpha, beta, 1);
-}
-
-/// A's MR rows read in place, `lda` apart (as fast as a packed tile).
-static void micro_rows(long k, const float *a, long lda, const float *b, long ldb,
-                       float *c, long ldc, float alpha, float beta) {
-  tile(k, a, 1, lda, b, ldb, c, ldc, alpha, beta, 1);
-}
-
-/// The tile's left half (MR rows × one vector), for a last panel no wider
-/// than a vector: half the work of a whole tile.
-static void micro_half(long k, const float *a, long a_stride, long lda, const float *b, long ldb,
-                       float *c, long ldc, float alpha, float beta) {
-  tile(k, a, a_stride, lda, b, ldb, c, ldc, alpha, beta, 0);
-}
-
 // ---- transposing copies -----------------------------------------------------
 
 // Macros, not functions: an 8-float vector passed by value would need AVX's ABI.
@@ -114,7 +95,7 @@ static void transpose(const float *src, long ld, long rows, long cols, float *ds
 /// op(B)'s k × cols panel into dst(k, NR), zeros past cols: two vector
 /// copies a row for a whole panel of a row-major B, 8 × 8-block transposes
 /// of its `cols` stored rows for a stored-transposed one.
-static void pack_panel(int trans_b, const float *b, long ldb, long k, long cols, float *dst) {
+INLINE void pack_panel(int trans_b, const float *b, long ldb, long k, long cols, float *dst) {
   if (trans_b) {
     transpose(b, ldb, cols, k, dst, NR);
   } else if (cols == NR) {
@@ -129,6 +110,94 @@ static void pack_panel(int trans_b, const float *b, long ldb, long k, long cols,
   }
   for (long p = 0; p < k; p++)
     for (long j = cols; j < NR; j++) dst[p * NR + j] = 0;
+}
+
+// ---- the blocked product ----------------------------------------------------
+
+/// Rows [i0, i0 + rows) of op(A), k range [p0, p0 + kb), as (kb, MR), zero rows below.
+INLINE void pack_tile(const nntop_gemm *g, long i0, long rows, long p0, long kb, float *pack) {
+  for (long p = 0; p < kb; p++) {
+    float *dst = pack + p * MR;
+    for (long r = 0; r < MR; r++) {
+      long i = i0 + r;
+      dst[r] = r >= rows ? 0 : g->trans_a ? g->a[(p0 + p) * g->lda + i] : g->a[i * g->lda + p0 + p];
+    }
+  }
+}
+
+/// Where a row tile's A is read: its rows in place (row stride lda), a
+/// transposed A's MR contiguous values per k (step lda), or a packed tile.
+enum { A_ROWS, A_TRANSPOSED, A_PACKED };
+
+/// `tile` with A read the given way: each way its own loop, with its strides
+/// known (one loop over both strides at run time did the arithmetic of both).
+INLINE void tile_from(int a_kind, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc,
+                      float alpha, float beta, int wide) {
+  if (a_kind == A_ROWS) {
+    tile(k, a, 1, lda, b, ldb, c, ldc, alpha, beta, wide);
+  } else if (a_kind == A_TRANSPOSED) {
+    tile(k, a, lda, 1, b, ldb, c, ldc, alpha, beta, wide);
+  } else {
+    tile(k, a, MR, 1, b, ldb, c, ldc, alpha, beta, wide);
+  }
+}
+
+/// Row tile t against one panel (columns j0 ..< j0 + cols of op(B), read at
+/// `b` with row stride `ldb`), over k range [p0, p0 + kb).
+INLINE void tile_panel(const nntop_gemm *g, long t, long j0, long cols, const float *b, long ldb, long p0, long kb,
+                       float beta, const float *pack_a, float *scratch) {
+  long i0 = t * MR, rows = g->m - i0 < MR ? g->m - i0 : MR;
+  int kind = rows < MR ? A_PACKED : g->trans_a ? A_TRANSPOSED : A_ROWS;
+  const float *a = kind == A_PACKED ? pack_a : g->trans_a ? g->a + p0 * g->lda + i0 : g->a + i0 * g->lda + p0;
+  float *c = g->c + i0 * g->ldc + j0;
+  if (rows == MR && cols == NR) {
+    tile_from(kind, kb, a, g->lda, b, ldb, c, g->ldc, g->alpha, beta, 1);
+    return;
+  }
+  // A partial tile: computed whole into scratch, the part inside C kept.
+  // No wider than a vector: the tile's left half is all there is to compute.
+  if (cols <= L) {
+    tile_from(kind, kb, a, g->lda, b, ldb, scratch, NR, g->alpha, 0, 0);
+  } else {
+    tile_from(kind, kb, a, g->lda, b, ldb, scratch, NR, g->alpha, 0, 1);
+  }
+  for (long r = 0; r < rows; r++) {
+    float *cr = c + r * g->ldc;
+    const float *sr = scratch + r * NR;
+    if (beta == 0) {
+      for (long j = 0; j < cols; j++) cr[j] = sr[j];
+    } else {
+      for (long j = 0; j < cols; j++) cr[j] = sr[j] + beta * cr[j];
+    }
+  }
+}
+
+static void gemm_blocks(const nntop_gemm *g, long tile_lo, long tile_hi, long panel_lo, long panel_hi,
+                        float *pack_a, float *pack_b, float *scratch) {
+  long blocks = (g->k + NNTOP_GEMM_KC - 1) / NNTOP_GEMM_KC, depth = (g->k + blocks - 1) / blocks;
+  long per_block = NNTOP_GEMM_MC / MR > 0 ? NNTOP_GEMM_MC / MR : 1;
+  for (long p0 = 0; p0 < g->k; p0 += depth) {
+    long kb = g->k - p0 < depth ? g->k - p0 : depth;
+    // Later k blocks add to what the first wrote.
+    float beta = p0 == 0 ? g->beta : 1;
+    for (long t0 = tile_lo; t0 < tile_hi; t0 += per_block) {
+      long t1 = t0 + per_block < tile_hi ? t0 + per_block : tile_hi;
+      // A partial bottom tile (only the last can be) is packed once for all panels.
+      if (g->m - (t1 - 1) * MR < MR) pack_tile(g, (t1 - 1) * MR, g->m - (t1 - 1) * MR, p0, kb, pack_a);
+      for (long q = panel_lo; q < panel_hi; q++) {
+        long j0 = q * NR, cols = g->n - j0 < NR ? g->n - j0 : NR;
+        const float *b = pack_b;
+        long ldb = NR;
+        if (!g->trans_b && cols == NR && t1 - t0 < NNTOP_GEMM_PACKING_TILES) {
+          b = g->b + p0 * g->ldb + j0, ldb = g->ldb;
+        } else {
+          const float *src = g->trans_b ? g->b + j0 * g->ldb + p0 : g->b + p0 * g->ldb + j0;
+          pack_panel(g->trans_b, src, g->ldb, kb, cols, pack_b);
+        }
+        for (long t = t0; t < t1; t++) tile_panel(g, t, j0, cols, b, ldb, p0, kb, beta, pack_a, scratch);
+      }
+    }
+  }
 }
 
 /// C *= beta over (rows, cols); beta == 0 writes zeros (NaN-safe).

@@ -59,26 +59,13 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
 
   // MARK: - The kernels
 
-  func microKernelStrided(
-    k: Int, a: UnsafePointer<Float>, aStride: Int, b: UnsafePointer<Float>, ldb: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
+  /// Row tiles `tiles` × column panels `panels` of the product `g` (see
+  /// `nntop_kernel_set.gemm_blocks`), with one thread's packing buffers.
+  func gemmBlocks(
+    _ g: UnsafePointer<nntop_gemm>, tiles: Range<Int>, panels: Range<Int>, packA: UnsafeMutablePointer<Float>,
+    packB: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
   ) {
-    table.pointee.micro_strided!(k, a, aStride, b, ldb, c, ldc, alpha, beta)
-  }
-
-  func microKernelRows(
-    k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
-  ) {
-    table.pointee.micro_rows!(k, a, lda, b, ldb, c, ldc, alpha, beta)
-  }
-
-  /// The left half of a tile (MR × one vector); A's row r, step p at `a + r · lda + p · aStride`.
-  func microKernelHalf(
-    k: Int, a: UnsafePointer<Float>, aStride: Int, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float
-  ) {
-    table.pointee.micro_half!(k, a, aStride, lda, b, ldb, c, ldc, alpha, beta)
+    table.pointee.gemm_blocks!(g, tiles.lowerBound, tiles.upperBound, panels.lowerBound, panels.upperBound, packA, packB, scratch)
   }
 
   func gemmDirect(
@@ -93,11 +80,6 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
   /// `dst` transposed: `dst[c · ldd + r] = src[r · ld + c]`.
   public func transpose(_ src: UnsafePointer<Float>, ld: Int, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>, ldd: Int) {
     table.pointee.transpose!(src, ld, rows, cols, dst, ldd)
-  }
-
-  /// op(B)'s `k × cols` panel (`cols ≤ tileColumns`) into `dst` as (k, NR), zeros past `cols`.
-  func packPanel(_ transB: Transpose, _ b: UnsafePointer<Float>, ldb: Int, k: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
-    table.pointee.pack_panel!(transB == .transposed ? 1 : 0, b, ldb, k, cols, dst)
   }
 
   func activate(_ activation: Activation, _ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, units: Int, batch: Int) {

@@ -17,16 +17,3 @@ public protocol ParallelRunner: AnyObject, Sendable {
 public protocol ParallelTask: AnyObject, Sendable {
   func run(item: Int, participant: Int)
 }
-
-/// Raw pointers handed to worker threads.
-///
-/// `@unchecked Sendable` is safe because of how the engine uses it: every
-/// parallel region writes disjoint parts of the pointed-to memory (separate
-/// row or column ranges of C, separate packing buffers), and
-/// `ParallelRunner.run` returns only after every item is done, so no access
-/// outlives the caller's ownership of the memory.
-struct SharedPointers: @unchecked Sendable {
-  var a: UnsafePointer<Float>
-  var b: UnsafePointer<Float>
-  var c: UnsafeMutablePointer<Float>
-}

@@ -9,6 +9,30 @@
 /// Products with m · n · k at most this take the direct loops.
 #define NNTOP_DIRECT_LIMIT 4096
 
+/// The GEMM's blocking: k is cut into equal blocks no deeper than KC (784
+/// into four of 196, not three of 256 and one of 16), so a packed B panel
+/// (KC × NR) stays in L1; A's rows in blocks of NNTOP_GEMM_MC, whose KC-deep
+/// slice stays in L2 while every panel sweeps it.
+#define NNTOP_GEMM_KC 256
+#define NNTOP_GEMM_MC 256
+/// Row tiles from which a row-major B's panel is packed rather than read in
+/// place (one or two tiles would read the copy no more often than B itself).
+#define NNTOP_GEMM_PACKING_TILES 3
+
+/// One product C(m, n) = alpha · op(A) · op(B) + beta · C, row-major;
+/// `trans_*` nonzero: the operand is stored transposed.
+typedef struct nntop_gemm {
+  int trans_a, trans_b;
+  long m, n, k;
+  float alpha, beta;
+  const float *a;
+  long lda;
+  const float *b;
+  long ldb;
+  float *c;
+  long ldc;
+} nntop_gemm;
+
 /// Leaky ReLU's slope for negative inputs.
 #define NNTOP_LEAKY_SLOPE 0.01f
 
@@ -47,17 +71,17 @@ typedef struct nntop_kernel_set {
   /// fp32 lanes per vector; rows (MR) and columns (NR, two vectors) of the GEMM tile.
   int lanes, rows, columns;
 
-  /// C(MR, NR) = alpha · A(MR, k) · B(k, NR) + beta · C; A's MR values for
-  /// step p at `a + p · a_stride`, contiguous. C is not read when beta is 0.
-  void (*micro_strided)(long k, const float *a, long a_stride, const float *b, long ldb,
-                        float *c, long ldc, float alpha, float beta);
-  /// The same with A's MR rows read in place, row stride `lda`.
-  void (*micro_rows)(long k, const float *a, long lda, const float *b, long ldb,
-                     float *c, long ldc, float alpha, float beta);
-  /// The left half of a tile, C(MR, lanes), for a last panel no wider than a
-  /// vector: A's value for row r, step p at `a + r · lda + p · a_stride`.
-  void (*micro_half)(long k, const float *a, long a_stride, long lda, const float *b, long ldb,
-                     float *c, long ldc, float alpha, float beta);
+  /// Row tiles [tile_lo, tile_hi) × column panels [panel_lo, panel_hi) of
+  /// the product (MR rows, NR columns each), GotoBLAS order: per k block,
+  /// per block of row tiles, each panel of op(B) packed contiguous (KC, NR)
+  /// into `pack_b` (a stored-transposed B transposed, the last panel
+  /// zero-padded; a row-major panel that fewer than
+  /// NNTOP_GEMM_PACKING_TILES tiles sweep read in place), then every tile of
+  /// the block over it: C's tile in registers, A read in place (its rows, or
+  /// a transposed A's MR contiguous values per k) except a partial bottom
+  /// tile, packed (KC, MR) into `pack_a`, computed into `scratch` (MR, NR).
+  void (*gemm_blocks)(const nntop_gemm *g, long tile_lo, long tile_hi, long panel_lo, long panel_hi,
+                      float *pack_a, float *pack_b, float *scratch);
   /// C(m, n) = alpha · op(A) · op(B) + beta · C by direct loops, for products
   /// too small to repay blocking (m · n · k ≤ NNTOP_DIRECT_LIMIT).
   /// `trans_*` nonzero: the operand is stored transposed.
@@ -65,10 +89,6 @@ typedef struct nntop_kernel_set {
                       const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
   /// dst[c · ldd + r] = src[r · ld + c] for r < rows, c < cols.
   void (*transpose)(const float *src, long ld, long rows, long cols, float *dst, long ldd);
-  /// The GEMM's packed B panel: op(B)'s k rows of `cols` (≤ NR) columns
-  /// into dst(k, NR), contiguous, zeros past `cols`. `trans_b` nonzero: B is
-  /// stored transposed, the panel's columns are `cols` stored rows `ldb` apart.
-  void (*pack_panel)(int trans_b, const float *b, long ldb, long k, long cols, float *dst);
 
   /// z(units, batch) ← σ(z + bias), the bias (NULL: none) per row.
   void (*activate)(int activation, float *z, const float *bias, long units, long batch);
