@@ -2,12 +2,18 @@
 """nntop against the peer MLP trainers, side by side in one run.
 
 Runs the peer benchmark (peers.py: NumPy, PyTorch, JAX, scikit-learn) and
-`nntop bench` on the same machine, interleaved (peers, nntop, peers, nntop,
-... for --repeat rounds), then prints, for the CPU it names, one markdown
-table per thread count: each peer's median samples/s, nntop's, and nntop's
-ratio to the best peer, with the targets of issue 13 checked; nntop's T2 ÷ T1
-per workload; and the matmul FLOP rate of nntop's mnist workload against
-NumPy's fp32 GEMM rate (peers.py --gemm) at each thread count.
+`nntop bench` on the same machine, interleaved case by case: for each of
+--repeat rounds, for each workload and thread count, the peers and then nntop
+(nntop first in every other case), so both meet the same state of a shared
+machine, whose speed drifts by tens of percent from one minute to the next.
+With mnist, both also measure fp32 GEMM (peers.py --gemm: NumPy's).
+
+It then prints, for the CPU it names, one markdown table per thread count:
+each peer's median samples/s and nntop's; nntop's ratio to the best peer,
+the median over rounds of each round's ratio (a paired ratio: drift between
+rounds cancels), with the targets of issue 13 checked; nntop's T2 ÷ T1 per
+workload, paired the same way; and the matmul FLOP rate of nntop's mnist
+workload against NumPy's fp32 GEMM rate measured beside it.
 
 `--isa avx2` measures, on an AVX-512 machine, what an AVX2-only CPU of the
 same kind would run: nntop with NNTOP_KERNEL=avx2, and each peer's libraries
@@ -83,18 +89,25 @@ def main():
     if args.isa:
         peer_env.update(AVX2_CAPS)
         nntop_env["NNTOP_KERNEL"] = args.isa
+    thread_counts = [int(v) for v in args.threads.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
+        case = 0
         for r in range(1, args.repeat + 1):
-            peers_json = os.path.join(tmp, "peers-%d.json" % r)
-            run([args.python, args.peers, "--threads", args.threads, "--gemm", "--seconds", str(args.seconds),
-                 "--json", peers_json], env=peer_env)
-            nntop_json = os.path.join(tmp, "nntop-%d.json" % r)
-            run([args.nntop, "bench", "--threads", args.threads, "--seconds", str(args.seconds), "--gemm",
-                 "--json", nntop_json], env=nntop_env)
-            for path in (peers_json, nntop_json):
-                for rec in json.load(open(path)):
-                    rec["run"] = r
-                    records.append(rec)
+            for w in WORKLOADS:
+                for t in thread_counts:
+                    case += 1
+                    gemm = ["--gemm"] if w == "mnist" else []
+                    common = ["--workload", w, "--threads", str(t), "--seconds", str(args.seconds)] + gemm
+                    peers_json = os.path.join(tmp, "peers-%d.json" % case)
+                    nntop_json = os.path.join(tmp, "nntop-%d.json" % case)
+                    steps = [([args.python, args.peers] + common + ["--json", peers_json], peer_env),
+                             ([args.nntop, "bench"] + common + ["--json", nntop_json], nntop_env)]
+                    for cmd, env in (steps if case % 2 else steps[::-1]):
+                        run(cmd, env=env)
+                    for path in (peers_json, nntop_json):
+                        for rec in json.load(open(path)):
+                            rec["run"] = r
+                            records.append(rec)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(records, f, indent=1)
@@ -102,17 +115,36 @@ def main():
     ok = [x for x in records if x.get("status") == "ok"]
     kernel = next((x["host"].get("kernel") for x in ok if x["peer"] == "nntop" and "host" in x), "?")
 
+    def value(peer, workload, threads, run, key="samples_per_s"):
+        vals = [x[key] for x in ok if x["peer"] == peer and x["workload"] == workload
+                and x["threads"] == threads and x["run"] == run and x.get(key)]
+        return vals[0] if vals else None
+
     def median(peer, workload, threads, key="samples_per_s"):
         vals = [x[key] for x in ok if x["peer"] == peer and x["workload"] == workload
                 and x["threads"] == threads and x.get(key)]
         return statistics.median(vals) if vals else None
+
+    def paired(ratio_in_run):
+        """The median over rounds of a ratio both of whose terms one round measured."""
+        vals = [v for v in (ratio_in_run(r) for r in range(1, args.repeat + 1)) if v]
+        return statistics.median(vals) if vals else None
+
+    def best_peer_rate(workload, threads, run):
+        return max(filter(None, [value(p, workload, threads, run) for p in PEERS]), default=None)
+
+    def numpy_gemm(threads, run):
+        return max(filter(None, [value("numpy-gemm", "gemm-%d" % n, threads, run, "gflops") for n in (2048, 512)]),
+                   default=None)
+
+    def over(a, b):
+        return a / b if a and b else None
 
     def fmt(x):
         if x is None:
             return "–"
         return "%.2fM" % (x / 1e6) if x >= 1e6 else "%.1fk" % (x / 1e3) if x >= 1e3 else "%.0f" % x
 
-    thread_counts = [int(v) for v in args.threads.split(",")]
     held = ", the peers held to AVX2 (%s)" % " ".join("%s=%s" % kv for kv in AVX2_CAPS.items()) if args.isa else ""
     print("On %s, nntop's %s kernels%s; median of %d runs of %g s per case." % (cpu_name(), kernel, held, args.repeat, args.seconds))
     failures = 0
@@ -124,26 +156,26 @@ def main():
             peer_rates = {p: median(p, w, t) for p in PEERS}
             mine = median("nntop", w, t)
             best_peer = max((p for p in PEERS if peer_rates[p]), key=lambda p: peer_rates[p], default=None)
-            best = peer_rates.get(best_peer) if best_peer else None
-            ratio = mine / best if mine and best else None
+            ratio = paired(lambda r: over(value("nntop", w, t, r), best_peer_rate(w, t, r)))
             passed = ratio is not None and ratio >= TARGET[w]
             failures += not passed
             print("| %s | %s | **%s** | %s | %s | ≥ %.1f× | %s |" % (
                 w, " | ".join(fmt(peer_rates[p]) for p in PEERS), fmt(mine), best_peer or "–",
                 "%.2f×" % ratio if ratio else "–", TARGET[w], "✓" if passed else "✗"))
-        numpy_gemm = max(filter(None, [median("numpy-gemm", "gemm-%d" % n, t, "gflops") for n in (2048, 512)]), default=None)
+        gemm_median = max(filter(None, [median("numpy-gemm", "gemm-%d" % n, t, "gflops") for n in (2048, 512)]), default=None)
         mine_gemm = max(filter(None, [median("nntop-gemm", "gemm-%d" % n, t, "gflops") for n in (2048, 512)]), default=None)
         mnist = median("nntop", "mnist", t)
         mnist_rate = [x for x in ok if x["peer"] == "nntop" and x["workload"] == "mnist"][:1]
-        if mnist and numpy_gemm and mnist_rate:
-            gflops = mnist * mnist_rate[0]["matmul_flops_per_sample"] / 1e9
-            share = gflops / numpy_gemm
+        if mnist and gemm_median and mnist_rate:
+            flops = mnist_rate[0]["matmul_flops_per_sample"]
+            gflops = mnist * flops / 1e9
+            share = paired(lambda r: over((value("nntop", "mnist", t, r) or 0) * flops / 1e9, numpy_gemm(t, r)))
             goal = GEMM_SHARE.get(t, GEMM_SHARE[2])
-            passed = share >= goal
+            passed = share is not None and share >= goal
             failures += not passed
-            print("\nmnist matmul rate: %.1f GFLOP/s = %.0f%% of NumPy's fp32 GEMM (%.1f GFLOP/s, best of n=2048/512); "
-                  "target ≥ %.0f%% %s. nntop's own square GEMM: %s GFLOP/s." % (
-                      gflops, 100 * share, numpy_gemm, 100 * goal, "✓" if passed else "✗",
+            print("\nmnist matmul rate: %.1f GFLOP/s; NumPy's fp32 GEMM beside it: %.1f GFLOP/s (best of n=2048/512); "
+                  "paired share %.0f%%, target ≥ %.0f%% %s. nntop's own square GEMM: %s GFLOP/s." % (
+                      gflops, gemm_median, 100 * (share or 0), 100 * goal, "✓" if passed else "✗",
                       "%.1f" % mine_gemm if mine_gemm else "–"))
     if len(thread_counts) > 1:
         lo, hi = min(thread_counts), max(thread_counts)
@@ -152,7 +184,7 @@ def main():
         print("|---|---|---|---|---|")
         for w in WORKLOADS:
             a, b = median("nntop", w, lo), median("nntop", w, hi)
-            ratio = b / a if a and b else None
+            ratio = paired(lambda r: over(value("nntop", w, hi, r), value("nntop", w, lo, r)))
             # tiny (one sample per step) has no work to split: it must only not lose.
             passed = ratio is not None and ratio >= (0.95 if w == "tiny" else 1.0)
             failures += not passed
