@@ -78,9 +78,9 @@ struct WorkerPoolTests {
     #expect(woken, "the sleeping worker was woken")
   }
 
-  /// Split by row tiles (256 × 128 × 784, 600 × 96 × 32: several row blocks),
-  /// by column panels (128 × 784 × 256, 16 × 2048 × 40: two row tiles), and
-  /// too small to split.
+  /// Split by row tiles (256 × 128 × 784; 128 × 784 × 256, 25 panels; 600 ×
+  /// 96 × 32, several row blocks), by column panels (16 × 2048 × 40: fewer
+  /// row tiles than two per thread), and too small to split.
   @Test(arguments: [(256, 128, 784), (600, 96, 32), (128, 784, 256), (16, 2048, 40), (64, 32, 64), (10, 300, 64), (250, 7, 129)])
   func parallelGEMMEqualsTheReference(shape: (Int, Int, Int)) {
     let (m, n, k) = shape
