@@ -115,14 +115,13 @@ def main():
     ok = [x for x in records if x.get("status") == "ok"]
     kernel = next((x["host"].get("kernel") for x in ok if x["peer"] == "nntop" and "host" in x), "?")
 
-    def value(peer, workload, threads, run, key="samples_per_s"):
-        vals = [x[key] for x in ok if x["peer"] == peer and x["workload"] == workload
-                and x["threads"] == threads and x["run"] == run and x.get(key)]
-        return vals[0] if vals else None
+    def measured(peer, workload, threads, key, run):
+        """The case's values: of one round, or with run None of all."""
+        return [x[key] for x in ok if x["peer"] == peer and x["workload"] == workload
+                and x["threads"] == threads and run in (None, x["run"]) and x.get(key)]
 
-    def median(peer, workload, threads, key="samples_per_s"):
-        vals = [x[key] for x in ok if x["peer"] == peer and x["workload"] == workload
-                and x["threads"] == threads and x.get(key)]
+    def median(peer, workload, threads, key="samples_per_s", run=None):
+        vals = measured(peer, workload, threads, key, run)
         return statistics.median(vals) if vals else None
 
     def paired(ratio_in_run):
@@ -131,11 +130,11 @@ def main():
         return statistics.median(vals) if vals else None
 
     def best_peer_rate(workload, threads, run):
-        return max(filter(None, [value(p, workload, threads, run) for p in PEERS]), default=None)
+        return max(filter(None, [median(p, workload, threads, run=run) for p in PEERS]), default=None)
 
-    def numpy_gemm(threads, run):
-        return max(filter(None, [value("numpy-gemm", "gemm-%d" % n, threads, run, "gflops") for n in (2048, 512)]),
-                   default=None)
+    def gemm_rate(peer, threads, run=None):
+        """The better of n = 2048 and 512: of one round, or with run None the medians'."""
+        return max(filter(None, [median(peer, "gemm-%d" % n, threads, "gflops", run) for n in (2048, 512)]), default=None)
 
     def over(a, b):
         return a / b if a and b else None
@@ -156,20 +155,20 @@ def main():
             peer_rates = {p: median(p, w, t) for p in PEERS}
             mine = median("nntop", w, t)
             best_peer = max((p for p in PEERS if peer_rates[p]), key=lambda p: peer_rates[p], default=None)
-            ratio = paired(lambda r: over(value("nntop", w, t, r), best_peer_rate(w, t, r)))
+            ratio = paired(lambda r: over(median("nntop", w, t, run=r), best_peer_rate(w, t, r)))
             passed = ratio is not None and ratio >= TARGET[w]
             failures += not passed
             print("| %s | %s | **%s** | %s | %s | ≥ %.1f× | %s |" % (
                 w, " | ".join(fmt(peer_rates[p]) for p in PEERS), fmt(mine), best_peer or "–",
                 "%.2f×" % ratio if ratio else "–", TARGET[w], "✓" if passed else "✗"))
-        gemm_median = max(filter(None, [median("numpy-gemm", "gemm-%d" % n, t, "gflops") for n in (2048, 512)]), default=None)
-        mine_gemm = max(filter(None, [median("nntop-gemm", "gemm-%d" % n, t, "gflops") for n in (2048, 512)]), default=None)
+        gemm_median = gemm_rate("numpy-gemm", t)
+        mine_gemm = gemm_rate("nntop-gemm", t)
         mnist = median("nntop", "mnist", t)
         mnist_rate = [x for x in ok if x["peer"] == "nntop" and x["workload"] == "mnist"][:1]
         if mnist and gemm_median and mnist_rate:
             flops = mnist_rate[0]["matmul_flops_per_sample"]
             gflops = mnist * flops / 1e9
-            share = paired(lambda r: over((value("nntop", "mnist", t, r) or 0) * flops / 1e9, numpy_gemm(t, r)))
+            share = paired(lambda r: over((median("nntop", "mnist", t, run=r) or 0) * flops / 1e9, gemm_rate("numpy-gemm", t, r)))
             goal = GEMM_SHARE.get(t, GEMM_SHARE[2])
             passed = share is not None and share >= goal
             failures += not passed
@@ -184,7 +183,7 @@ def main():
         print("|---|---|---|---|---|")
         for w in WORKLOADS:
             a, b = median("nntop", w, lo), median("nntop", w, hi)
-            ratio = paired(lambda r: over(value("nntop", w, hi, r), value("nntop", w, lo, r)))
+            ratio = paired(lambda r: over(median("nntop", w, hi, run=r), median("nntop", w, lo, run=r)))
             # tiny (one sample per step) has no work to split: it must only not lose.
             passed = ratio is not None and ratio >= (0.95 if w == "tiny" else 1.0)
             failures += not passed
