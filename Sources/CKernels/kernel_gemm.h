@@ -7,20 +7,20 @@ INLINE void store_scaled(float *c, vf v, float alpha, float beta) {
   store(c, beta == 0 ? alpha * v : alpha * v + beta * load(c));
 }
 
-/// The C tile held in registers (MR rows × two vectors, or with `wide` 0
-/// the left vector alone) for the whole k loop: one rank-1 update per k,
-/// vector loads of B and MR broadcasts of A, A's value for row r at step p
-/// at `a + r · row + p · step`. `wide` is a constant at every call, so each
-/// variant compiles to its own loop.
+/// The C tile held in registers (`rows` ≤ MR rows × two vectors, or with
+/// `wide` 0 the left vector alone) for the whole k loop: one rank-1 update
+/// per k, vector loads of B and `rows` broadcasts of A, A's value for row r
+/// at step p at `a + r · row + p · step`. `rows` and `wide` are constants at
+/// every call, so each variant compiles to its own loop.
 INLINE void tile(long k, const float *a, long step, long row, const float *b, long ldb,
-                 float *c, long ldc, float alpha, float beta, int wide) {
+                 float *c, long ldc, float alpha, float beta, int wide, int rows) {
   vf acc0[MR], acc1[MR];
 #pragma clang loop unroll(full)
-  for (int r = 0; r < MR; r++) acc0[r] = acc1[r] = splat(0);
+  for (int r = 0; r < rows; r++) acc0[r] = acc1[r] = splat(0);
   for (long p = 0; p < k; p++) {
     vf b0 = load(b), b1 = wide ? load(b + L) : splat(0);
 #pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < rows; r++) {
       vf s = splat(a[r * row + p * step]);
       acc0[r] = s * b0 + acc0[r];
       if (wide) acc1[r] = s * b1 + acc1[r];
@@ -28,7 +28,7 @@ INLINE void tile(long k, const float *a, long step, long row, const float *b, lo
     b += ldb;
   }
 #pragma clang loop unroll(full)
-  for (int r = 0; r < MR; r++) {
+  for (int r = 0; r < rows; r++) {
     store_scaled(c + r * ldc, acc0[r], alpha, beta);
     if (wide) store_scaled(c + r * ldc + L, acc1[r], alpha, beta);
   }
@@ -114,52 +114,36 @@ INLINE void pack_panel(int trans_b, const float *b, long ldb, long k, long cols,
 
 // ---- the blocked product ----------------------------------------------------
 
-/// Rows [i0, i0 + rows) of op(A), k range [p0, p0 + kb), as (kb, MR), zero rows below.
-INLINE void pack_tile(const nntop_gemm *g, long i0, long rows, long p0, long kb, float *pack) {
-  for (long p = 0; p < kb; p++) {
-    float *dst = pack + p * MR;
-    for (long r = 0; r < MR; r++) {
-      long i = i0 + r;
-      dst[r] = r >= rows ? 0 : g->trans_a ? g->a[(p0 + p) * g->lda + i] : g->a[i * g->lda + p0 + p];
-    }
-  }
-}
-
-/// Where a row tile's A is read: its rows in place (row stride lda), a
-/// transposed A's MR contiguous values per k (step lda), or a packed tile.
-enum { A_ROWS, A_TRANSPOSED, A_PACKED };
-
-/// `tile` with A read the given way: each way its own loop, with its strides
-/// known (one loop over both strides at run time did the arithmetic of both).
-INLINE void tile_from(int a_kind, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc,
-                      float alpha, float beta, int wide) {
-  if (a_kind == A_ROWS) {
-    tile(k, a, 1, lda, b, ldb, c, ldc, alpha, beta, wide);
-  } else if (a_kind == A_TRANSPOSED) {
-    tile(k, a, lda, 1, b, ldb, c, ldc, alpha, beta, wide);
+/// `tile` with A (`rows` rows from `a`) read in place, each way its own
+/// loop with its strides known: its rows (row stride lda), or a transposed
+/// A's contiguous values per k (step lda). One loop over both strides at run
+/// time did the arithmetic of both.
+INLINE void tile_a(const nntop_gemm *g, long kb, const float *a, const float *b, long ldb, float *c, long ldc,
+                   float alpha, float beta, int wide, int rows) {
+  if (g->trans_a) {
+    tile(kb, a, g->lda, 1, b, ldb, c, ldc, alpha, beta, wide, rows);
   } else {
-    tile(k, a, MR, 1, b, ldb, c, ldc, alpha, beta, wide);
+    tile(kb, a, 1, g->lda, b, ldb, c, ldc, alpha, beta, wide, rows);
   }
 }
 
-/// Row tile t against one panel (columns j0 ..< j0 + cols of op(B), read at
-/// `b` with row stride `ldb`), over k range [p0, p0 + kb).
-INLINE void tile_panel(const nntop_gemm *g, long t, long j0, long cols, const float *b, long ldb, long p0, long kb,
-                       float beta, const float *pack_a, float *scratch) {
-  long i0 = t * MR, rows = g->m - i0 < MR ? g->m - i0 : MR;
-  int kind = rows < MR ? A_PACKED : g->trans_a ? A_TRANSPOSED : A_ROWS;
-  const float *a = kind == A_PACKED ? pack_a : g->trans_a ? g->a + p0 * g->lda + i0 : g->a + i0 * g->lda + p0;
+/// Rows [i0, i0 + rows) (`rows` a constant at every call) against one panel
+/// (columns j0 ..< j0 + cols of op(B), read at `b` with row stride `ldb`),
+/// over k range [p0, p0 + kb).
+INLINE void tile_panel_rows(const nntop_gemm *g, long i0, long j0, long cols, const float *b, long ldb, long p0,
+                            long kb, float beta, float *scratch, int rows) {
+  const float *a = g->trans_a ? g->a + p0 * g->lda + i0 : g->a + i0 * g->lda + p0;
   float *c = g->c + i0 * g->ldc + j0;
-  if (rows == MR && cols == NR) {
-    tile_from(kind, kb, a, g->lda, b, ldb, c, g->ldc, g->alpha, beta, 1);
+  if (cols == NR) {
+    tile_a(g, kb, a, b, ldb, c, g->ldc, g->alpha, beta, 1, rows);
     return;
   }
-  // A partial tile: computed whole into scratch, the part inside C kept.
+  // A partial panel: computed whole into scratch, the part inside C kept.
   // No wider than a vector: the tile's left half is all there is to compute.
   if (cols <= L) {
-    tile_from(kind, kb, a, g->lda, b, ldb, scratch, NR, g->alpha, 0, 0);
+    tile_a(g, kb, a, b, ldb, scratch, NR, g->alpha, 0, 0, rows);
   } else {
-    tile_from(kind, kb, a, g->lda, b, ldb, scratch, NR, g->alpha, 0, 1);
+    tile_a(g, kb, a, b, ldb, scratch, NR, g->alpha, 0, 1, rows);
   }
   for (long r = 0; r < rows; r++) {
     float *cr = c + r * g->ldc;
@@ -172,8 +156,27 @@ INLINE void tile_panel(const nntop_gemm *g, long t, long j0, long cols, const fl
   }
 }
 
+/// Row tile t against one panel: a whole tile (MR rows), or the bottom
+/// tile's fewer rows, each count its own loop.
+INLINE void tile_panel(const nntop_gemm *g, long t, long j0, long cols, const float *b, long ldb, long p0, long kb,
+                       float beta, float *scratch) {
+  long i0 = t * MR, rows = g->m - i0 < MR ? g->m - i0 : MR;
+#define ROWS_CASE(R) case R: tile_panel_rows(g, i0, j0, cols, b, ldb, p0, kb, beta, scratch, R); break;
+  switch (rows) {
+    ROWS_CASE(1) ROWS_CASE(2) ROWS_CASE(3)
+#if MR > 4
+    ROWS_CASE(4) ROWS_CASE(5)
+#endif
+#if MR > 6
+    ROWS_CASE(6) ROWS_CASE(7)
+#endif
+    default: tile_panel_rows(g, i0, j0, cols, b, ldb, p0, kb, beta, scratch, MR); break;
+  }
+#undef ROWS_CASE
+}
+
 static void gemm_blocks(const nntop_gemm *g, long tile_lo, long tile_hi, long panel_lo, long panel_hi,
-                        float *pack_a, float *pack_b, float *scratch) {
+                        float *pack_b, float *scratch) {
   long blocks = (g->k + NNTOP_GEMM_KC - 1) / NNTOP_GEMM_KC, depth = (g->k + blocks - 1) / blocks;
   long per_block = NNTOP_GEMM_MC / MR > 0 ? NNTOP_GEMM_MC / MR : 1;
   for (long p0 = 0; p0 < g->k; p0 += depth) {
@@ -182,8 +185,6 @@ static void gemm_blocks(const nntop_gemm *g, long tile_lo, long tile_hi, long pa
     float beta = p0 == 0 ? g->beta : 1;
     for (long t0 = tile_lo; t0 < tile_hi; t0 += per_block) {
       long t1 = t0 + per_block < tile_hi ? t0 + per_block : tile_hi;
-      // A partial bottom tile (only the last can be) is packed once for all panels.
-      if (g->m - (t1 - 1) * MR < MR) pack_tile(g, (t1 - 1) * MR, g->m - (t1 - 1) * MR, p0, kb, pack_a);
       for (long q = panel_lo; q < panel_hi; q++) {
         long j0 = q * NR, cols = g->n - j0 < NR ? g->n - j0 : NR;
         const float *b = pack_b;
@@ -194,65 +195,96 @@ static void gemm_blocks(const nntop_gemm *g, long tile_lo, long tile_hi, long pa
           const float *src = g->trans_b ? g->b + j0 * g->ldb + p0 : g->b + p0 * g->ldb + j0;
           pack_panel(g->trans_b, src, g->ldb, kb, cols, pack_b);
         }
-        for (long t = t0; t < t1; t++) tile_panel(g, t, j0, cols, b, ldb, p0, kb, beta, pack_a, scratch);
+        for (long t = t0; t < t1; t++) tile_panel(g, t, j0, cols, b, ldb, p0, kb, beta, scratch);
       }
     }
   }
 }
 
-/// C *= beta over (rows, cols); beta == 0 writes zeros (NaN-safe).
-INLINE void scale_rows(float *c, long rows, long cols, long ldc, float beta) {
-  if (beta == 1) return;
-  for (long i = 0; i < rows; i++) {
-    float *row = c + i * ldc;
-    if (beta == 0) {
-      for (long j = 0; j < cols; j++) row[j] = 0;
-    } else {
-      for (long j = 0; j < cols; j++) row[j] *= beta;
+/// c = alpha · sum + beta · c, c not read when beta is 0 (NaN-safe).
+INLINE void store_scalar(float *c, float sum, float alpha, float beta) {
+  *c = beta == 0 ? alpha * sum : alpha * sum + beta * *c;
+}
+
+/// c[0 ..< W·L] = alpha · Σₚ a[p · step] · b[p · ldb ..< p · ldb + W·L] + beta · c,
+/// the sums in registers: 8 / W interleaved partial sums per vector (p taken
+/// 8 / W at a time), so a single row (m = 1) still keeps both FMA pipes
+/// busy rather than waiting on one chain of k additions. W is a constant at
+/// every call.
+INLINE void direct_row(long k, const float *a, long step, const float *b, long ldb, float *c,
+                       float alpha, float beta, int W) {
+  enum { PHASES_MAX = 8 };
+  const int phases = PHASES_MAX / W;
+  vf acc[PHASES_MAX][4];
+#pragma clang loop unroll(full)
+  for (int f = 0; f < PHASES_MAX; f++)
+#pragma clang loop unroll(full)
+    for (int w = 0; w < 4; w++) acc[f][w] = splat(0);
+  long p = 0;
+  for (; p + phases <= k; p += phases) {
+#pragma clang loop unroll(full)
+    for (int f = 0; f < phases; f++) {
+      vf s = splat(a[(p + f) * step]);
+#pragma clang loop unroll(full)
+      for (int w = 0; w < W; w++) acc[f][w] = s * load(b + (p + f) * ldb + w * L) + acc[f][w];
     }
+  }
+  for (; p < k; p++) {
+    vf s = splat(a[p * step]);
+#pragma clang loop unroll(full)
+    for (int w = 0; w < W; w++) acc[0][w] = s * load(b + p * ldb + w * L) + acc[0][w];
+  }
+#pragma clang loop unroll(full)
+  for (int w = 0; w < W; w++) {
+    vf total = acc[0][w];
+#pragma clang loop unroll(full)
+    for (int f = 1; f < phases; f++) total += acc[f][w];
+    store_scaled(c + w * L, total, alpha, beta);
   }
 }
 
-/// Direct loops; the inner loop always runs along a contiguous row so the
-/// compiler vectorises it for this instruction set.
+/// Direct loops for products too small to block, every inner loop along a
+/// contiguous row so it runs in vectors of this instruction set.
 static void gemm_direct(int trans_a, int trans_b, long m, long n, long k, float alpha,
                         const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc) {
-  scale_rows(c, m, n, ldc, beta);
-  // A stored-transposed B is transposed first (n · k ≤ m · n · k, small here),
-  // so every inner loop runs along a row of B: no dot products across lanes.
+  if (trans_b && !trans_a && n < L) {
+    // Fewer columns than a vector (∂J/∂W of a narrow input): C[i, j] =
+    // A[i, :] · B[j, :], both rows contiguous, a vector along k at a time.
+    for (long i = 0; i < m; i++) {
+      const float *ai = a + i * lda;
+      for (long j = 0; j < n; j++) {
+        const float *bj = b + j * ldb;
+        vf acc = splat(0);
+        long p = 0;
+        for (; p + L <= k; p += L) acc += load(ai + p) * load(bj + p);
+        float sum = horizontal_sum(acc);
+        for (; p < k; p++) sum += ai[p] * bj[p];
+        store_scalar(c + i * ldc + j, sum, alpha, beta);
+      }
+    }
+    return;
+  }
+  // A stored-transposed B is transposed first (n · k ≤ m · n · k, small
+  // here), so op(B)'s rows are contiguous.
   float bt[NNTOP_DIRECT_LIMIT];
-  if (trans_b && k > 0 && n * k <= NNTOP_DIRECT_LIMIT) {
+  if (trans_b && k > 0) {
     transpose(b, ldb, n, k, bt, n);
     b = bt;
     ldb = n;
-    trans_b = 0;
   }
-  if (!trans_b) {
-    // C[i, :] += alpha · op(A)[i, p] · B[p, :]
-    for (long i = 0; i < m; i++) {
-      float *restrict ci = c + i * ldc;
-      for (long p = 0; p < k; p++) {
-        float aip = alpha * (trans_a ? a[p * lda + i] : a[i * lda + p]);
-        if (aip == 0) continue;
-        const float *restrict bp = b + p * ldb;
-        for (long j = 0; j < n; j++) ci[j] += aip * bp[j];
-      }
-    }
-  } else {
-    // C[i, j] += alpha · op(A)[i, :] · B[j, :]
-    for (long i = 0; i < m; i++) {
-      float *ci = c + i * ldc;
-      for (long j = 0; j < n; j++) {
-        const float *bj = b + j * ldb;
-        float sum = 0;
-        if (!trans_a) {
-          const float *ai = a + i * lda;
-          for (long p = 0; p < k; p++) sum += ai[p] * bj[p];
-        } else {
-          for (long p = 0; p < k; p++) sum += a[p * lda + i] * bj[p];
-        }
-        ci[j] += alpha * sum;
-      }
+  // C[i, j0 ..< j0 + W·L] = alpha · Σₚ op(A)[i, p] · B[p, j0 ..< j0 + W·L] + beta · C,
+  // four vectors wide (W = 4), then one (W = 1), then the last columns one by one.
+  long wide = n / (4 * L) * (4 * L), whole = n / L * L;
+  for (long i = 0; i < m; i++) {
+    const float *ai = trans_a ? a + i : a + i * lda;
+    long step = trans_a ? lda : 1;
+    float *ci = c + i * ldc;
+    for (long j0 = 0; j0 < wide; j0 += 4 * L) direct_row(k, ai, step, b + j0, ldb, ci + j0, alpha, beta, 4);
+    for (long j0 = wide; j0 < whole; j0 += L) direct_row(k, ai, step, b + j0, ldb, ci + j0, alpha, beta, 1);
+    for (long j = whole; j < n; j++) {
+      float sum = 0;
+      for (long p = 0; p < k; p++) sum += ai[p * step] * b[p * ldb + j];
+      store_scalar(ci + j, sum, alpha, beta);
     }
   }
 }

@@ -26,10 +26,16 @@ INLINE void store_part(float *p, vf v, long n) {
 INLINE vf load_lanes(const float *p, long lanes, float fill) {
   return lanes == L ? load(p) : load_part(p, lanes, fill);
 }
+/// Σ of the lanes, as a tree (halves added, then their halves): log₂ L
+/// dependent additions, not L.
 INLINE float horizontal_sum(vf v) {
-  float s = 0;
-  for (int l = 0; l < L; l++) s += v[l];
-  return s;
+  float x[L];
+  __builtin_memcpy(x, &v, sizeof v);
+#pragma clang loop unroll(full)
+  for (int w = L / 2; w > 0; w /= 2)
+#pragma clang loop unroll(full)
+    for (int l = 0; l < w; l++) x[l] += x[l + w];
+  return x[0];
 }
 
 // ---- vector maths: exp, log, tanh, sigmoid, a few ulp -----------------------
@@ -37,29 +43,53 @@ INLINE float horizontal_sum(vf v) {
 /// Adding then subtracting 1.5 · 2²³ rounds to an integer (|x| < 2²²).
 #define MAGIC 12582912.0f
 
-/// e^x; inputs clamped to where e^x is finite and normal, so never NaN for finite x.
-INLINE vf v_exp(vf x) {
-  const vf lo = splat(-87.3f), hi = splat(88.7f), magic = splat(MAGIC);
-  vf xc = select(x < lo, lo, x);
-  xc = select(x > hi, hi, xc);
-  vf n = (xc * 1.44269504f + magic) - magic;
-  vf r = xc - n * 0.693359375f;
-  r = r - n * -2.1219444e-4f;
-  // e^r on |r| ≤ ln2/2 by its Taylor series to r⁷ (error < 1e-8 relative).
+/// n = round(x / ln 2) and r = x − n · ln 2 (|r| ≤ ln2/2, ln 2 in two parts), |x| < 2²²·ln 2.
+#define EXP_REDUCE(x, n, r)                                          \
+  vf n = ((x) * 1.44269504f + splat(MAGIC)) - splat(MAGIC);         \
+  vf r = ((x) - n * 0.693359375f) - n * -2.1219444e-4f
+
+/// e^r − 1 on |r| ≤ ln2/2 by its Taylor series to r⁷ (error < 1e-8 relative to r).
+INLINE vf expm1_reduced(vf r) {
   vf p = splat(1.0f / 5040);
   p = p * r + 1.0f / 720;
   p = p * r + 1.0f / 120;
   p = p * r + 1.0f / 24;
   p = p * r + 1.0f / 6;
   p = p * r + 0.5f;
-  p = p * r + 1.0f;
-  p = p * r + 1.0f;
-  // 2^n from exponent bits, n ∈ [-126, 128] split so both halves are normal.
-  vi ni = (vi)(n + magic) - (vi)magic;
-  vi half = ni >> 1;
-  vf s1 = (vf)((half + 127) << 23);
-  vf s2 = (vf)((ni - half + 127) << 23);
-  return p * s1 * s2;
+  return (p * r) * r + r;
+}
+
+/// 2ⁿ for an integral n ∈ [−126, 127] held as a float, from the exponent bits.
+INLINE vf pow2(vf n) { return (vf)(((vi)(n + splat(MAGIC)) - (vi)splat(MAGIC) + 127) << 23); }
+
+/// e^x; inputs clamped to where e^x is finite and normal, so never NaN for finite x.
+INLINE vf v_exp(vf x) {
+  const vf lo = splat(-87.3f), hi = splat(88.7f);
+  vf xc = select(x < lo, lo, x);
+  xc = select(x > hi, hi, xc);
+  EXP_REDUCE(xc, n, r);
+  // 2ⁿ for n ∈ [−126, 128] in two halves, so both are normal.
+  vf half = (n * 0.5f + splat(MAGIC)) - splat(MAGIC);
+  return (1.0f + expm1_reduced(r)) * pow2(half) * pow2(n - half);
+}
+
+/// 1/x for x in [1, 2¹²⁶): the CPU's reciprocal estimate refined by Newton
+/// steps r ← r + r·(1 − x·r), each squaring the relative error: one for
+/// AVX-512's 14 bits, two for AVX's and SSE's 12 (so 1/2 comes out 0.5
+/// exactly); a division where there is no estimate.
+INLINE vf v_reciprocal(vf x) {
+#if defined(__x86_64__) && NNTOP_LANES == 16
+  vf r = __builtin_ia32_rcp14ps512_mask(x, splat(0), (unsigned short)0xFFFF);
+#elif defined(__x86_64__) && NNTOP_LANES == 8
+  vf r = __builtin_ia32_rcpps256(x);
+  r = r * (1.0f - x * r) + r;
+#elif defined(__x86_64__) && NNTOP_LANES == 4
+  vf r = __builtin_ia32_rcpps(x);
+  r = r * (1.0f - x * r) + r;
+#else
+  return 1.0f / x;
+#endif
+  return r * (1.0f - x * r) + r;
 }
 
 /// The natural log: exponent and mantissa from the bits, log m = 2·atanh((m−1)/(m+1))
@@ -84,28 +114,28 @@ INLINE vf v_log(vf x) {
   return select(x < splat(0), splat(__builtin_nanf("")), result);
 }
 
-/// tanh: an odd Taylor polynomial near 0 (where 1 − 2/(e²ˣ+1) would cancel),
-/// the exponential form elsewhere.
+/// tanh x = −m / (2 + m) with the sign of x, m = e^(−2|x|) − 1 ∈ (−1, 0]:
+/// no cancellation near 0, as m comes from e^r − 1 directly. |x| past 10
+/// gives ±1 (tanh 10 rounds to 1 in fp32).
 INLINE vf v_tanh(vf x) {
   vu bits = (vu)x;
-  vf ax = (vf)(bits & 0x7FFFFFFFu);
-  // x − x³/3 + 2x⁵/15 − 17x⁷/315 + 62x⁹/2835 − 1382x¹¹/155925 + 21844x¹³/6081075
-  vf x2 = x * x;
-  vf p = splat(21844.0f / 6081075);
-  p = p * x2 + -1382.0f / 155925;
-  p = p * x2 + 62.0f / 2835;
-  p = p * x2 + -17.0f / 315;
-  p = p * x2 + 2.0f / 15;
-  p = p * x2 + -1.0f / 3;
-  vf small = (x * x2) * p + x;
-  vf e = v_exp(-2.0f * ax);
-  vf large = (1.0f - e) / (1.0f + e);
-  vf with_sign = (vf)((vu)large | (bits & 0x80000000u));
-  return select(ax > splat(0.5f), with_sign, small);
+  vf y = -2.0f * (vf)(bits & 0x7FFFFFFFu);
+  y = select(y < splat(-20), splat(-20), y);
+  EXP_REDUCE(y, n, r);
+  vf scale = pow2(n);
+  vf m = scale * expm1_reduced(r) + (scale - 1.0f);
+  vf t = -m * v_reciprocal(2.0f + m);
+  return (vf)((vu)t | (bits & 0x80000000u));
 }
 
-/// 1 / (1 + e⁻ˣ), without overflow for large |x|.
-INLINE vf v_sigmoid(vf x) { return 1.0f / (1.0f + v_exp(-x)); }
+/// 1 / (1 + e⁻ˣ), x clamped to ±87, where σ is 1 or a normal fp32 number.
+INLINE vf v_sigmoid(vf x) {
+  vf xc = select(x < splat(-87), splat(-87), x);
+  xc = select(x > splat(87), splat(87), xc);
+  vf negated = -xc;
+  EXP_REDUCE(negated, n, r);
+  return v_reciprocal(1.0f + (1.0f + expm1_reduced(r)) * pow2(n));
+}
 
 /// log(1 + e^(−|x|)): the softplus tail of stable sigmoid cross-entropies.
 INLINE vf v_log1p_exp_negative_abs(vf x) {

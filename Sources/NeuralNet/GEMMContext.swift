@@ -1,8 +1,8 @@
 import CKernels
 
 /// The GEMM driver's threads and scratch memory, reused across calls so a
-/// training step allocates nothing: per thread, a packed B panel (KC × NR),
-/// a packed bottom-edge A tile (KC × MR) and an edge tile (MR × NR).
+/// training step allocates nothing: per thread, a packed B panel (KC × NR)
+/// and an edge tile (MR × NR).
 ///
 /// The blocked product itself is C (`gemm_blocks` in the kernel set, GotoBLAS
 /// order): per k block, per block of row tiles, each NR-column panel of op(B)
@@ -24,7 +24,6 @@ public final class GEMMContext {
   public let kernels: KernelSet
   private let task = GEMMTask()
   private let packB: [UnsafeMutablePointer<Float>]  // per thread: (KC, NR)
-  private let packA: [UnsafeMutablePointer<Float>]  // per thread: (KC, MR)
   private let tiles: [UnsafeMutablePointer<Float>]  // per thread: (MR, NR)
 
   /// - Parameters:
@@ -35,12 +34,11 @@ public final class GEMMContext {
     self.kernels = kernels
     let threads = runner?.threadCount ?? 1, mr = kernels.tileRows, nr = kernels.tileColumns
     packB = (0..<threads).map { _ in .allocate(capacity: Int(NNTOP_GEMM_KC) * nr) }
-    packA = (0..<threads).map { _ in .allocate(capacity: Int(NNTOP_GEMM_KC) * mr) }
     tiles = (0..<threads).map { _ in .allocate(capacity: mr * nr) }
   }
 
   deinit {
-    for p in packB + packA + tiles { p.deallocate() }
+    for p in packB + tiles { p.deallocate() }
   }
 
   public var threadCount: Int { runner?.threadCount ?? 1 }
@@ -54,7 +52,7 @@ public final class GEMMContext {
       product: nntop_gemm(
         trans_a: transA == .transposed ? 1 : 0, trans_b: transB == .transposed ? 1 : 0, m: m, n: n, k: k,
         alpha: alpha, beta: beta, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc),
-      packB: packB, packA: packA, tiles: tiles, kernels: kernels)
+      packB: packB, tiles: tiles, kernels: kernels)
     let rowTiles = (m + kernels.tileRows - 1) / kernels.tileRows
     let panels = (n + kernels.tileColumns - 1) / kernels.tileColumns
     let threads = threadCount
@@ -104,17 +102,17 @@ final class GEMMTask: ParallelTask, @unchecked Sendable {
 /// buffers.
 ///
 /// `@unchecked Sendable` is safe: threads given different `thread` indices
-/// write disjoint row tiles or column panels of C and their own `packB`,
-/// `packA` and `tiles` buffers; everything else is only read during the
+/// write disjoint row tiles or column panels of C and their own `packB`
+/// and `tiles` buffers; everything else is only read during the
 /// parallel region, which the caller does not leave before all workers are done.
 struct GEMMJob: @unchecked Sendable {
   let product: nntop_gemm
-  let packB, packA, tiles: [UnsafeMutablePointer<Float>]
+  let packB, tiles: [UnsafeMutablePointer<Float>]
   let kernels: KernelSet
 
   func compute(rowTiles: Range<Int>, panels: Range<Int>, thread: Int) {
     withUnsafePointer(to: product) { g in
-      kernels.gemmBlocks(g, tiles: rowTiles, panels: panels, packA: packA[thread], packB: packB[thread], scratch: tiles[thread])
+      kernels.gemmBlocks(g, tiles: rowTiles, panels: panels, packB: packB[thread], scratch: tiles[thread])
     }
   }
 }

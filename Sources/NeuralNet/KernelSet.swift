@@ -62,10 +62,10 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
   /// Row tiles `tiles` × column panels `panels` of the product `g` (see
   /// `nntop_kernel_set.gemm_blocks`), with one thread's packing buffers.
   func gemmBlocks(
-    _ g: UnsafePointer<nntop_gemm>, tiles: Range<Int>, panels: Range<Int>, packA: UnsafeMutablePointer<Float>,
-    packB: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+    _ g: UnsafePointer<nntop_gemm>, tiles: Range<Int>, panels: Range<Int>, packB: UnsafeMutablePointer<Float>,
+    scratch: UnsafeMutablePointer<Float>
   ) {
-    table.pointee.gemm_blocks!(g, tiles.lowerBound, tiles.upperBound, panels.lowerBound, panels.upperBound, packA, packB, scratch)
+    table.pointee.gemm_blocks!(g, tiles.lowerBound, tiles.upperBound, panels.lowerBound, panels.upperBound, packB, scratch)
   }
 
   func gemmDirect(

@@ -16,14 +16,19 @@ struct GEMMTests {
     var testDescription: String { "\(m)x\(n)x\(k) \(ta == .none ? "N" : "T")\(tb == .none ? "N" : "T")" }
   }
 
-  /// Shapes hitting every path of every set: direct loops, whole tiles
-  /// (4 × 8, 6 × 16, 8 × 32), partial bottom tiles (packed), partial right
-  /// panels (padded), k not a multiple of anything or past a k block (256),
-  /// transposes with odd sizes and 8 × 8 blocks, more rows than a row block
-  /// (256) against several packed panels.
+  /// Shapes hitting every path of every set: direct loops (dot products
+  /// along k for fewer columns than a vector (64 × 2 × 32), one row with
+  /// interleaved partial sums (1 × 32 × 64), whole and single vectors then
+  /// single columns (3 × 37 × 30)); whole tiles (4 × 8, 6 × 16, 8 × 32);
+  /// bottom tiles of every row count below MR (m mod 8 from 1 to 7, m mod 6
+  /// from 1 to 5, m mod 4 from 1 to 3); partial right panels (padded); k not
+  /// a multiple of anything or past a k block (256); transposes with odd
+  /// sizes and 8 × 8 blocks; more rows than a row block (256) against
+  /// several packed panels.
   static let shapes = [
     (1, 1, 1), (2, 3, 4), (4, 8, 200), (6, 16, 8), (7, 17, 9), (8, 32, 16), (13, 33, 300), (64, 32, 64), (128, 129, 257),
     (5, 300, 3), (257, 10, 64), (10, 64, 128), (24, 48, 17), (9, 784, 33), (12, 64, 600), (300, 70, 20),
+    (64, 2, 32), (1, 32, 64), (3, 37, 30), (3, 70, 40), (6, 50, 20), (7, 40, 30),
   ]
   static let cases: [Case] = shapes.flatMap { s in
     [Transpose.none, .transposed].flatMap { ta in

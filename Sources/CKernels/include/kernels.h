@@ -78,10 +78,10 @@ typedef struct nntop_kernel_set {
   /// zero-padded; a row-major panel that fewer than
   /// NNTOP_GEMM_PACKING_TILES tiles sweep read in place), then every tile of
   /// the block over it: C's tile in registers, A read in place (its rows, or
-  /// a transposed A's MR contiguous values per k) except a partial bottom
-  /// tile, packed (KC, MR) into `pack_a`, computed into `scratch` (MR, NR).
+  /// a transposed A's MR contiguous values per k), the bottom tile with only
+  /// the rows there are; a partial panel computed into `scratch` (MR, NR).
   void (*gemm_blocks)(const nntop_gemm *g, long tile_lo, long tile_hi, long panel_lo, long panel_hi,
-                      float *pack_a, float *pack_b, float *scratch);
+                      float *pack_b, float *scratch);
   /// C(m, n) = alpha · op(A) · op(B) + beta · C by direct loops, for products
   /// too small to repay blocking (m · n · k ≤ NNTOP_DIRECT_LIMIT).
   /// `trans_*` nonzero: the operand is stored transposed.
