@@ -78,18 +78,21 @@ INLINE vf v_exp(vf x) {
 /// AVX-512's 14 bits, two for AVX's and SSE's 12 (so 1/2 comes out 0.5
 /// exactly); a division where there is no estimate.
 INLINE vf v_reciprocal(vf x) {
-#if defined(__x86_64__) && NNTOP_LANES == 16
+#if defined(__x86_64__)
+#if NNTOP_LANES == 16
   vf r = __builtin_ia32_rcp14ps512_mask(x, splat(0), (unsigned short)0xFFFF);
-#elif defined(__x86_64__) && NNTOP_LANES == 8
+#else
+#if NNTOP_LANES == 8
   vf r = __builtin_ia32_rcpps256(x);
-  r = r * (1.0f - x * r) + r;
-#elif defined(__x86_64__) && NNTOP_LANES == 4
+#else
   vf r = __builtin_ia32_rcpps(x);
+#endif
   r = r * (1.0f - x * r) + r;
+#endif
+  return r * (1.0f - x * r) + r;
 #else
   return 1.0f / x;
 #endif
-  return r * (1.0f - x * r) + r;
 }
 
 /// The natural log: exponent and mantissa from the bits, log m = 2·atanh((m−1)/(m+1))
