@@ -126,11 +126,7 @@ INLINE vf column_cross_entropy(const float *z, const float *y, long units, long 
   return column;
 }
 
-INLINE vf clamp_probability(vf a) {
-  const vf lo = splat(1e-7f), hi = splat(1 - 1e-7f);
-  a = select(a < lo, lo, a);
-  return select(a > hi, hi, a);
-}
+INLINE vf clamp_probability(vf a) { return clamp(a, 1e-7f, 1 - 1e-7f); }
 
 static double loss(int kind, const float *z, const float *a, const float *y, long units, long batch) {
   long n = units * batch;

@@ -40,6 +40,12 @@ INLINE float horizontal_sum(vf v) {
 
 // ---- vector maths: exp, log, tanh, sigmoid, a few ulp -----------------------
 
+/// x limited to [lo, hi] lane by lane (NaN stays NaN).
+INLINE vf clamp(vf x, float lo, float hi) {
+  x = select(x < splat(lo), splat(lo), x);
+  return select(x > splat(hi), splat(hi), x);
+}
+
 /// Adding then subtracting 1.5 · 2²³ rounds to an integer (|x| < 2²²).
 #define MAGIC 12582912.0f
 
@@ -64,9 +70,7 @@ INLINE vf pow2(vf n) { return (vf)(((vi)(n + splat(MAGIC)) - (vi)splat(MAGIC) + 
 
 /// e^x; inputs clamped to where e^x is finite and normal, so never NaN for finite x.
 INLINE vf v_exp(vf x) {
-  const vf lo = splat(-87.3f), hi = splat(88.7f);
-  vf xc = select(x < lo, lo, x);
-  xc = select(x > hi, hi, xc);
+  vf xc = clamp(x, -87.3f, 88.7f);
   EXP_REDUCE(xc, n, r);
   // 2ⁿ for n ∈ [−126, 128] in two halves, so both are normal.
   vf half = (n * 0.5f + splat(MAGIC)) - splat(MAGIC);
@@ -133,9 +137,7 @@ INLINE vf v_tanh(vf x) {
 
 /// 1 / (1 + e⁻ˣ), x clamped to ±87, where σ is 1 or a normal fp32 number.
 INLINE vf v_sigmoid(vf x) {
-  vf xc = select(x < splat(-87), splat(-87), x);
-  xc = select(x > splat(87), splat(87), xc);
-  vf negated = -xc;
+  vf negated = -clamp(x, -87, 87);
   EXP_REDUCE(negated, n, r);
   return v_reciprocal(1.0f + (1.0f + expm1_reduced(r)) * pow2(n));
 }
