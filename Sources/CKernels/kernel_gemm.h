@@ -92,24 +92,27 @@ static void transpose(const float *src, long ld, long rows, long cols, float *ds
   }
 }
 
-/// op(B)'s k × cols panel into dst(k, NR), zeros past cols: two vector
-/// copies a row for a whole panel of a row-major B, 8 × 8-block transposes
-/// of its `cols` stored rows for a stored-transposed one.
+/// op(B)'s k × cols panel into dst(k, NR), zeros past cols (up to the one
+/// vector a panel no wider than one is swept by): vector copies a row for a
+/// row-major B one or two vectors wide, 8 × 8-block transposes of its
+/// `cols` stored rows for a stored-transposed one.
 INLINE void pack_panel(int trans_b, const float *b, long ldb, long k, long cols, float *dst) {
   if (trans_b) {
     transpose(b, ldb, cols, k, dst, NR);
-  } else if (cols == NR) {
+  } else if (cols == NR || cols == L) {
     for (long p = 0; p < k; p++) {
       store(dst + p * NR, load(b + p * ldb));
-      store(dst + p * NR + L, load(b + p * ldb + L));
+      if (cols == NR) store(dst + p * NR + L, load(b + p * ldb + L));
     }
     return;
   } else {
     for (long p = 0; p < k; p++)
       for (long j = 0; j < cols; j++) dst[p * NR + j] = b[p * ldb + j];
   }
+  // A panel no wider than a vector is swept by the left vector alone.
+  long width = cols <= L ? L : NR;
   for (long p = 0; p < k; p++)
-    for (long j = cols; j < NR; j++) dst[p * NR + j] = 0;
+    for (long j = cols; j < width; j++) dst[p * NR + j] = 0;
 }
 
 // ---- the blocked product ----------------------------------------------------
@@ -136,6 +139,10 @@ INLINE void tile_panel_rows(const nntop_gemm *g, long i0, long j0, long cols, co
   float *c = g->c + i0 * g->ldc + j0;
   if (cols == NR) {
     tile_a(g, kb, a, b, ldb, c, g->ldc, g->alpha, beta, 1, rows);
+    return;
+  }
+  if (cols == L) {
+    tile_a(g, kb, a, b, ldb, c, g->ldc, g->alpha, beta, 0, rows);
     return;
   }
   // A partial panel: computed whole into scratch, the part inside C kept.
@@ -189,7 +196,7 @@ static void gemm_blocks(const nntop_gemm *g, long tile_lo, long tile_hi, long pa
         long j0 = q * NR, cols = g->n - j0 < NR ? g->n - j0 : NR;
         const float *b = pack_b;
         long ldb = NR;
-        if (!g->trans_b && cols == NR && t1 - t0 < NNTOP_GEMM_PACKING_TILES) {
+        if (!g->trans_b && (cols == NR || cols == L) && t1 - t0 < NNTOP_GEMM_PACKING_TILES) {
           b = g->b + p0 * g->ldb + j0, ldb = g->ldb;
         } else {
           const float *src = g->trans_b ? g->b + j0 * g->ldb + p0 : g->b + p0 * g->ldb + j0;

@@ -21,7 +21,9 @@ struct GEMMTests {
   /// interleaved partial sums (1 × 32 × 64), whole and single vectors then
   /// single columns (3 × 37 × 30)); whole tiles (4 × 8, 6 × 16, 8 × 32);
   /// bottom tiles of every row count below MR (m mod 8 from 1 to 7, m mod 6
-  /// from 1 to 5, m mod 4 from 1 to 3); partial right panels (padded); k not
+  /// from 1 to 5, m mod 4 from 1 to 3); partial right panels (padded), and
+  /// right panels exactly one vector wide, computed in place (n = 16 or 48
+  /// for AVX-512's 16 lanes, 8 or 24 for AVX2's 8, 4 or 20 for SSE's); k not
   /// a multiple of anything or past a k block (256); transposes with odd
   /// sizes and 8 × 8 blocks; more rows than a row block (256) against
   /// several packed panels.
@@ -29,6 +31,7 @@ struct GEMMTests {
     (1, 1, 1), (2, 3, 4), (4, 8, 200), (6, 16, 8), (7, 17, 9), (8, 32, 16), (13, 33, 300), (64, 32, 64), (128, 129, 257),
     (5, 300, 3), (257, 10, 64), (10, 64, 128), (24, 48, 17), (9, 784, 33), (12, 64, 600), (300, 70, 20),
     (64, 2, 32), (1, 32, 64), (3, 37, 30), (3, 70, 40), (6, 50, 20), (7, 40, 30),
+    (20, 16, 30), (20, 8, 30), (9, 24, 25), (10, 20, 30), (300, 4, 16),
   ]
   static let cases: [Case] = shapes.flatMap { s in
     [Transpose.none, .transposed].flatMap { ta in
