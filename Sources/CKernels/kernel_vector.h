@@ -40,11 +40,34 @@ INLINE float horizontal_sum(vf v) {
 
 // ---- vector maths: exp, log, tanh, sigmoid, a few ulp -----------------------
 
-/// x limited to [lo, hi] lane by lane (NaN stays NaN).
-INLINE vf clamp(vf x, float lo, float hi) {
-  x = select(x < splat(lo), splat(lo), x);
-  return select(x > splat(hi), splat(hi), x);
+/// a > b ? a : b and a < b ? a : b lane by lane: b where either is NaN, as
+/// x86's max and min instructions are (one instruction each, where a
+/// compare and a select were three).
+INLINE vf max_else(vf a, vf b) {
+#if defined(__x86_64__) && NNTOP_LANES == 16
+  return __builtin_ia32_maxps512(a, b, 4);
+#elif defined(__x86_64__) && NNTOP_LANES == 8
+  return __builtin_ia32_maxps256(a, b);
+#elif defined(__x86_64__)
+  return __builtin_ia32_maxps(a, b);
+#else
+  return select(a > b, a, b);
+#endif
 }
+INLINE vf min_else(vf a, vf b) {
+#if defined(__x86_64__) && NNTOP_LANES == 16
+  return __builtin_ia32_minps512(a, b, 4);
+#elif defined(__x86_64__) && NNTOP_LANES == 8
+  return __builtin_ia32_minps256(a, b);
+#elif defined(__x86_64__)
+  return __builtin_ia32_minps(a, b);
+#else
+  return select(a < b, a, b);
+#endif
+}
+
+/// x limited to [lo, hi] lane by lane (NaN stays NaN).
+INLINE vf clamp(vf x, float lo, float hi) { return min_else(splat(hi), max_else(splat(lo), x)); }
 
 /// Adding then subtracting 1.5 · 2²³ rounds to an integer (|x| < 2²²).
 #define MAGIC 12582912.0f
@@ -77,28 +100,6 @@ INLINE vf v_exp(vf x) {
   return (1.0f + expm1_reduced(r)) * pow2(half) * pow2(n - half);
 }
 
-/// 1/x for x in [1, 2¹²⁶): the CPU's reciprocal estimate refined by Newton
-/// steps r ← r + r·(1 − x·r), each squaring the relative error: one for
-/// AVX-512's 14 bits, two for AVX's and SSE's 12 (so 1/2 comes out 0.5
-/// exactly); a division where there is no estimate.
-INLINE vf v_reciprocal(vf x) {
-#if defined(__x86_64__)
-#if NNTOP_LANES == 16
-  vf r = __builtin_ia32_rcp14ps512_mask(x, splat(0), (unsigned short)0xFFFF);
-#else
-#if NNTOP_LANES == 8
-  vf r = __builtin_ia32_rcpps256(x);
-#else
-  vf r = __builtin_ia32_rcpps(x);
-#endif
-  r = r * (1.0f - x * r) + r;
-#endif
-  return r * (1.0f - x * r) + r;
-#else
-  return 1.0f / x;
-#endif
-}
-
 /// The natural log: exponent and mantissa from the bits, log m = 2·atanh((m−1)/(m+1))
 /// on m ∈ [√½, √2). 0 gives −∞, negatives NaN.
 INLINE vf v_log(vf x) {
@@ -126,12 +127,11 @@ INLINE vf v_log(vf x) {
 /// gives ±1 (tanh 10 rounds to 1 in fp32).
 INLINE vf v_tanh(vf x) {
   vu bits = (vu)x;
-  vf y = -2.0f * (vf)(bits & 0x7FFFFFFFu);
-  y = select(y < splat(-20), splat(-20), y);
+  vf y = max_else(splat(-20), -2.0f * (vf)(bits & 0x7FFFFFFFu));
   EXP_REDUCE(y, n, r);
   vf scale = pow2(n);
   vf m = scale * expm1_reduced(r) + (scale - 1.0f);
-  vf t = -m * v_reciprocal(2.0f + m);
+  vf t = -m / (2.0f + m);
   return (vf)((vu)t | (bits & 0x80000000u));
 }
 
@@ -139,7 +139,8 @@ INLINE vf v_tanh(vf x) {
 INLINE vf v_sigmoid(vf x) {
   vf negated = -clamp(x, -87, 87);
   EXP_REDUCE(negated, n, r);
-  return v_reciprocal(1.0f + (1.0f + expm1_reduced(r)) * pow2(n));
+  vf scale = pow2(n);
+  return 1.0f / (1.0f + (scale * expm1_reduced(r) + scale));
 }
 
 /// log(1 + e^(−|x|)): the softplus tail of stable sigmoid cross-entropies.
@@ -148,4 +149,4 @@ INLINE vf v_log1p_exp_negative_abs(vf x) {
   return v_log(1.0f + v_exp(-ax));
 }
 
-INLINE vf v_max0(vf x) { return select(x < splat(0), splat(0), x); }
+INLINE vf v_max0(vf x) { return max_else(splat(0), x); }
