@@ -90,6 +90,26 @@ struct KernelMathTests {
     #expect(f(.sigmoid, 0) == 0.5 && f(.tanh, 0) == 0)
   }
 
+  /// A diverged run must show NaN, not a plausible number (the health
+  /// monitor looks for it); infinities saturate.
+  @Test(arguments: KernelSet.supported)
+  func activationsPassNaNOnAndSaturateAtInfinity(kernels: KernelSet) {
+    func f(_ activation: Activation, _ x: Float) -> Float {
+      // A whole vector of lanes and a tail, so both paths are seen.
+      var v = [Float](repeating: x, count: kernels.lanes + 3)
+      v.withUnsafeMutableBufferPointer { activation.forward($0.baseAddress!, bias: nil, units: 1, batch: $0.count, kernels: kernels) }
+      #expect(v.allSatisfy { $0.bitPattern == v[0].bitPattern }, "\(activation) of \(x): lanes differ")
+      return v[0]
+    }
+    for activation in Activation.hiddenChoices {
+      #expect(f(activation, .nan).isNaN, "\(activation)(NaN)")
+    }
+    // σ is clamped at ±87, where it is 1 or still a normal number (1.6e-38).
+    #expect(f(.sigmoid, .infinity) == 1 && f(.sigmoid, -.infinity) > 0 && f(.sigmoid, -.infinity) < 2e-38)
+    #expect(f(.tanh, .infinity) == 1 && f(.tanh, -.infinity) == -1)
+    #expect(f(.relu, .infinity) == .infinity && f(.relu, -.infinity) == 0)
+  }
+
   @Test(arguments: KernelSet.supported)
   func softmaxColumnsSumToOneAndMatchDefinition(kernels: KernelSet) {
     // (3 units, 37 columns); column 2 holds 1000, 2, 1 (no overflow).
