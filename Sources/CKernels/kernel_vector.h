@@ -43,28 +43,20 @@ INLINE float horizontal_sum(vf v) {
 /// a > b ? a : b and a < b ? a : b lane by lane: b where either is NaN, as
 /// x86's max and min instructions are (one instruction each, where a
 /// compare and a select were three).
-INLINE vf max_else(vf a, vf b) {
 #if defined(__x86_64__) && NNTOP_LANES == 16
-  return __builtin_ia32_maxps512(a, b, 4);
+#define X86_MIN_MAX(op, a, b) __builtin_ia32_##op##ps512(a, b, 4 /* the current rounding */)
 #elif defined(__x86_64__) && NNTOP_LANES == 8
-  return __builtin_ia32_maxps256(a, b);
+#define X86_MIN_MAX(op, a, b) __builtin_ia32_##op##ps256(a, b)
 #elif defined(__x86_64__)
-  return __builtin_ia32_maxps(a, b);
-#else
-  return select(a > b, a, b);
+#define X86_MIN_MAX(op, a, b) __builtin_ia32_##op##ps(a, b)
 #endif
-}
-INLINE vf min_else(vf a, vf b) {
-#if defined(__x86_64__) && NNTOP_LANES == 16
-  return __builtin_ia32_minps512(a, b, 4);
-#elif defined(__x86_64__) && NNTOP_LANES == 8
-  return __builtin_ia32_minps256(a, b);
-#elif defined(__x86_64__)
-  return __builtin_ia32_minps(a, b);
+#ifdef X86_MIN_MAX
+INLINE vf max_else(vf a, vf b) { return X86_MIN_MAX(max, a, b); }
+INLINE vf min_else(vf a, vf b) { return X86_MIN_MAX(min, a, b); }
 #else
-  return select(a < b, a, b);
+INLINE vf max_else(vf a, vf b) { return select(a > b, a, b); }
+INLINE vf min_else(vf a, vf b) { return select(a < b, a, b); }
 #endif
-}
 
 /// x limited to [lo, hi] lane by lane (NaN stays NaN).
 INLINE vf clamp(vf x, float lo, float hi) { return min_else(splat(hi), max_else(splat(lo), x)); }
