@@ -11,8 +11,9 @@
 
 /// The GEMM's blocking: k is cut into equal blocks no deeper than KC (784
 /// into four of 196, not three of 256 and one of 16), so a packed B panel
-/// (KC × NR) stays in L1; A's rows in blocks of NNTOP_GEMM_MC, whose KC-deep
-/// slice stays in L2 while every panel sweeps it.
+/// (KC × NR) stays in L1; A's row tiles in even blocks whose slice (rows ×
+/// depth) holds at most MC × KC floats, so it stays in L2 while every panel
+/// sweeps it (a shallower k, more rows).
 #define NNTOP_GEMM_KC 256
 #define NNTOP_GEMM_MC 256
 /// Row tiles from which a row-major B's panel is packed rather than read in
