@@ -13,13 +13,17 @@ public enum Transpose: Sendable {
 /// context's `KernelSet` (the CPU's best without one). With `beta == 0`, `C`
 /// is not read (it may hold garbage, even NaN).
 ///
-/// - Parameter context: packing buffers (and worker threads) reused across
-///   calls; pass the one a `Workspace` owns in a training step so the step
-///   allocates nothing. Without one, a temporary context is made.
+/// - Parameters:
+///   - context: packing buffers (and worker threads) reused across calls;
+///     pass the one a `Workspace` owns in a training step so the step
+///     allocates nothing. Without one, a temporary context is made.
+///   - thread: for a caller that is itself one of the context runner's
+///     participants: the product runs on it alone, with that participant's
+///     packing buffers (nil: large products are split over the threads).
 public func gemm(
   _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, context: GEMMContext? = nil
+  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, context: GEMMContext? = nil, thread: Int? = nil
 ) {
   precondition(m >= 0 && n >= 0 && k >= 0, "negative GEMM size (\(m), \(n), \(k))")
   precondition(ldc >= n, "ldc \(ldc) < n \(n)")
@@ -37,5 +41,5 @@ public func gemm(
     return
   }
   let ctx = context ?? GEMMContext()
-  ctx.run(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+  ctx.run(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, thread: thread)
 }

@@ -43,10 +43,13 @@ public final class GEMMContext {
 
   public var threadCount: Int { runner?.threadCount ?? 1 }
 
+  /// One blocked product; with `thread`, on the calling thread alone with
+  /// that participant's buffers (work the runner already spread over its
+  /// threads), else split over the runner's threads when large.
   func run(
     _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, thread: Int?
   ) {
     let job = GEMMJob(
       product: nntop_gemm(
@@ -56,9 +59,9 @@ public final class GEMMContext {
     let rowTiles = (m + kernels.tileRows - 1) / kernels.tileRows
     let panels = (n + kernels.tileColumns - 1) / kernels.tileColumns
     let threads = threadCount
-    let parallel = threads > 1 && m * n * k >= Self.parallelLimit && rowTiles * panels >= 2
+    let parallel = thread == nil && threads > 1 && m * n * k >= Self.parallelLimit && rowTiles * panels >= 2
     guard let runner, parallel else {
-      job.compute(rowTiles: 0..<rowTiles, panels: 0..<panels, thread: 0)
+      job.compute(rowTiles: 0..<rowTiles, panels: 0..<panels, thread: thread ?? 0)
       return
     }
     // Contiguous runs of row tiles, one per thread: every run packs all of B

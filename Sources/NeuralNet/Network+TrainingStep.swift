@@ -1,7 +1,8 @@
 /// A whole training step, with the fast path fused: for plain SGD without
 /// L2 (and no statistics wanted), each layer's update goes straight into W
 /// as `W ← W − η·dZ·Aᵀ` (one GEMM with β = 1), right after `dX = Wᵀ·dZ` has
-/// used the old W; ∂J/∂W is never written out.
+/// used the old W; ∂J/∂W is never written out (`SGDBackward`, which on two
+/// threads runs the updates beside the chain of dX).
 extension Network {
   /// Forward, backward and update on one mini-batch.
   public mutating func trainingStep(
@@ -24,45 +25,39 @@ extension Network {
       optimizer.step(&self, gradients: ws, updateNorms: updateNorms)
       return
     }
-    let eta = optimizer.learningRate
     let last = layers.count - 1
     loss.outputGradient(
       output: outputActivation, predictions: ws.activations[last], targets: y,
       delta: ws.deltas[last], units: outputWidth, batch: b, kernels: ws.kernels)
-    for l in stride(from: last, through: 0, by: -1) {
-      let input = l == 0 ? x : UnsafePointer(ws.activations[l - 1])
-      layers[l].backwardAndUpdate(
-        dZ: ws.deltas[l], input: input, batch: b, dX: l == 0 ? nil : ws.deltas[l - 1], eta: eta, context: ws.gemm)
-      if l > 0 {
-        layers[l - 1].activation.multiplyDerivative(
-          ws.deltas[l - 1], activation: ws.activations[l - 1], count: layers[l - 1].outputs * b, kernels: ws.kernels)
-      }
+    let backward = ws.sgdBackward
+    let eta = optimizer.learningRate
+    withLayersInPlace(binding: backward) {
+      backward.run(input: x, batch: b, eta: eta)
     }
     optimizer.countStep()
   }
-}
 
-extension DenseLayer {
-  /// `dX = Wᵀ·dZ` (in, batch) with the old W, then `W ← W − η·dZ·xᵀ` and
-  /// `b ← b − η·dZ·1` in place.
-  mutating func backwardAndUpdate(
-    dZ: UnsafePointer<Float>, input x: UnsafePointer<Float>, batch: Int, dX: UnsafeMutablePointer<Float>?,
-    eta: Float, context: GEMMContext
-  ) {
-    let (inputs, outputs) = (self.inputs, self.outputs)
-    weights.storage.withUnsafeMutableBufferPointer { wb in
-      let w = wb.baseAddress!
-      if let dX {
-        gemm(
-          .transposed, .none, m: inputs, n: batch, k: outputs, alpha: 1, a: w, lda: inputs,
-          b: dZ, ldb: batch, beta: 0, c: dX, ldc: batch, context: context)
-      }
-      gemm(
-        .none, .transposed, m: outputs, n: inputs, k: batch, alpha: -eta, a: dZ, lda: batch,
-        b: x, ldb: batch, beta: 1, c: w, ldc: inputs, context: context)
+  /// Calls `body` with every layer's W and b in place, their addresses (and
+  /// the layers' activations) in `backward`'s table: each array made unique first, as any write in place
+  /// makes it, and all of them held at once, so two threads may update two
+  /// layers.
+  private mutating func withLayersInPlace(binding backward: SGDBackward, _ body: () -> Void) {
+    layers.withUnsafeMutableBufferPointer { layers in
+      Self.bind(layers, from: 0, backward, body)
     }
-    bias.withUnsafeMutableBufferPointer { bias in
-      for r in 0..<outputs { bias[r] -= eta * context.kernels.sum(dZ + r * batch, count: batch) }
+  }
+
+  private static func bind(
+    _ layers: UnsafeMutableBufferPointer<DenseLayer>, from l: Int, _ backward: SGDBackward, _ body: () -> Void
+  ) {
+    guard l < layers.count else { return body() }
+    layers[l].weights.storage.withUnsafeMutableBufferPointer { w in
+      layers[l].bias.withUnsafeMutableBufferPointer { bias in
+        backward.layers[l].weights = w.baseAddress!
+        backward.layers[l].bias = bias.baseAddress!
+        backward.layers[l].activation = layers[l].activation
+        bind(layers, from: l + 1, backward, body)
+      }
     }
   }
 }

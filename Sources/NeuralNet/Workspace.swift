@@ -18,6 +18,8 @@ public final class Workspace {
   let biasGradients: [UnsafeMutablePointer<Float>]
   /// Packing buffers for the GEMM kernel.
   public let gemm: GEMMContext
+  /// Plain SGD's fused backward pass and update, on one thread or two.
+  let sgdBackward: SGDBackward
 
   /// The instruction set's kernels every pass over this workspace runs on.
   public var kernels: KernelSet { gemm.kernels }
@@ -40,12 +42,19 @@ public final class Workspace {
     weightGradients = network.layers.map { buffer($0.weights.count) }
     biasGradients = network.layers.map { buffer($0.outputs) }
     gemm = GEMMContext(runner: runner, kernels: kernels)
+    sgdBackward = SGDBackward(widths: widths, outputs: activations, deltas: deltas, context: gemm)
   }
 
   deinit {
     for p in activations + deltas + weightGradients + biasGradients { p.deallocate() }
     logits.deallocate()
   }
+
+  /// Whether a plain-SGD step of `batch` examples runs the layers' updates
+  /// beside the chain of dX, on two threads (`SGDBackward`): with a runner
+  /// of two or more threads, products too small to be split, and enough
+  /// update work to move.
+  public func overlapsBackward(batch: Int) -> Bool { sgdBackward.overlaps(batch: batch) }
 
   /// Whether this workspace was made for a network of these widths.
   public func fits(_ network: Network) -> Bool {

@@ -78,6 +78,10 @@ public final class BenchmarkRun {
 
   deinit { pool?.shutdown() }
 
+  /// Whether a step runs the layers' updates beside the chain of dX (see
+  /// `Workspace.overlapsBackward`).
+  public var overlapsBackward: Bool { workspace.overlapsBackward(batch: workload.batch) }
+
   /// One training step on the next batch.
   @inline(__always)
   public func step() {

@@ -108,18 +108,43 @@ struct WorkerPoolTests {
   }
 
   @Test func benchmarkStepsMatchOnOneAndTwoThreads() throws {
-    // The same seeded workload trained 10 steps on 1 and on 2 threads ends
-    // with the same weights (up to summation order).
-    for name in ["digits", "deep"] {
+    // The same seeded workload trained on one thread and on two (or three)
+    // ends with the same weights to the bit: neither splits a product of
+    // these sizes, and deep's updates, run beside the chain of dX, are the
+    // same operations on the same operands.
+    for (name, overlaps) in [("digits", false), ("deep", true), ("spirals", false), ("tiny", false)] {
       let workload = try #require(BenchmarkWorkload.named(name))
-      let one = try BenchmarkRun(workload, threads: 1), two = try BenchmarkRun(workload, threads: 2)
-      for _ in 0..<10 {
-        one.step()
-        two.step()
-      }
-      for l in one.network.layers.indices {
-        #expect(maxAbsoluteDifference(one.network.layers[l].weights.storage, two.network.layers[l].weights.storage) < 1e-5)
+      for threads in [2, 3] {
+        let one = try BenchmarkRun(workload, threads: 1), many = try BenchmarkRun(workload, threads: threads)
+        #expect(!one.overlapsBackward)
+        #expect(many.overlapsBackward == overlaps, "\(name) on \(threads) threads")
+        for _ in 0..<12 {
+          one.step()
+          many.step()
+        }
+        #expect(differingLayers(one.network, many.network) == [], "\(name) on \(threads) threads")
       }
     }
+  }
+
+  @Test func overlappedUpdatesStayExactOverManySteps() throws {
+    // Many steps on two threads, each handing the updates over anew: a lost
+    // or early hand-over (an update before dX has read the old W, or from a
+    // half-made dZ) would show as weights that differ from one thread's.
+    let workload = try #require(BenchmarkWorkload.named("deep"))
+    let one = try BenchmarkRun(workload, threads: 1), two = try BenchmarkRun(workload, threads: 2)
+    #expect(two.overlapsBackward)
+    for _ in 0..<150 {
+      one.step()
+      two.step()
+    }
+    #expect(differingLayers(one.network, two.network) == [])
+    let untrained = try BenchmarkRun(workload, threads: 1).network
+    #expect(differingLayers(one.network, untrained).count == untrained.layers.count, "every layer trained")
+  }
+
+  /// The layers whose weights or biases differ in any bit.
+  func differingLayers(_ a: Network, _ b: Network) -> [Int] {
+    a.layers.indices.filter { a.layers[$0].weights.storage != b.layers[$0].weights.storage || a.layers[$0].bias != b.layers[$0].bias }
   }
 }
