@@ -38,9 +38,9 @@ extension Network {
   }
 
   /// Calls `body` with every layer's W and b in place, their addresses (and
-  /// the layers' activations) in `backward`'s table: each array made unique first, as any write in place
-  /// makes it, and all of them held at once, so two threads may update two
-  /// layers.
+  /// the layers' activations) in `backward`'s table: each array made unique
+  /// first, as any write in place makes it, and all of them held at once,
+  /// so two threads may update two layers.
   private mutating func withLayersInPlace(binding backward: SGDBackward, _ body: () -> Void) {
     layers.withUnsafeMutableBufferPointer { layers in
       Self.bind(layers, from: 0, backward, body)

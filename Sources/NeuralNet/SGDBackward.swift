@@ -51,8 +51,10 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
     var overlapped: Bool
   }
   private var step: Step?
-  /// Whether steps of `batch` examples overlap (decided once per batch size).
-  private var overlapDecision: (batch: Int, overlapped: Bool) = (0, false)
+  /// Per example: the multiply-adds of the updates of layers L … 2, and of
+  /// the largest product; whether there is a second thread.
+  private let movedPerExample, largestPerExample: Int
+  private let twoThreads: Bool
 
   /// Multiply-adds of the updates moved off the chain below which one
   /// thread does it all: handing work over costs about a microsecond a step
@@ -70,6 +72,10 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
         weights: deltas[l], bias: deltas[l], activation: .linear, inputs: widths[l], units: widths[l + 1],
         output: outputs[l], delta: deltas[l]))
     }
+    let products = (1..<widths.count).map { widths[$0] * widths[$0 - 1] }
+    movedPerExample = products.dropFirst().reduce(0, +)
+    largestPerExample = products.max() ?? 0
+    twoThreads = context.threadCount > 1
   }
 
   deinit {
@@ -82,8 +88,7 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
   /// each other on the context's threads when there are two and no product
   /// is large enough to be split, else on the caller.
   func run(input x: UnsafePointer<Float>, batch: Int, eta: Float) {
-    if overlapDecision.batch != batch { overlapDecision = (batch, overlaps(batch: batch)) }
-    let step = Step(input: x, batch: batch, eta: eta, overlapped: overlapDecision.overlapped)
+    let step = Step(input: x, batch: batch, eta: eta, overlapped: overlaps(batch: batch))
     dXDone.store(layerCount, ordering: .relaxed)
     if step.overlapped, let runner = context.runner {
       self.step = step
@@ -94,14 +99,9 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
     }
   }
 
+  /// Whether steps of `batch` examples run the updates beside the chain.
   func overlaps(batch: Int) -> Bool {
-    var largest = 0, moved = 0
-    for l in 0..<layerCount {
-      let product = layers[l].units * layers[l].inputs * batch
-      largest = max(largest, product)
-      if l > 0 { moved += product }
-    }
-    return context.threadCount > 1 && moved >= Self.overlapMinimum && largest < GEMMContext.parallelLimit
+    twoThreads && movedPerExample * batch >= Self.overlapMinimum && largestPerExample * batch < GEMMContext.parallelLimit
   }
 
   /// Item 0, the chain; item i ≥ 1, the update of layer L + 1 − i (of
