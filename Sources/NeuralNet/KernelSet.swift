@@ -39,6 +39,11 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
   @discardableResult
   public static func flushSubnormals() -> UInt32 { nntop_flush_subnormals() }
 
+  /// One turn of a busy-wait loop (x86's `pause`): threads that spin on an
+  /// atomic call it each time round.
+  @inline(__always)
+  public static func spinPause() { nntop_spin_pause() }
+
   /// Puts back the mode `flushSubnormals` returned.
   public static func restoreFloatMode(_ mode: UInt32) { nntop_restore_float_mode(mode) }
 

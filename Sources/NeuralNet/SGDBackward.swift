@@ -115,7 +115,7 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
       chain(step, thread: participant)
     } else {
       let l = layerCount - item
-      while dXDone.load(ordering: .acquiring) > l {}
+      while dXDone.load(ordering: .acquiring) > l { KernelSet.spinPause() }
       update(l, step, thread: participant)
     }
   }

@@ -128,4 +128,13 @@ unsigned nntop_flush_subnormals(void);
 /// Puts back a mode `nntop_flush_subnormals` returned.
 void nntop_restore_float_mode(unsigned mode);
 
+/// One turn of a busy-wait: x86's `pause`, which lets a sibling hyperthread
+/// (or the other vCPU of a virtual machine on one) have the core and spares
+/// the pipeline flush on leaving the loop; nothing elsewhere.
+static inline void nntop_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
 #endif
