@@ -67,6 +67,7 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
     self.context = context
     kernels = context.kernels
     layers = .allocate(capacity: layerCount)
+    // W and b point at dZ until the first step binds the layer's own.
     for l in 0..<layerCount {
       (layers + l).initialize(to: Layer(
         weights: deltas[l], bias: deltas[l], activation: .linear, inputs: widths[l], units: widths[l + 1],
