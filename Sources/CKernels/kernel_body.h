@@ -39,6 +39,6 @@ const nntop_kernel_set NNTOP_SET = {
   .multiply_derivative = multiply_derivative,
   .softmax_columns = softmax_columns,
   .loss = loss,
-  .sum = sum,
+  .row_sums = row_sums,
   .map = map,
 };

@@ -63,6 +63,6 @@ public struct DenseLayer: Sendable, Equatable {
           b: dZ, ldb: batch, beta: 0, c: dX, ldc: batch, context: context)
       }
     }
-    for r in 0..<outputs { db[r] = context.kernels.sum(dZ + r * batch, count: batch) }
+    context.kernels.rowSums(dZ, rows: outputs, cols: batch, into: db)
   }
 }

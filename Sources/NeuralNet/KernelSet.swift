@@ -106,8 +106,13 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
     table.pointee.loss!(Int32(kind.rawValue), z, a, y, units, batch)
   }
 
-  /// Σ of `count` floats.
-  func sum(_ p: UnsafePointer<Float>, count: Int) -> Float { table.pointee.sum!(p, count) }
+  /// `out[r] = alpha · Σ row r` of `p` `(rows, cols)`, or with `accumulate` `out[r] += …`.
+  func rowSums(
+    _ p: UnsafePointer<Float>, rows: Int, cols: Int, alpha: Float = 1, into out: UnsafeMutablePointer<Float>,
+    accumulate: Bool = false
+  ) {
+    table.pointee.row_sums!(p, rows, cols, alpha, out, accumulate ? 1 : 0)
+  }
 
   /// The vector functions the activations and losses are built on, applied in place.
   public enum Function: Sendable { case exp, log, tanh, sigmoid }

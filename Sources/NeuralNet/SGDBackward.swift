@@ -146,6 +146,6 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
     gemm(
       .none, .transposed, m: layer.units, n: layer.inputs, k: batch, alpha: -eta, a: layer.delta, lda: batch,
       b: a, ldb: batch, beta: 1, c: layer.weights, ldc: layer.inputs, context: context, thread: thread)
-    for r in 0..<layer.units { layer.bias[r] -= eta * kernels.sum(layer.delta + r * batch, count: batch) }
+    kernels.rowSums(layer.delta, rows: layer.units, cols: batch, alpha: -eta, into: layer.bias, accumulate: true)
   }
 }

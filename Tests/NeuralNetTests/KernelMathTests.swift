@@ -155,10 +155,22 @@ struct KernelMathTests {
   }
 
   @Test(arguments: KernelSet.supported)
-  func sumAddsEveryElementOnce(kernels: KernelSet) {
-    // 37 values: the tail past the last whole vector counts once, nothing after it.
-    let values = (0..<40).map { Float($0 < 37 ? $0 + 1 : 1000) }
-    #expect(values.withUnsafeBufferPointer { kernels.sum($0.baseAddress!, count: 37) } == 703)
+  func rowSumsAddEveryElementOfARowOnce(kernels: KernelSet) {
+    // Rows of 37 (1…37 and 38…74), then 3 more values the sums must not
+    // reach: the tail past the last whole vector counts once, nothing after it.
+    let values = (0..<77).map { Float($0 < 74 ? $0 + 1 : 1000) }
+    var out: [Float] = [5, 7]
+    values.withUnsafeBufferPointer { p in
+      out.withUnsafeMutableBufferPointer { kernels.rowSums(p.baseAddress!, rows: 2, cols: 37, into: $0.baseAddress!) }
+    }
+    #expect(out == [703, 2072])
+    // SGD's bias step: out −= η · Σ row, η = 0.5.
+    values.withUnsafeBufferPointer { p in
+      out.withUnsafeMutableBufferPointer {
+        kernels.rowSums(p.baseAddress!, rows: 2, cols: 37, alpha: -0.5, into: $0.baseAddress!, accumulate: true)
+      }
+    }
+    #expect(out == [351.5, 1036])
   }
 
   @Test func doubleExpAndLogMatchFoundation() {

@@ -100,8 +100,10 @@ typedef struct nntop_kernel_set {
   /// The loss summed over the batch (divided by the batch, or for MSE by
   /// every element). `z` logits and `a` outputs, `y` targets, all (units, batch).
   double (*loss)(int loss, const float *z, const float *a, const float *y, long units, long batch);
-  /// Σ of `count` floats.
-  float (*sum)(const float *p, long count);
+  /// out[r] = alpha · Σ of row r of p(rows, cols), or with `accumulate`
+  /// nonzero out[r] += that: a layer's bias gradient, or plain SGD's bias
+  /// step (alpha −η) in one call.
+  void (*row_sums)(const float *p, long rows, long cols, float alpha, float *out, int accumulate);
   /// x ← f(x) over `count` floats.
   void (*map)(int function, float *x, long count);
 } nntop_kernel_set;
