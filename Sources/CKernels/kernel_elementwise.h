@@ -17,12 +17,12 @@
     }                                                         \
   } while (0)
 
-static void activate(int activation, float *z, const float *bias, long units, long batch) {
+static void activate(int activation, float *z, long ld, const float *bias, long units, long batch) {
   // The rows inside each activation's case, so its constants stay in
   // registers from row to row (a 64 × 32 ReLU 0.21 → 0.13 µs here).
 #define ROWS(EXPR)                   \
   for (long r = 0; r < units; r++) { \
-    float *row = z + r * batch;      \
+    float *row = z + r * ld;         \
     float br = bias ? bias[r] : 0;   \
     MAP(row, batch, EXPR);           \
   }

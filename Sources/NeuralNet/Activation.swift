@@ -20,12 +20,16 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
   public static let hiddenChoices: [Activation] = [.sigmoid, .tanh, .relu, .leakyReLU, .linear]
   public static let outputChoices: [Activation] = [.linear, .sigmoid, .softmax]
 
-  /// Overwrites `z`, laid out `(units, batch)` with row stride `batch`, with σ(z + b)
+  /// Overwrites `z`, laid out `(units, batch)` with row stride `ld`, with σ(z + b)
   /// — the bias (nil: none) added per row (unit) — in one pass.
+  /// - Parameter ld: z's row stride, when z is `batch` columns of a wider
+  ///   matrix (nil: `batch`); softmax needs whole rows.
   public func forward(
-    _ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, units: Int, batch: Int, kernels: KernelSet = .active
+    _ z: UnsafeMutablePointer<Float>, ld: Int? = nil, bias: UnsafePointer<Float>?, units: Int, batch: Int,
+    kernels: KernelSet = .active
   ) {
-    kernels.activate(self, z, bias: bias, units: units, batch: batch)
+    precondition(self != .softmax || ld == nil || ld == batch, "softmax over a block of columns")
+    kernels.activate(self, z, ld: ld ?? batch, bias: bias, units: units, batch: batch)
     if self == .softmax { kernels.softmaxColumns(z, units: units, batch: batch) }
   }
 

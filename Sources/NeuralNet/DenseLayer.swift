@@ -26,18 +26,35 @@ public struct DenseLayer: Sendable, Equatable {
     logits z: UnsafeMutablePointer<Float>?, context: GEMMContext
   ) {
     weights.storage.withUnsafeBufferPointer { w in
-      gemm(
-        .none, .none, m: outputs, n: batch, k: inputs, alpha: 1, a: w.baseAddress!, lda: inputs,
-        b: x, ldb: batch, beta: 0, c: z ?? a, ldc: batch, context: context)
-    }
-    bias.withUnsafeBufferPointer { b in
-      if let z {
-        Activation.linear.forward(z, bias: b.baseAddress!, units: outputs, batch: batch, kernels: context.kernels)
-        a.update(from: z, count: outputs * batch)
-        activation.forward(a, bias: nil, units: outputs, batch: batch, kernels: context.kernels)
-      } else {
-        activation.forward(a, bias: b.baseAddress!, units: outputs, batch: batch, kernels: context.kernels)
+      bias.withUnsafeBufferPointer { b in
+        Self.forward(
+          weights: w.baseAddress!, bias: b.baseAddress!, activation: activation, inputs: inputs, outputs: outputs,
+          x, columns: batch, ld: batch,
+          into: a, logits: z, context: context)
       }
+    }
+  }
+
+  /// The forward pass on a layer's W `(out, in)` and b `(out)` in place:
+  /// `columns` examples of x `(in, ·)` and a `(out, ·)`, rows `ld` floats
+  /// apart (a block of a wider batch's columns, without logits); with
+  /// `thread`, on that participant of the context's runner alone.
+  @inline(__always)
+  static func forward(
+    weights w: UnsafePointer<Float>, bias b: UnsafePointer<Float>, activation: Activation, inputs: Int, outputs: Int,
+    _ x: UnsafePointer<Float>, columns: Int, ld: Int, into a: UnsafeMutablePointer<Float>,
+    logits z: UnsafeMutablePointer<Float>? = nil, context: GEMMContext, thread: Int? = nil
+  ) {
+    gemm(
+      .none, .none, m: outputs, n: columns, k: inputs, alpha: 1, a: w, lda: inputs,
+      b: x, ldb: ld, beta: 0, c: z ?? a, ldc: ld, context: context, thread: thread)
+    if let z {
+      precondition(ld == columns, "logits of a block of columns")
+      Activation.linear.forward(z, bias: b, units: outputs, batch: columns, kernels: context.kernels)
+      a.update(from: z, count: outputs * columns)
+      activation.forward(a, bias: nil, units: outputs, batch: columns, kernels: context.kernels)
+    } else {
+      activation.forward(a, ld: ld, bias: b, units: outputs, batch: columns, kernels: context.kernels)
     }
   }
 

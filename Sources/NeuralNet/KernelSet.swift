@@ -87,8 +87,11 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
     table.pointee.transpose!(src, ld, rows, cols, dst, ldd)
   }
 
-  func activate(_ activation: Activation, _ z: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, units: Int, batch: Int) {
-    table.pointee.activate!(activation.kernelCode, z, bias, units, batch)
+  /// `z (units, batch) ← σ(z + bias)`, z's rows `ld` floats apart.
+  func activate(
+    _ activation: Activation, _ z: UnsafeMutablePointer<Float>, ld: Int, bias: UnsafePointer<Float>?, units: Int, batch: Int
+  ) {
+    table.pointee.activate!(activation.kernelCode, z, ld, bias, units, batch)
   }
 
   func multiplyDerivative(_ activation: Activation, _ delta: UnsafeMutablePointer<Float>, activation a: UnsafePointer<Float>, count: Int) {

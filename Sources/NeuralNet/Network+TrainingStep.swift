@@ -32,7 +32,7 @@ extension Network {
     let backward = ws.sgdBackward
     let eta = optimizer.learningRate
     withLayersInPlace(binding: backward) {
-      backward.run(input: x, batch: b, eta: eta)
+      backward.run(input: x, batch: b, eta: eta, parallel: ws.stepInParallel)
     }
     optimizer.countStep()
   }

@@ -77,11 +77,39 @@ public struct Network: Sendable, Equatable {
   /// and every layer's activations stay in `workspace`.
   public func forward(_ x: UnsafePointer<Float>, batch: Int, workspace ws: Workspace) {
     precondition(batch > 0 && batch <= ws.capacity, "batch \(batch) outside workspace capacity \(ws.capacity)")
+    if ws.beginStep(batch: batch) && ws.splitForward.applies(batch: batch) {
+      return splitForward(x, batch: batch, workspace: ws)
+    }
     var input = x
     for l in layers.indices {
       let isOutput = l == layers.count - 1
       layers[l].forward(input, batch: batch, into: ws.activations[l], logits: isOutput ? ws.logits : nil, context: ws.gemm)
       input = UnsafePointer(ws.activations[l])
+    }
+  }
+
+  /// The hidden layers in two blocks of examples on two threads, then the output layer.
+  private func splitForward(_ x: UnsafePointer<Float>, batch: Int, workspace ws: Workspace) {
+    let split = ws.splitForward, last = layers.count - 1
+    layers.withUnsafeBufferPointer { layers in
+      Self.bindHidden(layers, from: 0, split) { split.run(input: x, batch: batch) }
+    }
+    layers[last].forward(
+      ws.activations[last - 1], batch: batch, into: ws.activations[last], logits: ws.logits, context: ws.gemm)
+  }
+
+  /// Calls `body` with the hidden layers' W and b (read only) in `split`'s table.
+  private static func bindHidden(
+    _ layers: UnsafeBufferPointer<DenseLayer>, from l: Int, _ split: SplitForward, _ body: () -> Void
+  ) {
+    guard l < split.hiddenCount else { return body() }
+    layers[l].weights.storage.withUnsafeBufferPointer { w in
+      layers[l].bias.withUnsafeBufferPointer { b in
+        split.layers[l].weights = w.baseAddress!
+        split.layers[l].bias = b.baseAddress!
+        split.layers[l].activation = layers[l].activation
+        bindHidden(layers, from: l + 1, split, body)
+      }
     }
   }
 

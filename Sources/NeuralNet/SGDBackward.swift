@@ -86,10 +86,10 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
 
   /// Runs the step's backward pass and update, from the output layer's dZ
   /// (already in the workspace) and the layers bound for this step: beside
-  /// each other on the context's threads when there are two and no product
-  /// is large enough to be split, else on the caller.
-  func run(input x: UnsafePointer<Float>, batch: Int, eta: Float) {
-    let step = Step(input: x, batch: batch, eta: eta, overlapped: overlaps(batch: batch))
+  /// each other on the context's threads when `parallel` and `overlaps`,
+  /// else on the caller.
+  func run(input x: UnsafePointer<Float>, batch: Int, eta: Float, parallel: Bool) {
+    let step = Step(input: x, batch: batch, eta: eta, overlapped: parallel && overlaps(batch: batch))
     dXDone.store(layerCount, ordering: .relaxed)
     if step.overlapped, let runner = context.runner {
       self.step = step
@@ -100,7 +100,7 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
     }
   }
 
-  /// Whether steps of `batch` examples run the updates beside the chain.
+  /// Whether steps of `batch` examples may run the updates beside the chain.
   func overlaps(batch: Int) -> Bool {
     twoThreads && movedPerExample * batch >= Self.overlapMinimum && largestPerExample * batch < GEMMContext.parallelLimit
   }

@@ -20,6 +20,15 @@ public final class Workspace {
   public let gemm: GEMMContext
   /// Plain SGD's fused backward pass and update, on one thread or two.
   let sgdBackward: SGDBackward
+  /// The hidden layers' forward pass split by examples over two threads.
+  let splitForward: SplitForward
+  /// Whether steps take those two-thread paths, by timing both ways.
+  private var choice = TwoThreadChoice()
+  /// When the last forward pass that could take them began, and its batch.
+  private var stepStart: ContinuousClock.Instant?
+  private var stepBatch = 0
+  /// Whether the step under way takes the two-thread paths.
+  private(set) var stepInParallel = true
 
   /// The instruction set's kernels every pass over this workspace runs on.
   public var kernels: KernelSet { gemm.kernels }
@@ -43,6 +52,7 @@ public final class Workspace {
     biasGradients = network.layers.map { buffer($0.outputs) }
     gemm = GEMMContext(runner: runner, kernels: kernels)
     sgdBackward = SGDBackward(widths: widths, outputs: activations, deltas: deltas, context: gemm)
+    splitForward = SplitForward(widths: widths, outputs: activations, context: gemm)
   }
 
   deinit {
@@ -50,11 +60,29 @@ public final class Workspace {
     logits.deallocate()
   }
 
-  /// Whether a plain-SGD step of `batch` examples runs the layers' updates
+  /// Called by `Network.forward` as a pass begins: whether this step takes
+  /// the two-thread paths it may (`splitsForward`, `overlapsBackward`).
+  /// The time since the last such pass of the same batch is the last step's,
+  /// for `TwoThreadChoice`; a workspace with no such path reads no clock.
+  func beginStep(batch: Int) -> Bool {
+    guard splitForward.applies(batch: batch) || sgdBackward.overlaps(batch: batch) else { return false }
+    let now = ContinuousClock.now
+    if let start = stepStart, stepBatch == batch { choice.record(now - start) }
+    stepStart = now
+    stepBatch = batch
+    stepInParallel = choice.parallel
+    return stepInParallel
+  }
+
+  /// Whether a plain-SGD step of `batch` examples may run the layers' updates
   /// beside the chain of dX, on two threads (`SGDBackward`): with a runner
   /// of two or more threads, products too small to be split, and enough
   /// update work to move.
   public func overlapsBackward(batch: Int) -> Bool { sgdBackward.overlaps(batch: batch) }
+
+  /// Whether a forward pass of `batch` examples may take the hidden layers in
+  /// two blocks of examples, one a thread (`SplitForward`).
+  public func splitsForward(batch: Int) -> Bool { splitForward.applies(batch: batch) }
 
   /// Whether this workspace was made for a network of these widths.
   public func fits(_ network: Network) -> Bool {

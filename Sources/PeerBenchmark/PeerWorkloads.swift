@@ -82,6 +82,10 @@ public final class BenchmarkRun {
   /// `Workspace.overlapsBackward`).
   public var overlapsBackward: Bool { workspace.overlapsBackward(batch: workload.batch) }
 
+  /// Whether a step's forward pass takes the hidden layers in two blocks of
+  /// examples, one a thread (see `Workspace.splitsForward`).
+  public var splitsForward: Bool { workspace.splitsForward(batch: workload.batch) }
+
   /// One training step on the next batch.
   @inline(__always)
   public func step() {

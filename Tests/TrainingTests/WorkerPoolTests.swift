@@ -110,14 +110,16 @@ struct WorkerPoolTests {
   @Test func benchmarkStepsMatchOnOneAndTwoThreads() throws {
     // The same seeded workload trained on one thread and on two (or three)
     // ends with the same weights to the bit: neither splits a product of
-    // these sizes, and deep's updates, run beside the chain of dX, are the
-    // same operations on the same operands.
-    for (name, overlaps) in [("digits", false), ("deep", true), ("spirals", false), ("tiny", false)] {
+    // these sizes, and deep's forward pass in two blocks of examples and its
+    // updates beside the chain of dX are the same operations on the same
+    // operands.
+    for (name, parallel) in [("digits", false), ("deep", true), ("spirals", false), ("tiny", false)] {
       let workload = try #require(BenchmarkWorkload.named(name))
       for threads in [2, 3] {
         let one = try BenchmarkRun(workload, threads: 1), many = try BenchmarkRun(workload, threads: threads)
-        #expect(!one.overlapsBackward)
-        #expect(many.overlapsBackward == overlaps, "\(name) on \(threads) threads")
+        #expect(!one.overlapsBackward && !one.splitsForward)
+        #expect(many.overlapsBackward == parallel, "\(name) on \(threads) threads")
+        #expect(many.splitsForward == parallel, "\(name) on \(threads) threads")
         for _ in 0..<12 {
           one.step()
           many.step()
@@ -133,7 +135,7 @@ struct WorkerPoolTests {
     // half-made dZ) would show as weights that differ from one thread's.
     let workload = try #require(BenchmarkWorkload.named("deep"))
     let one = try BenchmarkRun(workload, threads: 1), two = try BenchmarkRun(workload, threads: 2)
-    #expect(two.overlapsBackward)
+    #expect(two.overlapsBackward && two.splitsForward)
     for _ in 0..<150 {
       one.step()
       two.step()
@@ -141,6 +143,34 @@ struct WorkerPoolTests {
     #expect(differingLayers(one.network, two.network) == [])
     let untrained = try BenchmarkRun(workload, threads: 1).network
     #expect(differingLayers(one.network, untrained).count == untrained.layers.count, "every layer trained")
+  }
+
+  @Test(arguments: KernelSet.supported)
+  func splitForwardPassesMatchOneThreadToTheBit(kernels: KernelSet) throws {
+    // Batches cut at a whole vector (37 → 16 + 21) or not (26 → 13 + 13
+    // on AVX-512), every hidden activation the same bits: each block's
+    // columns are the same sums as the whole batch's. A batch of 6 is not
+    // split (too little work, and blocks of 3 would take the direct loops).
+    var rng = SeededGenerator(seed: 21)
+    let network = try Network(
+      sizes: [32, 32, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 3], hidden: .sigmoid, output: .softmax,
+      loss: .crossEntropy, using: &rng)
+    let pool = WorkerPool(threads: 2)
+    defer { pool.shutdown() }
+    let one = Workspace(network: network, capacity: 37, kernels: kernels)
+    let two = Workspace(network: network, capacity: 37, runner: pool, kernels: kernels)
+    for batch in [37, 26, 6] {
+      #expect(two.splitsForward(batch: batch) == (batch != 6), "batch \(batch)")
+      let x = (0..<(32 * batch)).map { _ in rng.uniform(-2, 2) }
+      x.withUnsafeBufferPointer {
+        network.forward($0.baseAddress!, batch: batch, workspace: one)
+        network.forward($0.baseAddress!, batch: batch, workspace: two)
+      }
+      for l in network.layers.indices {
+        let a = Array(one.activation(layer: l, batch: batch)), b = Array(two.activation(layer: l, batch: batch))
+        #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "layer \(l), batch \(batch)")
+      }
+    }
   }
 
   /// The layers whose weights or biases differ in any bit.

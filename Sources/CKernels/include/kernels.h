@@ -91,8 +91,9 @@ typedef struct nntop_kernel_set {
   /// dst[c · ldd + r] = src[r · ld + c] for r < rows, c < cols.
   void (*transpose)(const float *src, long ld, long rows, long cols, float *dst, long ldd);
 
-  /// z(units, batch) ← σ(z + bias), the bias (NULL: none) per row.
-  void (*activate)(int activation, float *z, const float *bias, long units, long batch);
+  /// z(units, batch) ← σ(z + bias), the bias (NULL: none) per row; z's
+  /// rows `ld` floats apart (a block of columns of a wider matrix).
+  void (*activate)(int activation, float *z, long ld, const float *bias, long units, long batch);
   /// delta ← delta · σ'(z), σ' from the activation's output a.
   void (*multiply_derivative)(int activation, float *delta, const float *a, long count);
   /// Column-wise softmax of z(units, batch), each column's max subtracted first.
