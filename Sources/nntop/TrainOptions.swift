@@ -113,7 +113,7 @@ struct TrainOptions: ParsableArguments {
   @Option(name: .customLong("early-stop"), parsing: .unconditional, help: ArgumentHelp("Stop when the validation loss has not improved for this many epochs.", valueName: "patience"))
   var earlyStop: Int?
 
-  @Option(parsing: .unconditional, help: "Threads for a training step: 2 helps networks the size of MNIST's (their products split) and deep stacks of small layers under plain SGD (each layer's update beside the backward pass).")
+  @Option(parsing: .unconditional, help: "Threads for a training step: 2 helps networks the size of MNIST's (their products split) and deep stacks of small layers (the hidden layers' forward pass split by examples; under plain SGD, each layer's update beside the backward pass), with one thread kept whenever timing shows two slower.")
   var threads: Int = 1
 
   @Option(parsing: .unconditional, help: "Seed for weights, shuffling and generated data. (default: 1; a --load'ed model's own)")
