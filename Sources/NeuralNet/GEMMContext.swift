@@ -20,6 +20,9 @@ public final class GEMMContext {
   static let parallelLimit = 1024 * 1024
 
   public let runner: ParallelRunner?
+  /// Threads that take part in its work, the caller included (fixed at
+  /// set-up, a `let`: the per-step checks read it with no dynamic call).
+  public let threadCount: Int
   /// The kernel set (blocked product, micro-tiles, copies) every product of this context runs on.
   public let kernels: KernelSet
   private let task = GEMMTask()
@@ -32,16 +35,15 @@ public final class GEMMContext {
   public init(runner: ParallelRunner? = nil, kernels: KernelSet = .active) {
     self.runner = runner
     self.kernels = kernels
-    let threads = runner?.threadCount ?? 1, mr = kernels.tileRows, nr = kernels.tileColumns
-    packB = (0..<threads).map { _ in .allocate(capacity: Int(NNTOP_GEMM_KC) * nr) }
-    tiles = (0..<threads).map { _ in .allocate(capacity: mr * nr) }
+    threadCount = runner?.threadCount ?? 1
+    let mr = kernels.tileRows, nr = kernels.tileColumns
+    packB = (0..<threadCount).map { _ in .allocate(capacity: Int(NNTOP_GEMM_KC) * nr) }
+    tiles = (0..<threadCount).map { _ in .allocate(capacity: mr * nr) }
   }
 
   deinit {
     for p in packB + tiles { p.deallocate() }
   }
-
-  public var threadCount: Int { runner?.threadCount ?? 1 }
 
   /// One blocked product; with `thread`, on the calling thread alone with
   /// that participant's buffers (work the runner already spread over its

@@ -52,9 +52,8 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
   }
   private var step: Step?
   /// Per example: the multiply-adds of the updates of layers L … 2, and of
-  /// the largest product; whether there is a second thread.
+  /// the largest product.
   private let movedPerExample, largestPerExample: Int
-  private let twoThreads: Bool
 
   /// Multiply-adds of the updates moved off the chain below which one
   /// thread does it all: handing work over costs about a microsecond a step
@@ -76,7 +75,6 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
     let products = (1..<widths.count).map { widths[$0] * widths[$0 - 1] }
     movedPerExample = products.dropFirst().reduce(0, +)
     largestPerExample = products.max() ?? 0
-    twoThreads = context.threadCount > 1
   }
 
   deinit {
@@ -102,7 +100,7 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
 
   /// Whether steps of `batch` examples may run the updates beside the chain.
   func overlaps(batch: Int) -> Bool {
-    twoThreads && movedPerExample * batch >= Self.overlapMinimum && largestPerExample * batch < GEMMContext.parallelLimit
+    context.threadCount > 1 && movedPerExample * batch >= Self.overlapMinimum && largestPerExample * batch < GEMMContext.parallelLimit
   }
 
   /// Item 0, the chain; item i ≥ 1, the update of layer L + 1 − i (of

@@ -33,7 +33,6 @@ final class SplitForward: ParallelTask, @unchecked Sendable {
   private let hiddenPerExample, largestPerExample: Int
   /// The smallest hidden product per example column (`units · inputs`).
   private let smallestPerColumn: Int
-  private let twoThreads: Bool
 
   private struct Step {
     var input: UnsafePointer<Float>
@@ -63,7 +62,6 @@ final class SplitForward: ParallelTask, @unchecked Sendable {
     hiddenPerExample = products.reduce(0, +)
     largestPerExample = products.max() ?? 0
     smallestPerColumn = products.min() ?? 0
-    twoThreads = context.threadCount > 1
   }
 
   deinit {
@@ -81,7 +79,7 @@ final class SplitForward: ParallelTask, @unchecked Sendable {
   /// hidden work, no product large enough to be split itself, and every
   /// product of either block (so of the whole batch) past the direct loops.
   func applies(batch: Int) -> Bool {
-    guard twoThreads, hiddenCount > 0 else { return false }
+    guard context.threadCount > 1, hiddenCount > 0 else { return false }
     let narrowest = min(split(batch: batch), batch - split(batch: batch))
     return hiddenPerExample * batch >= Self.minimum && largestPerExample * batch < GEMMContext.parallelLimit
       && smallestPerColumn * narrowest > GEMMContext.directLimit

@@ -22,8 +22,6 @@ public final class Workspace {
   let sgdBackward: SGDBackward
   /// The hidden layers' forward pass split by examples over two threads.
   let splitForward: SplitForward
-  /// Whether there is a second thread (a `let`: read with no exclusivity check).
-  private let twoThreads: Bool
   /// Whether steps take those two-thread paths, by timing both ways.
   private var choice = TwoThreadChoice()
   /// When the last forward pass that could take them began, and its batch.
@@ -55,7 +53,6 @@ public final class Workspace {
     gemm = GEMMContext(runner: runner, kernels: kernels)
     sgdBackward = SGDBackward(widths: widths, outputs: activations, deltas: deltas, context: gemm)
     splitForward = SplitForward(widths: widths, outputs: activations, context: gemm)
-    twoThreads = gemm.threadCount > 1
   }
 
   deinit {
@@ -69,7 +66,7 @@ public final class Workspace {
   /// for `TwoThreadChoice`; a workspace with no such path reads no clock.
   @inline(__always)
   func beginStep(batch: Int) -> Bool {
-    twoThreads && timeStep(batch: batch)
+    gemm.threadCount > 1 && timeStep(batch: batch)
   }
 
   private func timeStep(batch: Int) -> Bool {
