@@ -23,7 +23,7 @@ done
 # One run's samples/s, in thousands.
 rate() {
   local out
-  out=$(NNTOP_KERNEL=$kernel "$1" bench --workload "$workload" --threads "$threads" --seconds 0.7 --warmup 0.2 2>&1) || {
+  out=$(env ${kernel:+NNTOP_KERNEL=$kernel} "$1" bench --workload "$workload" --threads "$threads" --seconds 0.7 --warmup 0.2 2>&1) || {
     echo "pairs.sh: $1 bench failed: $out" >&2
     exit 1
   }

@@ -2,12 +2,17 @@
 // compiled once per instruction set: a kernels_*.c file defines
 //   NNTOP_LANES  fp32 lanes per vector (4, 8, 16),
 //   NNTOP_ROWS   rows of the GEMM micro-tile (MR),
+//   NNTOP_SPARSE_VECTORS, NNTOP_SPARSE_ROWS  vectors of C a row of
+//                `gemm_sparse_a` holds, and rows it sweeps side by side,
 //   NNTOP_SET    the name of the nntop_kernel_set it defines,
 // opens a `#pragma clang attribute` target region, and includes this file.
 // Everything here is static, so no code compiled for one instruction set can
 // be picked up by another translation unit (no shared inline copies).
 
 #include "kernels.h"
+#if defined(__x86_64__)
+#include <immintrin.h>  // the few operations vector extensions lack (`list_nonzeros`)
+#endif
 
 #define L NNTOP_LANES
 #define MR NNTOP_ROWS
@@ -23,6 +28,8 @@ typedef float v8 __attribute__((vector_size(32)));
 #include "kernel_vector.h"
 // GEMM: the micro-tiles, the direct loops, the transposing copies.
 #include "kernel_gemm.h"
+// Products whose A is mostly zeros (ReLU's ∂J/∂Z).
+#include "kernel_sparse.h"
 // Activations, softmax, losses, sums.
 #include "kernel_elementwise.h"
 
@@ -32,7 +39,9 @@ const nntop_kernel_set NNTOP_SET = {
   .lanes = L,
   .rows = MR,
   .columns = NR,
+  .sparse_columns = NNTOP_SPARSE_VECTORS * L,
   .gemm_blocks = gemm_blocks,
+  .gemm_sparse_a = gemm_sparse_a,
   .gemm_direct = gemm_direct,
   .transpose = transpose,
   .activate = activate,

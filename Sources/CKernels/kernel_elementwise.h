@@ -30,7 +30,7 @@ static void activate(int activation, float *z, long ld, const float *bias, long 
     case NNTOP_SIGMOID: ROWS(v_sigmoid(v + br)); break;
     case NNTOP_TANH: ROWS(v_tanh(v + br)); break;
     case NNTOP_RELU: ROWS(v_max0(v + br)); break;
-    case NNTOP_LEAKY_RELU: ROWS(select(v + br < splat(0), (v + br) * NNTOP_LEAKY_SLOPE, v + br)); break;
+    case NNTOP_LEAKY_RELU: ROWS(blend(v + br < splat(0), (v + br) * NNTOP_LEAKY_SLOPE, v + br)); break;
     default: if (bias) ROWS(v + br); break;
   }
 #undef ROWS
@@ -55,8 +55,8 @@ static void multiply_derivative(int activation, float *delta, const float *act, 
   switch (activation) {
     case NNTOP_SIGMOID: ZIP_MAP(delta, act, count, d * a * (1.0f - a)); break;
     case NNTOP_TANH: ZIP_MAP(delta, act, count, d * (1.0f - a * a)); break;
-    case NNTOP_RELU: ZIP_MAP(delta, act, count, select(a <= splat(0), splat(0), d)); break;
-    case NNTOP_LEAKY_RELU: ZIP_MAP(delta, act, count, select(a < splat(0), d * NNTOP_LEAKY_SLOPE, d)); break;
+    case NNTOP_RELU: ZIP_MAP(delta, act, count, blend(a <= splat(0), splat(0), d)); break;
+    case NNTOP_LEAKY_RELU: ZIP_MAP(delta, act, count, blend(a < splat(0), d * NNTOP_LEAKY_SLOPE, d)); break;
     default: break;
   }
 }
@@ -68,7 +68,7 @@ static void softmax_columns(float *z, long units, long batch) {
     vf m = load_lanes(z + j, lanes, -__FLT_MAX__);
     for (long r = 1; r < units; r++) {
       vf v = load_lanes(z + r * batch + j, lanes, -__FLT_MAX__);
-      m = select(v > m, v, m);
+      m = blend(v > m, v, m);
     }
     vf sum = splat(0);
     for (long r = 0; r < units; r++) {
@@ -130,7 +130,7 @@ INLINE vf column_cross_entropy(const float *z, const float *y, long units, long 
   vf m = load_lanes(z + j, lanes, 0);
   for (long k = 1; k < units; k++) {
     vf v = load_lanes(z + k * batch + j, lanes, 0);
-    m = select(v > m, v, m);
+    m = blend(v > m, v, m);
   }
   vf s = splat(0);
   for (long k = 0; k < units; k++) s += v_exp(load_lanes(z + k * batch + j, lanes, 0) - m);

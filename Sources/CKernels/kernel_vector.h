@@ -11,7 +11,7 @@ INLINE vf splat(float x) {
   return v;
 }
 /// m ? a : b, lane by lane (m all ones or all zeros per lane).
-INLINE vf select(vi m, vf a, vf b) { return (vf)(((vi)a & m) | ((vi)b & ~m)); }
+INLINE vf blend(vi m, vf a, vf b) { return (vf)(((vi)a & m) | ((vi)b & ~m)); }
 
 /// `n` (< L) floats, the other lanes `fill`.
 INLINE vf load_part(const float *p, long n, float fill) {
@@ -54,8 +54,8 @@ INLINE float horizontal_sum(vf v) {
 INLINE vf max_else(vf a, vf b) { return X86_MIN_MAX(max, a, b); }
 INLINE vf min_else(vf a, vf b) { return X86_MIN_MAX(min, a, b); }
 #else
-INLINE vf max_else(vf a, vf b) { return select(a > b, a, b); }
-INLINE vf min_else(vf a, vf b) { return select(a < b, a, b); }
+INLINE vf max_else(vf a, vf b) { return blend(a > b, a, b); }
+INLINE vf min_else(vf a, vf b) { return blend(a < b, a, b); }
 #endif
 
 /// x limited to [lo, hi] lane by lane (NaN stays NaN).
@@ -99,7 +99,7 @@ INLINE vf v_log(vf x) {
   vi e = (bits >> 23) - 127;
   vf m = (vf)((bits & 0x007FFFFF) | 0x3F800000);  // [1, 2)
   vi big = m > splat(1.41421356f);
-  m = select(big, m * 0.5f, m);
+  m = blend(big, m * 0.5f, m);
   e = e - big;  // big is −1 where true
   vf s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
   vf p = splat(1.0f / 9);
@@ -110,8 +110,8 @@ INLINE vf v_log(vf x) {
   const vf magic = splat(MAGIC);
   vf ef = (vf)(e + (vi)magic) - magic;
   vf result = ef * 0.69314718f + 2.0f * s * p;
-  result = select(x == splat(0), splat(-__builtin_inff()), result);
-  return select(x < splat(0), splat(__builtin_nanf("")), result);
+  result = blend(x == splat(0), splat(-__builtin_inff()), result);
+  return blend(x < splat(0), splat(__builtin_nanf("")), result);
 }
 
 /// tanh x = −m / (2 + m) with the sign of x, m = e^(−2|x|) − 1 ∈ (−1, 0]:

@@ -2,6 +2,8 @@
 #if defined(__x86_64__)
 #define NNTOP_LANES 8
 #define NNTOP_ROWS 6
+#define NNTOP_SPARSE_VECTORS 6
+#define NNTOP_SPARSE_ROWS 2
 #define NNTOP_SET nntop_kernels_avx2
 #define NNTOP_NAME "avx2"
 #define NNTOP_DESCRIPTION "AVX2 + FMA, 8 lanes"

@@ -2,6 +2,8 @@
 #if defined(__x86_64__)
 #define NNTOP_LANES 16
 #define NNTOP_ROWS 8
+#define NNTOP_SPARSE_VECTORS 4
+#define NNTOP_SPARSE_ROWS 4
 #define NNTOP_SET nntop_kernels_avx512
 #define NNTOP_NAME "avx512"
 #define NNTOP_DESCRIPTION "AVX-512F + FMA, 16 lanes"

@@ -2,6 +2,8 @@
 // the ARM64 vectors. 4 lanes, a 4 × 8 tile (8 accumulators of 16 registers).
 #define NNTOP_LANES 4
 #define NNTOP_ROWS 4
+#define NNTOP_SPARSE_VECTORS 4
+#define NNTOP_SPARSE_ROWS 2
 #define NNTOP_SET nntop_kernels_baseline
 #define NNTOP_NAME "baseline"
 #if defined(__x86_64__)

@@ -42,6 +42,10 @@ public enum Activation: String, Sendable, CaseIterable, Codable {
     kernels.multiplyDerivative(self, delta, activation: a, count: count)
   }
 
+  /// Whether σ' is exactly zero wherever a unit is off (ReLU), so that much
+  /// of ∂J/∂Z is zero and ∂J/∂W = ∂J/∂Z·Aᵀ may skip those zeros.
+  var zeroGradientWhenOff: Bool { self == .relu }
+
   /// σ'(z) expressed through a = σ(z), one value (for statistics and tests).
   public func derivative(activation a: Float) -> Float {
     switch self {

@@ -70,7 +70,8 @@ public struct DenseLayer: Sendable, Equatable {
       let w = wb.baseAddress!
       gemm(
         .none, .transposed, m: outputs, n: inputs, k: batch, alpha: 1, a: dZ, lda: batch,
-        b: x, ldb: batch, beta: 0, c: dW, ldc: inputs, context: context)
+        b: x, ldb: batch, beta: 0, c: dW, ldc: inputs, context: context,
+        skippingZerosOfA: activation.zeroGradientWhenOff)
       if l2 != 0 {
         for i in 0..<weights.count { dW[i] += l2 * w[i] }
       }

@@ -20,10 +20,16 @@ public enum Transpose: Sendable {
 ///   - thread: for a caller that is itself one of the context runner's
 ///     participants: the product runs on it alone, with that participant's
 ///     packing buffers (nil: large products are split over the threads).
+///   - skippingZerosOfA: A may be mostly exact zeros (ReLU's ∂J/∂Z in
+///     ∂J/∂W = ∂J/∂Z·Aᵀ): a blocked product with A as stored and k ≤ 256
+///     then lists A's nonzeros and multiplies only those when at most 5/8 of
+///     A is nonzero (`gemm_sparse_a`). The same C to the bit, bar a NaN
+///     from 0 × ∞ that it leaves out.
 public func gemm(
   _ transA: Transpose, _ transB: Transpose, m: Int, n: Int, k: Int, alpha: Float,
   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, context: GEMMContext? = nil, thread: Int? = nil
+  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, context: GEMMContext? = nil, thread: Int? = nil,
+  skippingZerosOfA: Bool = false
 ) {
   precondition(m >= 0 && n >= 0 && k >= 0, "negative GEMM size (\(m), \(n), \(k))")
   precondition(ldc >= n, "ldc \(ldc) < n \(n)")
@@ -41,5 +47,8 @@ public func gemm(
     return
   }
   let ctx = context ?? GEMMContext()
-  ctx.run(transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, thread: thread)
+  let sparseA = skippingZerosOfA && transA == .none && k <= GEMMContext.sparseDepthLimit
+  ctx.run(
+    transA, transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+    thread: thread, sparseA: sparseA)
 }

@@ -17,6 +17,8 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
   /// Rows (MR) and columns (NR) of the GEMM micro-tile.
   public var tileRows: Int { Int(table.pointee.rows) }
   public var tileColumns: Int { Int(table.pointee.columns) }
+  /// Columns of C a row of the sparse-A product holds in registers.
+  var sparseColumns: Int { Int(table.pointee.sparse_columns) }
   /// For a person: "avx512 (AVX-512F + FMA, 16 lanes, 8 × 32 tile)".
   public var description: String {
     "\(name) (\(String(cString: table.pointee.description)), \(tileRows) × \(tileColumns) tile)"
@@ -71,6 +73,17 @@ public struct KernelSet: @unchecked Sendable, Equatable, CustomStringConvertible
     scratch: UnsafeMutablePointer<Float>
   ) {
     table.pointee.gemm_blocks!(g, tiles.lowerBound, tiles.upperBound, panels.lowerBound, panels.upperBound, packB, scratch)
+  }
+
+  /// `gemmBlocks` skipping A's zeros when A is sparse enough (see
+  /// `nntop_kernel_set.gemm_sparse_a`); `lists` has room for the tiles'
+  /// rows · (k + 1) ints.
+  func gemmSparseA(
+    _ g: UnsafePointer<nntop_gemm>, tiles: Range<Int>, panels: Range<Int>, packB: UnsafeMutablePointer<Float>,
+    scratch: UnsafeMutablePointer<Float>, lists: UnsafeMutablePointer<Int32>
+  ) {
+    table.pointee.gemm_sparse_a!(
+      g, tiles.lowerBound, tiles.upperBound, panels.lowerBound, panels.upperBound, packB, scratch, lists)
   }
 
   func gemmDirect(

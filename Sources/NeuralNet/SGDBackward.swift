@@ -143,7 +143,8 @@ final class SGDBackward: ParallelTask, @unchecked Sendable {
     let a = l == 0 ? step.input : UnsafePointer(layers[l - 1].output)
     gemm(
       .none, .transposed, m: layer.units, n: layer.inputs, k: batch, alpha: -eta, a: layer.delta, lda: batch,
-      b: a, ldb: batch, beta: 1, c: layer.weights, ldc: layer.inputs, context: context, thread: thread)
+      b: a, ldb: batch, beta: 1, c: layer.weights, ldc: layer.inputs, context: context, thread: thread,
+      skippingZerosOfA: layer.activation.zeroGradientWhenOff)
     kernels.rowSums(layer.delta, rows: layer.units, cols: batch, alpha: -eta, into: layer.bias, accumulate: true)
   }
 }

@@ -107,13 +107,44 @@ struct WorkerPoolTests {
     }
   }
 
+  /// mnist's ∂J/∂W₁ split by row tiles, and a product with too few row
+  /// tiles, split by column panels (16 × 2048 × 40): each thread lists its
+  /// rows' nonzeros and packs its chunks of op(B) in its own buffers.
+  @Test(arguments: [(256, 784, 128), (16, 2048, 40), (128, 256, 128)])
+  func productsSkippingZerosOfASplitOverThreadsMatchOneThreadToTheBit(shape: (Int, Int, Int)) {
+    let (m, n, k) = shape
+    let pool = WorkerPool(threads: 2)
+    defer { pool.shutdown() }
+    var rng = SeededGenerator(seed: 5)
+    let a = (0..<(m * k)).map { _ in rng.uniform(0, 1) < 0.5 ? 0 : rng.uniform(-1, 1) }
+    let b = (0..<(n * k)).map { _ in rng.uniform(-1, 1) }
+    let c0 = (0..<(m * n)).map { _ in rng.uniform(-1, 1) }
+    var one = c0, two = c0
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeBufferPointer { bp in
+        one.withUnsafeMutableBufferPointer { cp in
+          gemm(
+            .none, .transposed, m: m, n: n, k: k, alpha: -0.01, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: k, beta: 1,
+            c: cp.baseAddress!, ldc: n, context: GEMMContext())
+        }
+        two.withUnsafeMutableBufferPointer { cp in
+          gemm(
+            .none, .transposed, m: m, n: n, k: k, alpha: -0.01, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: k, beta: 1,
+            c: cp.baseAddress!, ldc: n, context: GEMMContext(runner: pool), skippingZerosOfA: true)
+        }
+      }
+    }
+    #expect(zip(one, two).filter { $0.bitPattern != $1.bitPattern }.isEmpty)
+  }
+
   @Test func benchmarkStepsMatchOnOneAndTwoThreads() throws {
     // The same seeded workload trained on one thread and on two (or three)
-    // ends with the same weights to the bit: neither splits a product of
-    // these sizes, and deep's forward pass in two blocks of examples and its
-    // updates beside the chain of dX are the same operations on the same
-    // operands.
-    for (name, parallel) in [("digits", false), ("deep", true), ("spirals", false), ("tiny", false)] {
+    // ends with the same weights to the bit: mnist's products split by rows
+    // or panels (its ∂J/∂W₁ and ∂J/∂W₂ skipping ReLU's zeros) are the same
+    // sums; the others split no product, and deep's forward pass in two
+    // blocks of examples and its updates beside the chain of dX are the same
+    // operations on the same operands.
+    for (name, parallel) in [("digits", false), ("deep", true), ("spirals", false), ("tiny", false), ("mnist", false)] {
       let workload = try #require(BenchmarkWorkload.named(name))
       for threads in [2, 3] {
         let one = try BenchmarkRun(workload, threads: 1), many = try BenchmarkRun(workload, threads: threads)
